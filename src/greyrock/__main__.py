@@ -1,0 +1,3 @@
+from greyrock.cli import main
+
+main()

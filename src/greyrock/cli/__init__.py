@@ -1,0 +1,109 @@
+"""The `greyrock` command: a thin shell over the library.
+
+Each command parses its arguments, makes one library call and renders the result. Every
+GreyrockError becomes one line on stderr and its exit code; anything else is a bug and
+prints one 'internal error' line (the traceback only with GREYROCK_DEBUG=1), so that no
+message content ever spills into a terminal or a log by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from greyrock import __version__, ingest
+from greyrock.errors import GreyrockError
+
+from ._output import safe_text, write_jsonl
+
+__all__ = ["app", "main"]
+
+
+class _Group(TyperGroup):
+    """Turns library errors into one stderr line and the contract's exit code."""
+
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except GreyrockError as exc:
+            typer.echo(f"greyrock: {safe_text(str(exc))}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("greyrock: interrupted.", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if os.environ.get("GREYROCK_DEBUG"):
+                raise
+            typer.echo(
+                f"greyrock: internal error ({type(exc).__name__}); this is a bug in greyrock. "
+                "Run again with GREYROCK_DEBUG=1 to see details.",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="greyrock: screen an abusive ex's messages, keep the evidence, stay safe. Everything stays on this machine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"greyrock {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """greyrock: screen an abusive ex's messages, keep the evidence, stay safe."""
+
+
+@app.command("parse")
+def parse_cmd(
+    path: Annotated[Path, typer.Argument(help="An export: a file, a folder or a zip.")],
+    format: Annotated[Optional[str], typer.Option("--format", help="Skip detection; see 'greyrock formats'.")] = None,
+    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export, where it cannot tell.")] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="Two-letter country for numbers without a country code.")
+    ] = None,
+) -> None:
+    """Print the messages of an export as JSON Lines, oldest first."""
+    parsed = ingest.parse(path, format=format, me=me, region=region)
+    messages = parsed.sorted()
+    write_jsonl(m.to_dict() for m in messages)
+    for warning in parsed.warnings:
+        typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
+
+
+@app.command("formats")
+def formats_cmd() -> None:
+    """List the export formats greyrock reads."""
+    rows = ingest.formats()
+    width = max(len(name) for name, _ in rows)
+    for name, help in rows:
+        typer.echo(f"{name.ljust(width)}  {help}")
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)

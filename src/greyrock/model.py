@@ -1,0 +1,178 @@
+"""The shared vocabulary of greyrock: what every other package speaks.
+
+This module imports nothing else of greyrock, so ingest, vault, screen and the rest can
+all depend on it without depending on each other.
+
+A `Message` is one thing that happened in a conversation (a text, a call, a photo, a
+"you were added" notice), normalised from whatever export it came from. It always
+points back at where it came from (`Source`), because the original, not our reading of
+it, is the evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "Attachment",
+    "Channel",
+    "Direction",
+    "Kind",
+    "Label",
+    "Message",
+    "ParseWarning",
+    "Source",
+    "sort_key",
+]
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    MMS = "mms"
+    WHATSAPP = "whatsapp"
+    IMESSAGE = "imessage"
+    SIGNAL = "signal"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
+    TELEGRAM = "telegram"
+    GOOGLE_VOICE = "google-voice"
+    EMAIL = "email"
+    DISCORD = "discord"
+    CALL = "call"
+    OTHER = "other"
+
+
+class Kind(StrEnum):
+    MESSAGE = "message"
+    CALL = "call"
+    MEDIA = "media"
+    SYSTEM = "system"  # joins, encryption notices, "created group"
+    DELETED = "deleted"  # "This message was deleted", unsent
+    UNPARSED = "unparsed"  # a record we could not read: raw text kept in body
+
+
+class Direction(StrEnum):
+    IN = "in"  # received by the reader
+    OUT = "out"  # sent by the reader
+    UNKNOWN = "unknown"
+
+
+class Label(StrEnum):
+    """The screening labels of labels.md, in their canonical order."""
+
+    THREAT = "threat"
+    COERCION = "coercion"
+    VERBAL_ABUSE = "verbal_abuse"
+    MANIPULATION = "manipulation"
+    HOOVERING = "hoovering"
+    LOGISTICS = "logistics"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a message was read: the original file and a human, stable place in it.
+
+    `file` names the file on disk exactly as the reader handed it over (the zip for a
+    zipped export), so the vault can hash that file. `locator` is for people: `sms[17]`,
+    `line 212`, `_chat.txt line 4` (a member of a zip), `messages[3]`.
+    """
+
+    file: str
+    locator: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    mime: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    # The bytes, when the export embeds them (MMS base64, a file inside a zip). Never
+    # printed; the vault stores them encrypted.
+    data: bytes | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "mime": self.mime, "size": self.size, "sha256": self.sha256}
+
+
+@dataclass(frozen=True, slots=True)
+class ParseWarning:
+    """Something an importer could not read, or had to assume, in one place of a file."""
+
+    file: str
+    locator: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}, {self.locator}" if self.locator else self.file
+        return f"{place}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One normalised message, call or event. See cli.md for the meaning of each field.
+
+    `timestamp` is timezone-aware exactly when the source records the zone (`tz_known`);
+    otherwise it is the naive local time the export shows. It is None only for an
+    unparsed record whose time could not be read.
+    """
+
+    timestamp: datetime | None
+    channel: Channel
+    kind: Kind
+    direction: Direction
+    sender: str | None
+    body: str
+    source: Source
+    sender_name: str | None = None
+    recipients: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    # Format-specific facts worth keeping (call duration, subject, edited, thread name).
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def tz_known(self) -> bool:
+        return self.timestamp is not None and self.timestamp.tzinfo is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of cli.md (`greyrock parse`)."""
+        out: dict[str, Any] = {
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+            "tz_known": self.tz_known,
+            "channel": str(self.channel),
+            "kind": str(self.kind),
+            "direction": str(self.direction),
+            "sender": self.sender,
+            "sender_name": self.sender_name,
+            "recipients": list(self.recipients),
+            "body": self.body,
+            "attachments": [a.to_dict() for a in self.attachments],
+            "source": {"file": self.source.file, "locator": self.source.locator},
+        }
+        if self.extra:
+            out["extra"] = self.extra
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def sort_key(message: Message) -> float:
+    """Chronological order across aware and naive timestamps.
+
+    Naive times are read as if UTC: exports without a zone are ordered among themselves
+    correctly, and an unparsed record without a time sorts first rather than vanishing.
+    """
+    ts = message.timestamp
+    if ts is None:
+        return float("-inf")
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=timezone.utc)
+    return (ts - _EPOCH).total_seconds()
