@@ -10,6 +10,7 @@ from __future__ import annotations
 import locale
 import os
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -56,8 +57,12 @@ def normalise_phone(raw: str, region: str = "US") -> str | None:
     return ("+" if text.startswith("+") else "") + digits
 
 
+@lru_cache(maxsize=65536)
 def normalise_address(raw: str, region: str = "US") -> str:
-    """A comparable form of any address: E.164, a lower-case e-mail, or the trimmed name."""
+    """A comparable form of any address: E.164, a lower-case e-mail, or the trimmed name.
+
+    Cached: a backup repeats the same few numbers a million times.
+    """
     text = raw.strip()
     if text.lower().startswith(("tel:", "mailto:")):
         text = text.split(":", 1)[1]
