@@ -1,0 +1,93 @@
+"""The command-line contract of cli.md: output shape, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from greyrock.cli import app
+
+runner = CliRunner()
+
+
+def test_formats_lists_every_registered_format() -> None:
+    result = runner.invoke(app, ["formats"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names[:3] == ["sms-xml", "calls-xml", "whatsapp"]
+    assert "csv" in names and "google-voice" in names and len(names) == 13
+
+
+def test_parse_prints_json_lines_oldest_first(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "timestamp,sender,body\n"
+        "2024-03-02T09:00:00+00:00,+1 (202) 555-0147,second\n"
+        "2024-03-01T09:00:00+00:00,+1 (202) 555-0147,first\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["parse", str(export), "--region", "US"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["body"] for r in rows] == ["first", "second"]
+    assert rows[0]["sender"] == "+12025550147"
+    assert rows[0]["timestamp"] == "2024-03-01T09:00:00+00:00" and rows[0]["tz_known"] is True
+    assert rows[0]["source"] == {"file": "export.csv", "locator": "line 3"}
+    assert set(rows[0]) >= {"timestamp", "tz_known", "channel", "kind", "direction", "sender",
+                            "sender_name", "recipients", "body", "attachments", "source"}
+
+
+def test_hostile_control_characters_are_escaped_in_json(tmp_path: Path) -> None:
+    export = tmp_path / "x.csv"
+    export.write_text("timestamp,sender,body\n2024-01-01T00:00:00,a,\"\x1b]0;pwned\x07 \x9b31m \u202egnp.exe\"\n", encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(export)])
+    assert result.exit_code == 0
+    line = result.stdout.splitlines()[0]
+    assert "\x1b" not in line and "\x9b" not in line and "\u202e" not in line
+    assert json.loads(line)["body"] == "\x1b]0;pwned\x07 \x9b31m \u202egnp.exe"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["parse", "/nonexistent/export.xml"], "no such file"),
+        (["parse", "{empty}"], "empty.txt: the file is empty"),
+        (["parse", "{junk}"], "junk.bin: not an export greyrock recognises"),
+        (["parse", "{junk}", "--format", "nope"], "unknown format 'nope'"),
+        (["parse", "{badzip}"], "broken.zip: not a readable zip file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], expected: str) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04" + b"\x00garbage" * 20)
+    paths = {"empty": tmp_path / "empty.txt", "junk": tmp_path / "junk.bin", "badzip": tmp_path / "broken.zip"}
+    argv = [a.format(**paths) for a in args]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_installed_entry_point_reports_errors_without_traceback(tmp_path: Path) -> None:
+    empty = tmp_path / "chat.txt"
+    empty.write_bytes(b"")
+    proc = subprocess.run([sys.executable, "-m", "greyrock", "parse", str(empty)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "greyrock: chat.txt: the file is empty."
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert (command.help or "").strip(), f"{name} has no help"
+        assert f"greyrock {name}" in readme, f"{name} is not documented in README.md"
