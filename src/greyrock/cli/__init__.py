@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from greyrock import __version__, ingest
 from greyrock.errors import GreyrockError
 
+from ._case import case_app, journal_app
 from ._output import safe_text, write_jsonl
 
 __all__ = ["app", "main"]
@@ -99,6 +100,10 @@ def formats_cmd() -> None:
     width = max(len(name) for name, _ in rows)
     for name, help in rows:
         typer.echo(f"{name.ljust(width)}  {help}")
+
+
+app.add_typer(case_app, name="case")
+app.add_typer(journal_app, name="journal")
 
 
 def main() -> None:

@@ -1,13 +1,88 @@
-"""PLACEHOLDER: to be implemented."""
+"""iMessage and iPhone SMS: the Messages database `chat.db` (macOS) or `sms.db` (iPhone backup).
+
+The macOS file is ~/Library/Messages/chat.db; in an iPhone backup the same database is an
+unnamed file, `3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28`. Both are SQLite with the
+tables `message`, `handle` (the other people's numbers and e-mail addresses), `chat`,
+`chat_message_join`, `chat_handle_join`, `attachment` and `message_attachment_join`.
+
+Quirks:
+
+- Times count from 2001-01-01 UTC, in seconds in older databases and in nanoseconds in
+  newer ones (any value above 1e12 is nanoseconds). They are instants: aware UTC.
+- Since macOS 13 / iOS 16 `text` is often NULL and the words live only in
+  `attributedBody`, an NSAttributedString in Apple's old "typedstream" archive format.
+  `_archived_text` reads the string out of it; a blob it cannot read becomes an unparsed
+  record with the blob's bytes as text.
+- Tapbacks (associated_message_type 2000-2007; 3000-3007 take one back) are rows of their
+  own. They stay separate records, kind "system", with extra {"tapback", "target_guid",
+  "removed"}: attaching them to their target would hide who reacted and when. Every
+  record carries its own `guid` in extra so that the target can be found.
+- item_type other than 0 is a conversation event (someone added, removed or leaving, the
+  group renamed, the photo changed): kind "system", body a short description.
+- `date_edited` marks an edited message (extra edited, edited_at; the table keeps only
+  the latest text). `date_retracted`, or an edited row left without text, is an unsent
+  message: kind "deleted".
+- Attachments are named from the attachment table. Their bytes are hashed only when the
+  export folder holds the file (…/Attachments/xx/yy/GUID/name), which it usually does not.
+  The U+FFFC placeholder the text holds for each attachment is removed from the body.
+- The database is never modified: a file is opened read-only and immutable (no -wal,
+  -shm or -journal file is created), a zip member is read into memory. A -wal file beside
+  chat.db holds changes not yet written into it; those cannot be read without writing,
+  so a warning says to quit Messages and copy the database again.
+- A damaged database yields every row read before the damage, then one unparsed record
+  saying where reading stopped.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
-from greyrock.model import Message
+from greyrock.errors import ParseError
+from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from ._base import Context
 from ._export import Entry
+
+__all__ = ["IMessage"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_REQUIRED = frozenset({"message", "handle"})
+_SCHEMA_TABLE = re.compile(rb"CREATE TABLE\s+[\"'`\[]?(\w+)", re.IGNORECASE)
+_KNOWN_NAMES = ("chat.db", "sms.db", "3d0d7e5fb2ce288813306e4d4636395e047a3d28")
+_APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=timezone.utc)
+_NANOSECONDS = 1e12  # above this an Apple time is in nanoseconds, below it in seconds
+_PLACEHOLDER = "\ufffc"  # object replacement character: where an attachment sat in the text
+
+_TAPBACKS = ("loved", "liked", "disliked", "laughed", "emphasised", "questioned", "emoji", "sticker")
+_STICKER = 1000
+
+_MESSAGE_COLUMNS = (
+    "guid",
+    "text",
+    "attributedBody",
+    "handle_id",
+    "service",
+    "date",
+    "date_edited",
+    "date_retracted",
+    "is_from_me",
+    "associated_message_type",
+    "associated_message_guid",
+    "associated_message_emoji",
+    "cache_has_attachments",
+    "item_type",
+    "group_action_type",
+    "group_title",
+    "other_handle",
+    "subject",
+    "thread_originator_guid",
+)
 
 
 class IMessage:
@@ -15,7 +90,422 @@ class IMessage:
     help = "iMessage / iPhone SMS database chat.db or sms.db."
 
     def sniff(self, entry: Entry) -> int | None:
-        return None
+        head = entry.head()
+        if not head.startswith(_SQLITE_MAGIC):
+            return None
+        # The schema's CREATE statements are plain text near the start of the file.
+        if _REQUIRED <= {m.group(1).decode("ascii").lower() for m in _SCHEMA_TABLE.finditer(head)}:
+            return 95
+        if entry.member is None:
+            try:
+                conn = _connect_file(entry)
+                try:
+                    return 95 if _REQUIRED <= _tables(conn) else None
+                finally:
+                    conn.close()
+            except sqlite3.Error:
+                return None
+        return 40 if entry.basename in _KNOWN_NAMES else None
 
     def parse(self, entries: list[Entry], ctx: Context) -> Iterator[Message]:
-        raise NotImplementedError
+        for entry in entries:
+            try:
+                yield from self._parse_one(entry, ctx)
+            except ParseError as exc:
+                if len(entries) == 1:
+                    raise
+                # One unreadable copy among several databases must not hide the others.
+                ctx.warn(entry, None, f"{exc.reason} Skipped; the other databases were read.")
+
+    def _parse_one(self, entry: Entry, ctx: Context) -> Iterator[Message]:
+        conn = _open(entry)
+        try:
+            _warn_unread_wal(entry, ctx)
+            db = _Lookups.load(conn, entry, ctx)
+            yield from _read_messages(conn, entry, ctx, db)
+        finally:
+            conn.close()
+
+
+# --- opening --------------------------------------------------------------------------
+
+
+def _connect_file(entry: Entry) -> sqlite3.Connection:
+    """Read-only and immutable: SQLite then takes no locks and writes no -wal/-shm file."""
+    uri = entry.path.resolve().as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _open(entry: Entry) -> sqlite3.Connection:
+    """A connection to the database, checked to be a Messages database; never writable."""
+    if not entry.head(len(_SQLITE_MAGIC)).startswith(_SQLITE_MAGIC):
+        reason = "the file is empty." if not entry.head(1) else "not an SQLite database, so not a Messages chat.db."
+        raise ParseError(entry.file, entry.member, reason)
+    try:
+        conn = _connect_file(entry) if entry.member is None else _connect_copy(entry)
+    except sqlite3.Error as exc:
+        raise ParseError(entry.file, entry.member, f"not a readable SQLite database ({exc}).") from exc
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        tables = _tables(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise ParseError(entry.file, entry.member, f"not a readable SQLite database ({exc}).") from exc
+    if not _REQUIRED <= tables:
+        conn.close()
+        raise ParseError(entry.file, entry.member, "an SQLite database without message and handle tables: not a Messages chat.db.")
+    conn.row_factory = sqlite3.Row
+    # A damaged or hostile row may hold invalid UTF-8: show it replaced, never fail on it.
+    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
+    return conn
+
+
+def _connect_copy(entry: Entry) -> sqlite3.Connection:
+    """A zip member, read into an in-memory database: no temporary file is ever written."""
+    data = bytearray(entry.read_bytes())
+    if data[18:20] == b"\x02\x02":
+        # A WAL-mode header makes an in-memory copy unreadable; mark the copy (never the
+        # original) as a rollback-journal database.
+        data[18:20] = b"\x01\x01"
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(bytes(data))
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {str(row[0]).lower() for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _warn_unread_wal(entry: Entry, ctx: Context) -> None:
+    wal = f"{entry.name}-wal"
+    if entry.member is None:
+        sibling = entry.path.with_name(entry.path.name + "-wal")
+        present = sibling.is_file() and sibling.stat().st_size > 0
+    else:
+        present = any(e.name == wal and e.size > 0 for e in ctx.export.entries)
+    if present:
+        ctx.warn(
+            entry,
+            None,
+            f"{wal.rsplit('/', 1)[-1]} beside it holds recent messages not yet written into the database; "
+            "they were not read. Quit Messages, then copy the database and its -wal file again.",
+        )
+
+
+# --- lookup tables --------------------------------------------------------------------
+
+
+@dataclass
+class _Chat:
+    title: str | None
+    members: tuple[str, ...]
+    service: str | None
+
+
+@dataclass
+class _Lookups:
+    """The small tables, read once: who each handle is, which chat a message is in, files."""
+
+    handles: dict[int, str]
+    chats: dict[int, _Chat]
+    chat_of: dict[int, int]
+    attachments_of: dict[int, list[tuple[Any, ...]]]
+    files: dict[str, Entry]
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, entry: Entry, ctx: Context) -> _Lookups:
+        tables = _tables(conn)
+
+        def rows(table: str, sql: str) -> list[sqlite3.Row]:
+            if table not in tables:
+                return []
+            try:
+                return conn.execute(sql).fetchall()
+            except sqlite3.Error as exc:
+                ctx.warn(entry, f"table {table}", f"unreadable ({exc}); messages are read without it.")
+                return []
+
+        handles = {
+            r[0]: ctx.address(r[1]) or ""
+            for r in rows("handle", "SELECT ROWID, id FROM handle")
+            if isinstance(r[0], int) and isinstance(r[1], str)
+        }
+        members: dict[int, list[str]] = {}
+        for r in rows("chat_handle_join", "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY chat_id, handle_id"):
+            if r[1] in handles:
+                members.setdefault(r[0], []).append(handles[r[1]])
+        chat_cols = _columns(conn, "chat") if "chat" in tables else set()
+        title = "display_name" if "display_name" in chat_cols else "NULL"
+        service = "service_name" if "service_name" in chat_cols else "NULL"
+        chats = {
+            r[0]: _Chat(_text_or_none(r[1]), tuple(members.get(r[0], ())), _text_or_none(r[2]))
+            for r in rows("chat", f"SELECT ROWID, {title}, {service} FROM chat")
+        }
+        chat_of = {r[1]: r[0] for r in rows("chat_message_join", "SELECT chat_id, message_id FROM chat_message_join")}
+        files: dict[int, tuple[Any, ...]] = {}
+        if "attachment" in tables:
+            att_cols = _columns(conn, "attachment")
+            picked = ", ".join(c if c in att_cols else "NULL" for c in ("filename", "mime_type", "transfer_name", "total_bytes"))
+            files = {r[0]: tuple(r[1:]) for r in rows("attachment", f"SELECT ROWID, {picked} FROM attachment")}
+        attachments_of: dict[int, list[tuple[Any, ...]]] = {}
+        for r in rows(
+            "message_attachment_join",
+            "SELECT message_id, attachment_id FROM message_attachment_join ORDER BY message_id, attachment_id",
+        ):
+            if r[1] in files:
+                attachments_of.setdefault(r[0], []).append(files[r[1]])
+        return cls(handles, chats, chat_of, attachments_of, _attachment_files(ctx))
+
+
+def _attachment_files(ctx: Context) -> dict[str, Entry]:
+    """Export files under an Attachments/ folder, keyed by their path from that folder on."""
+    found: dict[str, Entry] = {}
+    for e in ctx.export.entries:
+        key = _attachments_key(e.name)
+        if key is not None:
+            found.setdefault(key, e)
+    return found
+
+
+def _attachments_key(path: str) -> str | None:
+    at = path.rfind("Attachments/")
+    return path[at:] if at >= 0 else None
+
+
+# --- the message table ----------------------------------------------------------------
+
+
+def _read_messages(conn: sqlite3.Connection, entry: Entry, ctx: Context, db: _Lookups) -> Iterator[Message]:
+    """Every row oldest first; rowid order when the sort itself trips over damage."""
+    present = _columns(conn, "message")
+    picked = ", ".join(c if c in present else f"NULL AS {c}" for c in _MESSAGE_COLUMNS)
+    base = f"SELECT ROWID AS rowid, {picked} FROM message"
+    last: int | None = None
+    for query in (f"{base} ORDER BY date, ROWID", f"{base} ORDER BY ROWID"):
+        try:
+            for row in conn.execute(query):
+                yield _message(row, entry, ctx, db)
+                last = row["rowid"]
+            return
+        except sqlite3.DatabaseError as exc:
+            if last is None and query.endswith("date, ROWID"):
+                continue
+            where = f"message ROWID {last}" if last is not None else "message table"
+            yield ctx.unparsed(
+                entry,
+                where,
+                "",
+                f"the database is damaged after this point ({exc}); the messages after it could not be read",
+                channel=Channel.IMESSAGE,
+            )
+            return
+
+
+def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Message:
+    rowid = row["rowid"]
+    locator = f"message ROWID {rowid}"
+    chat = db.chats.get(db.chat_of.get(rowid, -1))
+    channel, service_extra = _channel(row["service"], chat)
+    timestamp = _apple_time(row["date"])
+    if timestamp is None:
+        return ctx.unparsed(entry, locator, _raw(row), "no readable date", channel=channel)
+    text = row["text"]
+    if not isinstance(text, str):
+        blob = row["attributedBody"]
+        if isinstance(blob, bytes) and blob:
+            text = _archived_text(blob)
+            if text is None:
+                reason = "the text in attributedBody could not be read"
+                return ctx.unparsed(entry, locator, _raw(row), reason, channel=channel, timestamp=timestamp)
+        else:
+            text = ""
+    body = text.replace(_PLACEHOLDER, "").strip() if _PLACEHOLDER in text else text
+
+    handle = db.handles.get(_int(row["handle_id"]) or 0)
+    from_me = _int(row["is_from_me"])
+    direction = Direction.OUT if from_me == 1 else Direction.IN if from_me == 0 else Direction.UNKNOWN
+    members = chat.members if chat and chat.members else ((handle,) if handle else ())
+    if direction is Direction.OUT:
+        sender: str | None = "me"
+        recipients = members
+    else:
+        sender = handle or None
+        recipients = ("me", *(m for m in members if m != sender))
+
+    extra: dict[str, Any] = {"guid": _text_or_none(row["guid"]), **service_extra}
+    if chat and chat.title:
+        extra["chat"] = chat.title
+    for column, key in (("subject", "subject"), ("thread_originator_guid", "reply_to")):
+        value = _text_or_none(row[column])
+        if value:
+            extra[key] = value
+    edited = _apple_time(row["date_edited"])
+    retracted = _apple_time(row["date_retracted"])
+    if edited is not None:
+        extra["edited"] = True
+        extra["edited_at"] = edited.isoformat()
+    attachments = tuple(_attachment(a, entry, ctx, db) for a in db.attachments_of.get(rowid, ()))
+
+    kind = Kind.MESSAGE
+    associated = _int(row["associated_message_type"]) or 0
+    item_type = _int(row["item_type"]) or 0
+    if retracted is not None or (edited is not None and not body and not attachments):
+        kind = Kind.DELETED
+        if retracted is not None:
+            extra["unsent_at"] = retracted.isoformat()
+    elif 2000 <= associated < 2000 + len(_TAPBACKS) or 3000 <= associated < 3000 + len(_TAPBACKS):
+        kind = Kind.SYSTEM
+        extra["tapback"] = _TAPBACKS[associated % 1000]
+        extra["target_guid"] = _target_guid(row["associated_message_guid"])
+        if associated >= 3000:
+            extra["removed"] = True
+        emoji = _text_or_none(row["associated_message_emoji"])
+        if emoji:
+            extra["emoji"] = emoji
+    elif item_type != 0:
+        kind = Kind.SYSTEM
+        other = db.handles.get(_int(row["other_handle"]) or 0)
+        body = body or _event_text(item_type, _int(row["group_action_type"]) or 0, other, _text_or_none(row["group_title"]))
+        extra["item_type"] = item_type
+        if other:
+            extra["other"] = other
+    elif associated == _STICKER:
+        kind = Kind.MEDIA
+        extra["target_guid"] = _target_guid(row["associated_message_guid"])
+    elif attachments and not body:
+        kind = Kind.MEDIA
+
+    return Message(
+        timestamp=timestamp,
+        channel=channel,
+        kind=kind,
+        direction=direction,
+        sender=sender,
+        recipients=recipients,
+        body=body,
+        attachments=attachments,
+        source=Source(entry.file, entry.locate(locator)),
+        extra=extra,
+    )
+
+
+def _channel(service: Any, chat: _Chat | None) -> tuple[Channel, dict[str, str]]:
+    """The channel from the row's service, else the chat's; unusual services kept in extra."""
+    name = service if isinstance(service, str) and service else (chat.service if chat else None)
+    if name == "iMessage":
+        return Channel.IMESSAGE, {}
+    if name == "SMS":
+        return Channel.SMS, {}
+    if name == "RCS":
+        return Channel.SMS, {"service": name}
+    return Channel.OTHER, ({"service": name} if name else {})
+
+
+def _event_text(item_type: int, action: int, other: str | None, title: str | None) -> str:
+    """What Messages shows for a conversation event (the actor is the message's sender)."""
+    someone = other or "someone"
+    if item_type == 1:
+        return f"removed {someone} from the conversation" if action == 1 else f"added {someone} to the conversation"
+    if item_type == 2:
+        return f"named the conversation “{title}”" if title else "removed the conversation name"
+    if item_type == 3:
+        return {0: "left the conversation", 1: "changed the group photo", 2: "removed the group photo"}.get(
+            action, f"changed the conversation (action {action})"
+        )
+    return f"conversation event (item_type {item_type})"
+
+
+def _attachment(info: tuple[Any, ...], entry: Entry, ctx: Context, db: _Lookups) -> Attachment:
+    filename, mime, transfer_name, total = (_text_or_none(info[0]), _text_or_none(info[1]), _text_or_none(info[2]), info[3])
+    name = transfer_name or (filename.rsplit("/", 1)[-1] if filename else None) or "attachment"
+    key = _attachments_key(filename) if filename else None
+    found = db.files.get(key) if key else None
+    if found is not None:
+        try:
+            data = found.read_bytes()
+        except ParseError:
+            ctx.warn(found, None, "attachment file unreadable; kept by name only.")
+        else:
+            return Attachment(name, mime, len(data), hashlib.sha256(data).hexdigest(), data)
+    size = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+    return Attachment(name, mime, size)
+
+
+# --- values ---------------------------------------------------------------------------
+
+
+def _apple_time(value: Any) -> datetime | None:
+    """An Apple time (seconds or nanoseconds since 2001) as aware UTC; None for 0/NULL/junk."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        return None
+    try:
+        if value > _NANOSECONDS:
+            return _APPLE_EPOCH + timedelta(microseconds=int(value) // 1000)
+        return _APPLE_EPOCH + timedelta(seconds=value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _archived_text(blob: bytes) -> str | None:
+    """The string of an NSAttributedString archived as a typedstream, or None.
+
+    After the class name "NSString" come a few bytes of class version and type, ending in
+    the C-string type '+', then the UTF-8 byte length: one byte below 0x80, or 0x81 and an
+    int16, or 0x82 and an int32 (little-endian), then the bytes.
+    """
+    at = blob.find(b"NSString")
+    if at < 0:
+        return None
+    plus = blob.find(b"+", at + 8, at + 16)
+    if plus < 0 or plus + 1 >= len(blob):
+        return None
+    tag, pos = blob[plus + 1], plus + 2
+    if tag < 0x80:
+        length = tag
+    elif tag in (0x81, 0x82):
+        width = 2 if tag == 0x81 else 4
+        if pos + width > len(blob):
+            return None
+        length = int.from_bytes(blob[pos : pos + width], "little", signed=True)
+        pos += width
+    else:
+        return None
+    if length < 0 or pos + length > len(blob):
+        return None
+    return blob[pos : pos + length].decode("utf-8", errors="replace")
+
+
+def _target_guid(value: Any) -> str | None:
+    """The bare guid of a tapback's target: 'p:0/GUID' (part 0 of it) or 'bp:GUID'."""
+    text = _text_or_none(value)
+    if not text:
+        return None
+    return text.split("/", 1)[1] if text.startswith("p:") and "/" in text else text.removeprefix("bp:")
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _raw(row: sqlite3.Row) -> str:
+    """The row as text for an unparsed record: every non-empty column, blobs decoded."""
+    parts = []
+    for key in row.keys():
+        value = row[key]
+        if value is None:
+            continue
+        shown = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+        parts.append(f"{key}={shown}")
+    return "; ".join(parts)

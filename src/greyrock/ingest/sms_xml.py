@@ -1,13 +1,663 @@
-"""PLACEHOLDER: to be implemented."""
+"""Android "SMS Backup & Restore" (SyncTech) XML: `<smses>` holding `<sms>` and `<mms>`.
+
+    <smses count="2">
+      <sms address="+15550100" date="1512226167463" type="1" body="Hi&#10;there"
+           date_sent="1512226166000" contact_name="Dana" readable_date="..." />
+      <mms date="1720997593000" date_sent="1720997593" msg_box="1" address="a~b" ...>
+        <parts><part ct="text/plain" text="..."/><part ct="image/png" data="BASE64"/></parts>
+        <addrs><addr address="+15550101" type="137"/><addr address="..." type="151"/></addrs>
+      </mms>
+    </smses>
+
+Quirks this importer knows about:
+
+- Who sent what comes from type codes, never from `address` (which is the other side
+  of the conversation in both directions): sms `type` 1 received, 2 sent, 3 draft,
+  4 outbox, 5 failed, 6 queued; mms `msg_box` 1 inbox, 2 sent, 3 drafts, 4 outbox,
+  5 failed; mms `<addr type>` 137 FROM, 151 TO, 130 CC, 129 BCC. Drafts, outbox,
+  failed and queued messages are the reader's own ("out"), with `extra.status`.
+- `date` is epoch milliseconds; mms `date_sent` is epoch SECONDS (sms `date_sent` is
+  milliseconds); 0 means unknown. Missing values are written as the string "null",
+  which is read as absent everywhere (a body that is literally "null" included).
+- `contact_name` is the phone's name for the other side; "(Unknown)" means none. It
+  names the sender only of incoming one-to-one messages; otherwise it is kept in extra.
+- Group mms list their members in `address` joined with "~"; Google Messages writes
+  RCS group chats as mms whose `address` is a "...@rcs.google.com" thread id.
+- The app writes emoji outside the BMP as two XML character references, one per UTF-16
+  half (`&#55357;&#56838;`), which XML forbids and libxml2 rejects. `_CharRefFixer`
+  repairs them in the byte stream, before the parser, into one reference
+  (`&#128518;`): a reference, not UTF-8 bytes, so the repair is the same whatever
+  encoding the file declares. Lone halves and control characters that XML forbids
+  become U+FFFD, reported once per file.
+- Backups run to gigabytes, so elements are streamed with `lxml.etree.iterparse` and
+  freed as soon as they are read. When the XML breaks (a backup cut off mid-copy, a
+  damaged byte), everything before the break is kept, the unreadable bytes become one
+  unparsed message with a warning naming the line, and reading resumes at the next
+  line that starts an element, so one bad byte does not cost the rest of the file.
+
+Locators are XPath-style and 1-based per element name (`sms[17]` is the 17th `<sms>`).
+This module also holds the streaming machinery that `calls_xml` shares.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import binascii
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import BinaryIO
 
-from greyrock.model import Message
+from lxml import etree
+
+from greyrock.errors import ParseError
+from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from ._base import Context
 from ._export import Entry
+from ._time import from_epoch, from_epoch_ms
+
+__all__ = ["SmsXml", "Unreadable", "root_tag", "stream_backup"]
+
+# --- the byte-level repair of character references ---------------------------------
+
+_HIGH = rb"0{0,4}(?:5529[6-9]|55[3-9][0-9]{2}|56[0-2][0-9]{2}|563[01][0-9])"  # D800-DBFF
+_LOW = rb"0{0,4}(?:563[2-9][0-9]|56[4-9][0-9]{2}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3])"
+_XHIGH = rb"[xX]0{0,4}[dD][89abAB][0-9a-fA-F]{2}"
+_XLOW = rb"[xX]0{0,4}[dD][c-fC-F][0-9a-fA-F]{2}"
+# C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF: not characters in XML 1.0.
+_CONTROL = (
+    rb"0{0,4}(?:[0-8]|1[12]|1[4-9]|2[0-9]|3[01]|6553[45])"
+    rb"|[xX]0{0,4}(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])"
+)
+# A well-formed pair first, so that a lone half followed by a pair keeps the pair.
+_BAD_REF = re.compile(
+    rb"&#(?:(?:%s);&#(?:%s)|(?:%s);&#(?:%s)|%s|%s|%s|%s|%s);"
+    % (_HIGH, _LOW, _XHIGH, _XLOW, _HIGH, _LOW, _XHIGH, _XLOW, _CONTROL)
+)
+_LONGEST_REF = 32  # longer than any match of _BAD_REF
+_REPLACEMENT = b"&#65533;"
+_CHUNK = 256 * 1024
+
+
+def _code_point(ref: bytes) -> int:
+    digits = ref[2:-1] if ref.endswith(b";") else ref[2:]
+    return int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+
+
+class _CharRefFixer:
+    """A read-only file object that repairs the character references XML forbids.
+
+    A surrogate pair written as two references becomes one reference to the real
+    character; anything else `_BAD_REF` matches becomes U+FFFD (counted in `replaced`).
+    The last bytes of each chunk are held back until the next read, so a pair split
+    across two reads is still seen whole.
+    """
+
+    def __init__(self, raw: BinaryIO, prefix: bytes = b"") -> None:
+        self._raw = raw
+        self._pending = prefix
+        self._eof = False
+        self.replaced = 0
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            if not self._eof:
+                chunk = self._raw.read(_CHUNK)
+                self._eof = not chunk
+                self._pending += chunk
+            buf = self._pending
+            if self._eof:
+                self._pending = b""
+                return self._repair(buf, len(buf))
+            out = self._repair(buf, len(buf) - _LONGEST_REF)
+            if out:
+                return out
+
+    def _repair(self, buf: bytes, limit: int) -> bytes:
+        """Repaired bytes of buf up to `limit` (or the end of a match begun before it);
+        the rest stays pending."""
+        if limit <= 0:
+            return b""
+        if b"&#" not in buf:
+            self._pending = buf[limit:]
+            return buf[:limit]
+        out: list[bytes] = []
+        pos = 0
+        for match in _BAD_REF.finditer(buf):
+            if match.start() >= limit:
+                break
+            out.append(buf[pos : match.start()])
+            out.append(self._replacement(match.group()))
+            pos = match.end()
+        cut = max(limit, pos)
+        out.append(buf[pos:cut])
+        self._pending = buf[cut:]
+        return b"".join(out)
+
+    def _replacement(self, refs: bytes) -> bytes:
+        first, _, second = refs.partition(b";")
+        if second:
+            high, low = _code_point(first), _code_point(second)
+            return b"&#%d;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        self.replaced += 1
+        return _REPLACEMENT
+
+
+# --- streaming the records of a backup ----------------------------------------------
+
+
+class Unreadable(Exception):
+    """Raised by a record handler for a record it cannot read; the record is kept raw."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+Handler = Callable[[etree._Element, str, str, Context], Message]
+"""Reads one record element: (element, source file, locator with zip member, ctx)."""
+
+_COMMENTS = re.compile(rb"<!--.*?-->", re.S)
+_FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
+_LIBXML_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_LIBXML_BYTES = re.compile(r",?\s*Bytes:.*$", re.S)
+_LIBXML_PLACE = re.compile(r",? line \d+, column \d+.*$", re.S)
+_SCAN = 1024 * 1024
+
+
+def root_tag(head: bytes) -> str | None:
+    """Name of the document element, read from the first bytes of a file (for sniffing)."""
+    match = _FIRST_TAG.search(_COMMENTS.sub(b"", head))
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _xml_reason(exc: Exception) -> str:
+    """libxml2's message without quoted names or bytes: they can come from message text."""
+    text = str(getattr(exc, "msg", None) or exc)
+    text = _LIBXML_BYTES.sub("", _LIBXML_PLACE.sub("", text))
+    return _LIBXML_QUOTED.sub("'…'", text).strip() or type(exc).__name__
+
+
+def _line_offset(fh: BinaryIO, known_off: int, known_line: int, line: int) -> int | None:
+    """Byte offset where `line` starts, counting newlines from a known line start."""
+    if line <= known_line:
+        return known_off
+    fh.seek(known_off)
+    off, todo = known_off, line - known_line
+    while True:
+        chunk = fh.read(_SCAN)
+        if not chunk:
+            return None
+        found = chunk.count(b"\n")
+        if found >= todo:
+            at = -1
+            for _ in range(todo):
+                at = chunk.index(b"\n", at + 1)
+            return off + at + 1
+        todo -= found
+        off += len(chunk)
+
+
+def _find(fh: BinaryIO, start: int, needle: bytes) -> int | None:
+    """Offset of the first `needle` at or after `start`."""
+    fh.seek(start)
+    off, carry = start, b""
+    while True:
+        chunk = fh.read(_SCAN)
+        if not chunk:
+            return None
+        data = carry + chunk
+        at = data.find(needle)
+        if at >= 0:
+            return off - len(carry) + at
+        carry = data[-(len(needle) - 1) :] if len(needle) > 1 else b""
+        off += len(chunk)
+
+
+def _element_end(fh: BinaryIO, line_start: int, tag: str) -> int:
+    """Offset just past an element that lxml read whole, from the start of the line where
+    its start tag ends (lxml's `sourceline`). On anything unexpected, `line_start`: the
+    unparsed remainder then repeats part of that element rather than missing bytes."""
+    gt = _find(fh, line_start, b">")
+    if gt is None:
+        return line_start
+    if gt > line_start:
+        fh.seek(gt - 1)
+        if fh.read(1) == b"/":
+            return gt + 1
+    close = _find(fh, gt, b"</" + tag.encode())
+    end = _find(fh, close, b">") if close is not None else None
+    return end + 1 if end is not None else line_start
+
+
+class _Resume:
+    """Where, after a break, the next record element starts: a line beginning with one."""
+
+    def __init__(self, tags: Mapping[str, Handler]) -> None:
+        names = b"|".join(re.escape(t.encode()) for t in tags)
+        self._pattern = re.compile(rb"\n[ \t\r]*(<(?:%s)[\s/>])" % names)
+
+    def find(self, fh: BinaryIO, start: int) -> int | None:
+        fh.seek(start)
+        off, carry = start, b""
+        while True:
+            chunk = fh.read(_SCAN)
+            if not chunk:
+                return None
+            data = carry + chunk
+            match = self._pattern.search(data)
+            if match:
+                return off - len(carry) + match.start(1)
+            carry = data[-64:]
+            off += len(chunk)
+
+
+def _read_span(fh: BinaryIO, start: int, end: int | None) -> bytes:
+    fh.seek(start)
+    return fh.read() if end is None else fh.read(end - start)
+
+
+def stream_backup(
+    entry: Entry,
+    ctx: Context,
+    root: str,
+    handlers: Mapping[str, Handler],
+    channel: Channel,
+) -> Iterator[Message]:
+    """Every record of one SMS Backup & Restore file, as `handlers` read them.
+
+    The file is parsed in segments: the first from the top; after a break, the next from
+    the following line that starts a record, under a stand-in `<root>`. Records are
+    freed as they are read, so memory stays flat however large the file.
+    """
+    head = entry.head()
+    found = root_tag(head)
+    if found != root:
+        what = f"<{found}>" if found else "no XML element"
+        raise ParseError(entry.file, entry.member, f"not an SMS Backup & Restore {root} file ({what} at the top).")
+    member = f"{entry.member} " if entry.member is not None else ""
+    counts = dict.fromkeys(handlers, 0)
+    resume = _Resume(handlers)
+    replaced = 0
+    seg_off, seg_line, prefix = 0, 1, b""
+    read_any = False
+    with entry.open() as raw, entry.open() as probe:
+        while True:
+            fixer = _CharRefFixer(raw, prefix)
+            last: etree._Element | None = None
+            error: Exception | None = None
+            try:
+                for message, last in _segment(fixer, root, handlers, counts, entry, ctx, member, channel):
+                    read_any = True
+                    yield message
+            except etree.XMLSyntaxError as exc:
+                error = exc
+            except (OSError, EOFError, ValueError) as exc:  # a damaged zip member, a failing disk
+                if not read_any:
+                    raise ParseError(entry.file, entry.member, f"cannot read: {type(exc).__name__}.") from exc
+                ctx.warn(entry, None, f"reading stopped early: the file cannot be read further ({type(exc).__name__}).")
+                break
+            replaced += fixer.replaced
+            if error is None:
+                break
+            # Where the readable part ends: after the last record read, or after <root ...>.
+            if last is not None and last.sourceline:
+                start = _line_offset(probe, seg_off, seg_line, seg_line + last.sourceline - 1)
+                tail = _element_end(probe, start, last.tag) if start is not None else seg_off
+                after = f"after {last.tag}[{counts[last.tag]}]"
+            elif seg_off == 0:
+                opening = re.search(rb"<%s(?:\s[^>]*)?>" % root.encode(), head)
+                tail = opening.end() if opening else 0
+                after = "before the first record"
+            else:
+                tail, after = seg_off, "at the start of a record"
+            error_line = seg_line + max(getattr(error, "lineno", 1) or 1, 1) - 1
+            error_off = _line_offset(probe, seg_off, seg_line, error_line + 1)
+            next_off = resume.find(probe, max(error_off - 1, tail)) if error_off is not None else None
+            if next_off is None and not read_any and tail == 0:
+                raise ParseError(entry.file, entry.member, f"not readable as XML ({_xml_reason(error)}).")
+            yield from _unparsed_span(entry, ctx, probe, tail, next_off, seg_off, seg_line, after, error, channel)
+            if next_off is None:
+                break
+            seg_line = _count_lines(probe, seg_off, seg_line, next_off)
+            seg_off = next_off
+            raw.seek(seg_off)
+            prefix = b"<%s>" % root.encode()
+    if replaced:
+        ctx.warn(
+            entry,
+            None,
+            f"{replaced} character reference(s) that XML does not allow (a lone half of a UTF-16 "
+            "pair or a control character) were read as U+FFFD.",
+        )
+    if not read_any and not any(counts.values()):
+        ctx.warn(entry, None, f"the backup holds no records (no {' or '.join(handlers)} elements).")
+
+
+def _count_lines(fh: BinaryIO, known_off: int, known_line: int, off: int) -> int:
+    """Line number of byte `off`, counting from a known line start."""
+    fh.seek(known_off)
+    lines, todo = known_line, off - known_off
+    while todo > 0:
+        chunk = fh.read(min(_SCAN, todo))
+        if not chunk:
+            break
+        lines += chunk.count(b"\n")
+        todo -= len(chunk)
+    return lines
+
+
+def _unparsed_span(
+    entry: Entry,
+    ctx: Context,
+    fh: BinaryIO,
+    start: int,
+    end: int | None,
+    seg_off: int,
+    seg_line: int,
+    after: str,
+    error: Exception,
+    channel: Channel,
+) -> Iterator[Message]:
+    """The bytes between the last record read and the next readable one, kept as text."""
+    data = _read_span(fh, start, end)
+    stripped = data.lstrip()
+    line = _count_lines(fh, seg_off, seg_line, start + len(data) - len(stripped))
+    ends = "is cut off" if end is None else "breaks"
+    reason = f"the XML {ends} {after} ({_xml_reason(error)})"
+    text = stripped.rstrip().decode("utf-8", errors="replace")
+    if text:
+        yield ctx.unparsed(entry, f"line {line}", text, reason, channel=channel)
+    else:
+        ctx.warn(entry, f"line {line}", reason)
+
+
+def _segment(
+    source: _CharRefFixer,
+    root: str,
+    handlers: Mapping[str, Handler],
+    counts: dict[str, int],
+    entry: Entry,
+    ctx: Context,
+    member: str,
+    channel: Channel,
+) -> Iterator[tuple[Message, etree._Element]]:
+    """(message, element) for each record of one parse; XMLSyntaxError at a break."""
+    events = etree.iterparse(
+        source,
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    file = entry.file
+    for _, element in events:
+        tag = element.tag
+        handler = handlers.get(tag)  # type: ignore[arg-type]
+        if handler is None:
+            parent = element.getparent()
+            if parent is not None and parent.getparent() is None and tag != root:
+                yield _unexpected(element, entry, ctx, channel), element
+            continue
+        n = counts[tag] = counts[tag] + 1
+        locator = f"{tag}[{n}]"
+        try:
+            message = handler(element, file, member + locator, ctx)
+        except Unreadable as exc:
+            message = ctx.unparsed(entry, locator, _serialise(element), exc.reason, channel=channel)
+        yield message, element
+        if len(element):
+            element.clear(keep_tail=True)  # an mms may carry megabytes of base64
+        if n & 255 == 0:
+            parent = element.getparent()
+            if parent is not None:
+                # Only earlier siblings: lxml has already built elements past this one.
+                del parent[: parent.index(element)]
+
+
+def _unexpected(element: etree._Element, entry: Entry, ctx: Context, channel: Channel) -> Message:
+    line = element.sourceline or 0
+    return ctx.unparsed(entry, f"line {line}", _serialise(element), "an element this importer does not know", channel)
+
+
+def _serialise(element: etree._Element) -> str:
+    return etree.tostring(element, encoding="unicode", with_tail=False)
+
+
+# --- reading sms and mms ------------------------------------------------------------
+
+_ME = ("me",)
+_NO_NAMES = frozenset({"(Unknown)", "null", ""})
+_NOT_ADDRESSES = frozenset({"insert-address-token", "null", ""})
+_SMS_TYPES: dict[str | None, tuple[Direction, str | None]] = {
+    "1": (Direction.IN, None),
+    "2": (Direction.OUT, None),
+    "3": (Direction.OUT, "draft"),
+    "4": (Direction.OUT, "outbox"),
+    "5": (Direction.OUT, "failed"),
+    "6": (Direction.OUT, "queued"),
+}
+_MMS_BOXES: dict[str | None, tuple[Direction, str | None]] = {
+    "1": (Direction.IN, None),
+    "2": (Direction.OUT, None),
+    "3": (Direction.OUT, "draft"),
+    "4": (Direction.OUT, "outbox"),
+    "5": (Direction.OUT, "failed"),
+}
+_FROM, _TO, _CC, _BCC = "137", "151", "130", "129"
+_CHARSETS = {"106": "utf-8", "3": "ascii", "4": "latin-1", "1015": "utf-16", "1013": "utf-16-be", "1014": "utf-16-le"}
+
+
+def _value(raw: str | None) -> str | None:
+    return None if raw is None or raw == "null" else raw
+
+
+def _instant(raw: str | None, milliseconds: bool) -> datetime | None:
+    """An epoch attribute as an aware time; None when absent, zero or not a number."""
+    if raw is None or raw == "0" or raw == "null":
+        return None
+    try:
+        value = int(raw)
+        if value <= 0:
+            return None
+        return from_epoch_ms(value) if milliseconds else from_epoch(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _timestamp(element: etree._Element) -> datetime:
+    ts = _instant(element.get("date"), True)
+    if ts is None:
+        raise Unreadable("no readable date")
+    return ts
+
+
+def _is_rcs_thread(address: str | None) -> bool:
+    return bool(address) and "@rcs." in address.lower()  # type: ignore[union-attr]
+
+
+def _sms(element: etree._Element, file: str, locator: str, ctx: Context) -> Message:
+    get = element.get
+    timestamp = _timestamp(element)
+    kind_code = get("type")
+    direction, status = _SMS_TYPES.get(kind_code, (Direction.UNKNOWN, None))
+    body = get("body")
+    if body is None or body == "null":
+        body = ""
+    raw_address = get("address")
+    addresses = _addresses(raw_address, ctx)
+    name = get("contact_name")
+    if name in _NO_NAMES:
+        name = None
+    extra: dict[str, object] = {}
+    sender_name = None
+    if direction is Direction.IN:
+        sender: str | None = addresses[0] if len(addresses) == 1 else None
+        recipients = _ME if sender else (*_ME, *addresses)
+        if sender:
+            sender_name = name
+    elif direction is Direction.OUT:
+        sender, recipients = "me", addresses
+    else:
+        sender, recipients = None, addresses
+        extra["sms_type"] = kind_code
+        ctx.note_once(ctx.export.find(file) or file, "some sms have a type code this importer does not know; direction left unknown.")  # type: ignore[arg-type]
+    if name and sender_name is None:
+        extra["contact_name"] = name
+    if status:
+        extra["status"] = status
+    sent = _instant(get("date_sent"), True)
+    if sent is not None:
+        extra["date_sent"] = sent.isoformat()
+    subject = _value(get("subject"))
+    if subject:
+        extra["subject"] = subject
+    return Message(
+        timestamp=timestamp,
+        channel=Channel.SMS,
+        kind=Kind.MESSAGE,
+        direction=direction,
+        sender=sender,
+        body=body,
+        source=Source(file, locator),
+        sender_name=sender_name,
+        recipients=recipients,
+        extra=extra,
+    )
+
+
+def _addresses(raw: str | None, ctx: Context) -> tuple[str, ...]:
+    """The normalised addresses of the `address` attribute ("~" joins a group's)."""
+    if raw is None or raw in _NOT_ADDRESSES:
+        return ()
+    if "~" not in raw:
+        return (ctx.address(raw),)  # type: ignore[return-value]
+    return tuple(dict.fromkeys(a for a in (ctx.address(p) for p in raw.split("~") if p not in _NOT_ADDRESSES) if a))
+
+
+def _mms(element: etree._Element, file: str, locator: str, ctx: Context) -> Message:
+    get = element.get
+    timestamp = _timestamp(element)
+    box = get("msg_box")
+    direction, status = _MMS_BOXES.get(box, (Direction.UNKNOWN, None))
+    texts: list[str] = []
+    attachments: list[Attachment] = []
+    senders: list[str] = []
+    others: list[str] = []
+    to: list[str] = []
+    for child in element:
+        if child.tag == "parts":
+            for part in child:
+                _read_part(part, texts, attachments)
+        elif child.tag == "addrs":
+            for addr in child:
+                raw = addr.get("address")
+                if raw is None or raw in _NOT_ADDRESSES:
+                    continue
+                address = ctx.address(raw)
+                code = addr.get("type")
+                if code == _FROM:
+                    senders.append(address)  # type: ignore[arg-type]
+                elif code in (_TO, _CC, _BCC):
+                    others.append(address)  # type: ignore[arg-type]
+                    if code == _TO:
+                        to.append(address)  # type: ignore[arg-type]
+    thread = get("address")
+    rcs = _is_rcs_thread(thread)
+    members = () if rcs else _addresses(thread, ctx)
+    group = rcs or len(members) > 1
+    name = get("contact_name")
+    if name in _NO_NAMES:
+        name = None
+    extra: dict[str, object] = {}
+    sender_name = None
+    own = senders[0] if senders else None
+    if direction is Direction.IN:
+        sender = own or (members[0] if len(members) == 1 else None)
+        reader = {ctx.address(ctx.me)} if ctx.me else set()
+        if len(set(to)) == 1:
+            reader.add(to[0])  # the one TO of a received mms is the reader
+        rest = [a for a in dict.fromkeys(others or members) if a != sender and a not in reader]
+        recipients: tuple[str, ...] = (*_ME, *rest)
+        if not group:
+            sender_name = name
+    elif direction is Direction.OUT:
+        sender = "me"
+        recipients = tuple(a for a in dict.fromkeys(others or members) if a != own)
+        if own:
+            extra["from"] = own
+    else:
+        sender = own
+        recipients = tuple(a for a in dict.fromkeys(others or members) if a != own)
+        extra["msg_box"] = box
+    if name and sender_name is None:
+        extra["contact_name"] = name
+    if status:
+        extra["status"] = status
+    if rcs:
+        extra["rcs"] = True
+        extra["thread"] = thread
+    sent = _instant(get("date_sent"), False)
+    if sent is not None:
+        extra["date_sent"] = sent.isoformat()
+    subject = _value(get("sub"))
+    if subject:
+        extra["subject"] = subject
+    body = "\n".join(texts)
+    return Message(
+        timestamp=timestamp,
+        channel=Channel.MMS,
+        kind=Kind.MEDIA if attachments and not body else Kind.MESSAGE,
+        direction=direction,
+        sender=sender,
+        body=body,
+        source=Source(file, locator),
+        sender_name=sender_name,
+        recipients=recipients,
+        attachments=tuple(attachments),
+        extra=extra,
+    )
+
+
+def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachment]) -> None:
+    """A text part joins the body; SMIL (slide layout) is skipped; the rest are files."""
+    get = part.get
+    mime = (_value(get("ct")) or "").lower()
+    if mime == "application/smil":
+        return
+    text = _value(get("text"))
+    encoded = _value(get("data"))
+    data = _decode(encoded) if encoded is not None else None
+    if mime == "text/plain" and (text is not None or data is not None or encoded is None):
+        if text is None and data is not None:
+            text = data.decode(_CHARSETS.get(get("chset") or "", "utf-8"), errors="replace")
+        if text:
+            texts.append(text)
+        return
+    if data is None and text is not None:
+        data = text.encode("utf-8")
+    name = next(
+        (v.strip("<>") for v in (_value(get(k)) for k in ("cl", "name", "fn", "cid")) if v and v.strip("<>")),
+        f"part{get('seq') or ''}",
+    )
+    if data is None:
+        attachments.append(Attachment(name, mime or None))
+    else:
+        attachments.append(Attachment(name, mime or None, len(data), hashlib.sha256(data).hexdigest(), data))
+
+
+def _decode(encoded: str) -> bytes | None:
+    try:
+        return binascii.a2b_base64(encoded)
+    except (binascii.Error, ValueError):
+        return None
+
+
+_SMS_HANDLERS: dict[str, Handler] = {"sms": _sms, "mms": _mms}
 
 
 class SmsXml:
@@ -15,7 +665,10 @@ class SmsXml:
     help = "Android 'SMS Backup & Restore' XML (sms and mms)."
 
     def sniff(self, entry: Entry) -> int | None:
-        return None
+        if root_tag(entry.head()) != "smses":
+            return None
+        return 95 if entry.name.lower().endswith(".xml") else 90
 
     def parse(self, entries: list[Entry], ctx: Context) -> Iterator[Message]:
-        raise NotImplementedError
+        for entry in entries:
+            yield from stream_backup(entry, ctx, "smses", _SMS_HANDLERS, Channel.SMS)

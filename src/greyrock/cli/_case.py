@@ -1,0 +1,187 @@
+"""`greyrock case …` and `greyrock journal …`: the encrypted case file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from greyrock import journal, pipeline, vault
+from greyrock.errors import InputError
+
+from ._output import safe_text, write_json
+from ._passphrase import ask_passphrase
+
+__all__ = ["case_app", "journal_app"]
+
+case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
+journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
+
+CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _open(path: Path) -> vault.Case:
+    return vault.open_case(path, ask_passphrase())
+
+
+@case_app.command("create")
+def create(case: CaseArg) -> None:
+    """Create a new encrypted case file."""
+    vault.create_case(case, ask_passphrase("New case passphrase", confirm=True)).close()
+    typer.echo(f"Created {case}. Keep the passphrase safe: without it the case cannot be opened.")
+
+
+@case_app.command("import")
+def import_(
+    case: CaseArg,
+    paths: Annotated[list[Path], typer.Argument(help="Exports: files, folders or zips.")],
+    format: Annotated[Optional[str], typer.Option("--format", help="Skip detection; see 'greyrock formats'.")] = None,
+    contact: Annotated[
+        Optional[list[str]], typer.Option("--contact", help="The other person's numbers, addresses or names.")
+    ] = None,
+    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add exports to a case: originals kept byte for byte, messages parsed and chained."""
+    with _open(case) as c:
+        if contact:
+            pipeline.set_contact(c, contact, region=region)
+        results = []
+        for path in paths:
+            results.append(pipeline.import_export(c, path, format=format, me=me, region=region))
+        fingerprint = c.fingerprint()
+    if as_json:
+        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
+        return
+    for r in results:
+        for warning in r.warnings:
+            typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
+        if r.already_imported:
+            typer.echo(f"{r.path}: already in the case; nothing added.")
+        else:
+            typer.echo(f"{r.path}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed.")
+    typer.echo(f"fingerprint {fingerprint}")
+
+
+@case_app.command("verify")
+def verify(case: CaseArg, as_json: JsonOpt = False) -> None:
+    """Check every original and every chain entry; exit 1 naming the first that does not match."""
+    with _open(case) as c:
+        result = c.verify()
+    if as_json:
+        write_json({"ok": result.ok, "fingerprint": result.fingerprint or None, "entries": result.entries,
+                    "problem": result.problem})
+    elif result.ok:
+        typer.echo(f"intact: {result.entries} entries\nfingerprint {result.fingerprint}")
+    else:
+        typer.echo(f"NOT INTACT: {result.problem}", err=True)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@case_app.command("stats")
+def stats(case: CaseArg, as_json: JsonOpt = False) -> None:
+    """Counts, labels, first and last message, and the fingerprint."""
+    with _open(case) as c:
+        data = c.stats()
+    if as_json:
+        write_json(data)
+    else:
+        for key, value in data.items():
+            typer.echo(f"{key}: {value}")
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--since: {value!r} is not a date like 2024-03-01.") from None
+
+
+@case_app.command("messages")
+def messages(
+    case: CaseArg,
+    label: Annotated[Optional[str], typer.Option("--label", help="Only messages with this label.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only from this date (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the case's messages with their screening."""
+    start = _since(since)
+    with _open(case) as c:
+        rows = [s for s in c.messages(since=start) if label is None or label in s.labels]
+    if as_json:
+        from ._output import write_jsonl
+
+        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.finding} for s in rows)
+        return
+    table = Table()
+    for column in ("id", "when", "dir", "labels", "message"):
+        table.add_column(column, overflow="fold")
+    for s in rows:
+        m = s.message
+        table.add_row(str(s.id), m.timestamp.isoformat(" ", "minutes") if m.timestamp else "?", str(m.direction),
+                      ", ".join(s.labels), Text(safe_text(m.body)))
+    Console().print(table)
+
+
+@case_app.command("passwd")
+def passwd(case: CaseArg) -> None:
+    """Change the case passphrase (the file is re-encrypted under the new key)."""
+    with _open(case) as c:
+        c.change_passphrase(ask_passphrase("New passphrase", env="GREYROCK_NEW_PASSPHRASE", confirm=True))
+    typer.echo("Passphrase changed.")
+
+
+@case_app.command("backup")
+def backup(case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to write the encrypted copy.")]) -> None:
+    """Write an encrypted copy of the whole case (its own passphrase, GREYROCK_BACKUP_PASSPHRASE)."""
+    with _open(case) as c:
+        c.backup(dest, ask_passphrase("Backup passphrase", env="GREYROCK_BACKUP_PASSPHRASE", confirm=True))
+    typer.echo(f"Encrypted backup written to {dest}.")
+
+
+@journal_app.command("add")
+def journal_add(
+    case: CaseArg,
+    json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
+) -> None:
+    """Record an incident, answering the questions advocates ask."""
+    import json
+
+    if json_file is not None:
+        try:
+            answers = json.loads(json_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{json_file}: not a readable JSON file ({exc}).") from exc
+        if not isinstance(answers, dict):
+            raise InputError(f"{json_file}: expected one JSON object with the answers.")
+        source = str(json_file)
+    else:
+        answers = {}
+        for q in journal.QUESTIONS:
+            answers[q.key] = typer.prompt(q.prompt, default="" if not q.required else None, show_default=False)
+        source = "journal"
+    with _open(case) as c:
+        entry_id = journal.add_entry(c, answers, source=source)
+    typer.echo(f"Journal entry {entry_id} saved in the case.")
+
+
+@journal_app.command("list")
+def journal_list(case: CaseArg, as_json: JsonOpt = False) -> None:
+    """Show the journal entries, oldest incident first."""
+    with _open(case) as c:
+        rows = journal.entries(c)
+    if as_json:
+        write_json(rows)
+        return
+    for e in rows:
+        typer.echo(safe_text(f"#{e['id']}  {e['when']}  {e.get('where', '')}\n    {e['what_happened']}"))

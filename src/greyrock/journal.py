@@ -1,0 +1,80 @@
+"""The incident journal: the guided questions advocates ask, answered and kept in the case.
+
+Advocates and police guidance agree on what makes a written incident useful later: when
+and where, what happened in the person's own words, injuries, witnesses, a police report
+number, a medical visit, and photos or documents. Each entry is a chained record; the
+files it names are stored inside the encrypted case, never copied elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from greyrock.errors import InputError
+from greyrock.vault import Case
+
+__all__ = ["QUESTIONS", "Question", "add_entry", "entries"]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    key: str
+    prompt: str
+    required: bool = False
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("when", "When did it happen? (date and time, e.g. 2024-03-06 23:40)", required=True),
+    Question("where", "Where did it happen?"),
+    Question("what_happened", "What happened? Use their exact words where you remember them.", required=True),
+    Question("injuries", "Were you or anyone else hurt? Describe any injuries."),
+    Question("witnesses", "Who saw or heard it? (names, how to reach them)"),
+    Question("police_report", "Police report or incident number, if any"),
+    Question("medical_visit", "Did you see a doctor, nurse or hospital? Where and when?"),
+    Question("files", "Photos or documents to attach (paths, separated by commas)"),
+)
+_KEYS = {q.key for q in QUESTIONS}
+
+
+def _parse_when(value: str) -> str:
+    text = value.strip()
+    for candidate in (text, text.replace(" ", "T", 1)):
+        try:
+            return datetime.fromisoformat(candidate).isoformat()
+        except ValueError:
+            continue
+    raise InputError(f"journal: 'when' must be a date and time like 2024-03-06 23:40, not {text!r}.")
+
+
+def add_entry(case: Case, answers: dict[str, Any], source: str = "journal") -> int:
+    """Validate and store one entry; attached files are read and stored encrypted."""
+    unknown = set(answers) - _KEYS
+    if unknown:
+        raise InputError(f"{source}: unknown field(s) {', '.join(sorted(unknown))}.",
+                         f"Fields: {', '.join(q.key for q in QUESTIONS)}.")
+    for q in QUESTIONS:
+        if q.required and not str(answers.get(q.key) or "").strip():
+            raise InputError(f"{source}: '{q.key}' is required.")
+    entry = {q.key: str(answers.get(q.key) or "").strip() for q in QUESTIONS if q.key != "files"}
+    entry["when"] = _parse_when(entry["when"])
+    files = answers.get("files") or []
+    if isinstance(files, str):
+        files = [f for f in (part.strip() for part in files.split(",")) if f]
+    blobs = []
+    for name in files:
+        path = Path(name).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read attachment {path} ({exc.strerror}).") from exc
+        blobs.append((path.name, data))
+    with case.transaction():
+        entry["files"] = [{"name": n, "size": len(d), "sha256": case.add_blob(d)} for n, d in blobs]
+        return case.add_record("journal", entry)
+
+
+def entries(case: Case) -> list[dict[str, Any]]:
+    return sorted(case.records("journal"), key=lambda e: (e["when"], e["id"]))

@@ -1,0 +1,545 @@
+"""The case: one encrypted file holding the originals, the messages read from them, their
+screening, the reader's journal, and the hash chain over all of it.
+
+Everything is append-only. A write happens inside `Case.transaction()`, so a process
+killed half-way leaves the case exactly as it was before that transaction began; the chain
+head is re-read at the start of each transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from greyrock.errors import CaseNotFound, InputError
+from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source, sort_key
+
+from . import _chain
+from ._db import DatabaseError, attach_export, connect, create_schema
+from ._kdf import KdfParams, derive_key, new_header, read_header
+
+__all__ = ["Case", "StoredMessage", "VerifyResult"]
+
+CHUNK = 1024 * 1024
+_DEDUP_WINDOW = 20_000
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _dumps(obj: Any) -> str:
+    return _encode(obj) if obj else ("[]" if isinstance(obj, (list, tuple)) else "{}")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as the case holds it: the Message, its row id, original and screening."""
+
+    id: int
+    message: Message
+    original_sha256: str
+    finding: dict[str, Any] | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.finding.get("labels", [])) if self.finding else []
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    fingerprint: str
+    entries: int
+    problem: str | None = None
+
+
+@dataclass
+class _Head:
+    seq: int
+    hash: str
+
+
+@dataclass
+class _Writer:
+    """Chain appends within one transaction."""
+
+    conn: Any
+    head: _Head
+    pending: list[tuple[int, str, int, str, str]] = field(default_factory=list)
+
+    def append(self, kind: str, ref: int, payload: Any) -> None:
+        seq = self.head.seq + 1
+        digest = _chain.payload_hash(payload)
+        h = _chain.entry_hash(self.head.hash, seq, kind, ref, digest)
+        self.pending.append((seq, kind, ref, digest, h))
+        self.head = _Head(seq, h)
+        if len(self.pending) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.conn.executemany("INSERT INTO chain (seq, kind, ref, payload, hash) VALUES (?,?,?,?,?)", self.pending)
+            self.pending.clear()
+
+
+def _message_payload(row: dict[str, Any], original_sha: str) -> dict[str, Any]:
+    return {
+        "original": original_sha,
+        "locator": row["locator"],
+        "timestamp": row["timestamp"],
+        "channel": row["channel"],
+        "kind": row["kind"],
+        "direction": row["direction"],
+        "sender": row["sender"],
+        "sender_name": row["sender_name"],
+        "recipients": row["recipients"],
+        "body": row["body"],
+        "attachments": row["attachments"],
+        "extra": row["extra"],
+    }
+
+
+def _original_payload(row: dict[str, Any]) -> dict[str, Any]:
+    return {"sha256": row["sha256"], "name": row["name"], "size": row["size"], "imported_at": row["imported_at"]}
+
+
+def _finding_payload(row: dict[str, Any]) -> dict[str, Any]:
+    return {"message_id": row["message_id"], "model": row["model"], "data": row["data"]}
+
+
+def _record_payload(row: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": row["kind"], "created_at": row["created_at"], "data": row["data"]}
+
+
+class Case:
+    """An open case file. Use `Case.create()` or `Case.open()`, and close it (or `with`)."""
+
+    def __init__(self, path: Path, conn: Any, header: bytes) -> None:
+        self.path = path
+        self._conn = conn
+        self._header = header
+        self._writer: _Writer | None = None
+        self.case_id: str = self._meta("case_id") or ""
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], passphrase: str, kdf: KdfParams | None = None) -> Case:
+        p = Path(path)
+        if p.exists():
+            raise InputError(f"{p}: already exists; a case is never overwritten.")
+        if not passphrase:
+            raise InputError("An empty passphrase cannot protect a case.")
+        params = kdf or KdfParams()
+        header = new_header(params)
+        key = derive_key(passphrase, header, params)
+        conn = connect(p, key, header)
+        try:
+            create_schema(conn)
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("case_id", uuid.uuid4().hex), ("created_at", _now()), ("schema_version", "1")],
+            )
+        except BaseException:
+            conn.close()
+            p.unlink(missing_ok=True)
+            raise
+        return cls(p, conn, header)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], passphrase: str) -> Case:
+        p = Path(path)
+        if not p.is_file():
+            raise CaseNotFound(f"{p}: no case file here.", "Create one with 'greyrock case create'.")
+        header, params = read_header(p)
+        key = derive_key(passphrase, header, params)  # always paid: no fast wrong-passphrase oracle
+        conn = connect(p, key, header)
+        try:
+            case = cls(p, conn, header)
+        except DatabaseError as exc:
+            conn.close()
+            raise InputError(f"{p}: the case file is damaged and cannot be read ({exc}).") from exc
+        if not case.case_id:
+            conn.close()
+            raise InputError(f"{p}: not a greyrock case (no case id).")
+        return case
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: a crash or error inside leaves the case as it was."""
+        if self._writer is not None:
+            raise RuntimeError("transactions do not nest")
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._writer = _Writer(self._conn, self._head())
+        try:
+            yield
+            self._writer.flush()
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._writer = None
+
+    def _w(self) -> _Writer:
+        if self._writer is None:
+            raise RuntimeError("writes happen inside Case.transaction()")
+        return self._writer
+
+    def _head(self) -> _Head:
+        row = self._conn.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+        return _Head(row[0], row[1]) if row else _Head(0, _chain.genesis(self.case_id))
+
+    def original_id(self, sha256: str) -> int | None:
+        row = self._conn.execute("SELECT id FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def add_original(self, name: str, stream: BinaryIO, sha256: str) -> tuple[int, bool]:
+        """Store an export file byte for byte; (id, True) when new, (id, False) when held."""
+        existing = self.original_id(sha256)
+        if existing is not None:
+            return existing, False
+        w = self._w()
+        row = {"sha256": sha256, "name": name, "size": 0, "imported_at": _now()}
+        cur = self._conn.execute(
+            "INSERT INTO originals (sha256, name, size, imported_at) VALUES (?, ?, 0, ?)",
+            (sha256, name, row["imported_at"]),
+        )
+        oid = int(cur.lastrowid)
+        digest, size, seq = hashlib.sha256(), 0, 0
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            self._conn.execute("INSERT INTO original_chunks (original_id, seq, data) VALUES (?, ?, ?)", (oid, seq, chunk))
+            seq += 1
+        if digest.hexdigest() != sha256:
+            raise InputError(f"{name}: the file changed while it was being imported; nothing was added.")
+        row["size"] = size
+        self._conn.execute("UPDATE originals SET size = ? WHERE id = ?", (size, oid))
+        w.append("original", oid, _original_payload(row))
+        return oid, True
+
+    def add_messages(
+        self, messages: Iterable[Message], original_ids: dict[str, int]
+    ) -> Iterator[tuple[int, Message]]:
+        """Store messages not already held; yields (row id, message) for each one added.
+
+        Deduplication is by content (time, channel, kind, direction, sender, body,
+        attachments), so a newer backup that repeats older messages adds only what is new.
+        Identical messages that really were sent twice (two "ok" in the same minute) are
+        told apart by their order of occurrence.
+        """
+        w = self._w()
+        seen: OrderedDict[str, int] = OrderedDict()
+        originals = dict(self._conn.execute("SELECT id, sha256 FROM originals").fetchall())
+        next_id = (self._conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
+        batch: list[tuple[str, dict[str, Any], Message, int]] = []
+
+        def flush() -> Iterator[tuple[int, Message]]:
+            nonlocal next_id
+            keys = [b[0] for b in batch]
+            held = {
+                k for (k,) in self._conn.execute(
+                    f"SELECT dedup_key FROM messages WHERE dedup_key IN ({','.join('?' * len(keys))})", keys
+                )
+            }
+            rows, added = [], []
+            for key, row, message, oid in batch:
+                if key in held:
+                    continue
+                held.add(key)
+                rows.append((next_id, key, oid, row["locator"], row["timestamp"], sort_key(message), row["channel"],
+                             row["kind"], row["direction"], row["sender"], row["sender_name"], row["recipients"],
+                             row["body"], row["attachments"], row["extra"]))
+                w.append("message", next_id, _message_payload(row, originals[oid]))
+                added.append((next_id, message))
+                next_id += 1
+            self._conn.executemany(
+                "INSERT INTO messages (id, dedup_key, original_id, locator, timestamp, sort_ts, channel, kind,"
+                " direction, sender, sender_name, recipients, body, attachments, extra)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            batch.clear()
+            return iter(added)
+
+        for message in messages:
+            oid = original_ids.get(message.source.file)
+            if oid is None:
+                raise RuntimeError(f"no original registered for {message.source.file!r}")
+            for att in message.attachments:
+                if att.data is not None:
+                    sha = att.sha256 or hashlib.sha256(att.data).hexdigest()
+                    self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, att.data))
+            row = {
+                "locator": message.source.locator,
+                "timestamp": message.timestamp.isoformat() if message.timestamp else None,
+                "channel": str(message.channel),
+                "kind": str(message.kind),
+                "direction": str(message.direction),
+                "sender": message.sender,
+                "sender_name": message.sender_name,
+                "recipients": _dumps(list(message.recipients)),
+                "body": message.body,
+                "attachments": _dumps([a.to_dict() for a in message.attachments]),
+                "extra": _dumps(message.extra),
+            }
+            base = hashlib.sha256(
+                "\x1f".join(
+                    row[k] or "" for k in ("timestamp", "channel", "kind", "direction", "sender", "body", "attachments")
+                ).encode("utf-8", "surrogatepass")
+            ).hexdigest()[:32]
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            seen.move_to_end(base)
+            if len(seen) > _DEDUP_WINDOW:
+                seen.popitem(last=False)
+            batch.append((f"{base}:{n}", row, message, oid))
+            if len(batch) >= 1000:
+                yield from flush()
+        if batch:
+            yield from flush()
+
+    def add_finding(self, message_id: int, model: str, data: dict[str, Any]) -> None:
+        """Store screening for a message (once per model version)."""
+        w = self._w()
+        text = _dumps(data)
+        cur = self._conn.execute(
+            "INSERT OR IGNORE INTO findings (message_id, model, data) VALUES (?, ?, ?)", (message_id, model, text)
+        )
+        if cur.rowcount == 1:
+            w.append("finding", int(cur.lastrowid), {"message_id": message_id, "model": model, "data": text})
+
+    def add_record(self, kind: str, data: dict[str, Any]) -> int:
+        """Append a record of the reader's (journal entry, note, contact, setting)."""
+        w = self._w()
+        row = {"kind": kind, "created_at": _now(), "data": _dumps(data)}
+        cur = self._conn.execute(
+            "INSERT INTO records (kind, created_at, data) VALUES (?, ?, ?)", (kind, row["created_at"], row["data"])
+        )
+        rid = int(cur.lastrowid)
+        w.append("record", rid, _record_payload(row))
+        return rid
+
+    def add_blob(self, data: bytes) -> str:
+        """Store a file's bytes (a photo for the journal); returns its SHA-256."""
+        self._w()
+        sha = hashlib.sha256(data).hexdigest()
+        self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, data))
+        return sha
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def fingerprint(self) -> str:
+        return self._head().hash
+
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        rows = self._conn.execute("SELECT id, created_at, data FROM records WHERE kind = ? ORDER BY id", (kind,))
+        return [{"id": rid, "created_at": created, **json.loads(data)} for rid, created, data in rows]
+
+    def contacts(self) -> dict[str, set[str]]:
+        """The other person(s): name -> every alias (number, address, chat name) recorded."""
+        out: dict[str, set[str]] = {}
+        for rec in self.records("contact"):
+            out.setdefault(rec["name"], set()).update(rec["aliases"])
+        return out
+
+    def blob(self, sha256: str) -> bytes | None:
+        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def original_bytes(self, sha256: str) -> bytes:
+        oid = self.original_id(sha256)
+        if oid is None:
+            raise InputError(f"no original with SHA-256 {sha256} in this case.")
+        rows = self._conn.execute("SELECT data FROM original_chunks WHERE original_id = ? ORDER BY seq", (oid,))
+        return b"".join(bytes(r[0]) for r in rows)
+
+    def originals(self) -> list[dict[str, Any]]:
+        rows = self._conn.execute("SELECT id, sha256, name, size, imported_at FROM originals ORDER BY id")
+        return [dict(zip(("id", "sha256", "name", "size", "imported_at"), r)) for r in rows]
+
+    def messages(self, since: datetime | None = None) -> Iterator[StoredMessage]:
+        """Every message, oldest first, with its latest screening (if any)."""
+        sql = (
+            "SELECT m.id, m.locator, m.timestamp, m.channel, m.kind, m.direction, m.sender, m.sender_name,"
+            " m.recipients, m.body, m.attachments, m.extra, o.name, o.sha256,"
+            " (SELECT data FROM findings f WHERE f.message_id = m.id ORDER BY f.id DESC LIMIT 1)"
+            " FROM messages m JOIN originals o ON o.id = m.original_id"
+        )
+        args: tuple[Any, ...] = ()
+        if since is not None:
+            probe = Message(since, Channel.OTHER, Kind.MESSAGE, Direction.UNKNOWN, None, "", Source("", ""))
+            sql += " WHERE m.sort_ts >= ?"
+            args = (sort_key(probe),)
+        sql += " ORDER BY m.sort_ts, m.id"
+        for (mid, loc, ts, ch, kind, direction, sender, sname, recips, body, atts, extra, oname, osha,
+             finding) in self._conn.execute(sql, args):
+            message = Message(
+                timestamp=datetime.fromisoformat(ts) if ts else None,
+                channel=Channel(ch),
+                kind=Kind(kind),
+                direction=Direction(direction),
+                sender=sender,
+                sender_name=sname,
+                recipients=tuple(json.loads(recips)),
+                body=body,
+                attachments=tuple(Attachment(**a) for a in json.loads(atts)),
+                extra=json.loads(extra),
+                source=Source(oname, loc),
+            )
+            yield StoredMessage(mid, message, osha, json.loads(finding) if finding else None)
+
+    def stats(self) -> dict[str, Any]:
+        """The shape of `greyrock case stats --json` (cli.md)."""
+        q = self._conn.execute
+        by_label: dict[str, int] = {}
+        for (data,) in q(
+            "SELECT data FROM findings f WHERE f.id = (SELECT max(id) FROM findings g WHERE g.message_id = f.message_id)"
+        ):
+            for label in json.loads(data).get("labels", []):
+                by_label[label] = by_label.get(label, 0) + 1
+        first = q("SELECT timestamp FROM messages WHERE timestamp IS NOT NULL ORDER BY sort_ts LIMIT 1").fetchone()
+        last = q("SELECT timestamp FROM messages WHERE timestamp IS NOT NULL ORDER BY sort_ts DESC LIMIT 1").fetchone()
+        return {
+            "messages": q("SELECT count(*) FROM messages").fetchone()[0],
+            "originals": q("SELECT count(*) FROM originals").fetchone()[0],
+            "incidents": q("SELECT count(*) FROM records WHERE kind = 'journal'").fetchone()[0],
+            "by_label": dict(sorted(by_label.items())),
+            "first": first[0] if first else None,
+            "last": last[0] if last else None,
+            "fingerprint": self.fingerprint(),
+        }
+
+    # -- checking --------------------------------------------------------------------------
+
+    def verify(self) -> VerifyResult:
+        """Recompute every original's hash and every chain entry from the rows as they are."""
+        try:
+            return self._verify()
+        except DatabaseError as exc:
+            return VerifyResult(False, "", 0, f"the case file is damaged: a page failed its integrity check ({exc}).")
+
+    def _verify(self) -> VerifyResult:
+        q = self._conn.execute
+        prev = _chain.genesis(self.case_id)
+        expected_seq = 0
+        originals_sha: dict[int, str] = {}
+        loaders = {
+            "original": ("SELECT sha256, name, size, imported_at FROM originals WHERE id = ?",
+                         ("sha256", "name", "size", "imported_at")),
+            "message": ("SELECT locator, timestamp, channel, kind, direction, sender, sender_name, recipients, body,"
+                        " attachments, extra, original_id FROM messages WHERE id = ?",
+                        ("locator", "timestamp", "channel", "kind", "direction", "sender", "sender_name",
+                         "recipients", "body", "attachments", "extra", "original_id")),
+            "finding": ("SELECT message_id, model, data FROM findings WHERE id = ?", ("message_id", "model", "data")),
+            "record": ("SELECT kind, created_at, data FROM records WHERE id = ?", ("kind", "created_at", "data")),
+        }
+        chained: dict[str, set[int]] = {k: set() for k in loaders}
+
+        def fail(seq: int, what: str) -> VerifyResult:
+            return VerifyResult(False, "", seq, f"chain entry {seq}: {what}")
+
+        for seq, kind, ref, payload, h in q("SELECT seq, kind, ref, payload, hash FROM chain ORDER BY seq").fetchall():
+            expected_seq += 1
+            if seq != expected_seq:
+                return fail(expected_seq, "missing: the chain has a gap (an entry was deleted).")
+            if kind not in loaders:
+                return fail(seq, f"unknown kind {kind!r}.")
+            sql, cols = loaders[kind]
+            found = q(sql, (ref,)).fetchone()
+            if found is None:
+                return fail(seq, f"the {kind} it records (id {ref}) has been deleted.")
+            row = dict(zip(cols, found))
+            chained[kind].add(ref)
+            if kind == "original":
+                problem = self._check_original(ref, row)
+                if problem:
+                    return fail(seq, problem)
+                originals_sha[ref] = row["sha256"]
+                recomputed = _original_payload(row)
+            elif kind == "message":
+                sha = originals_sha.get(row["original_id"])
+                if sha is None:
+                    return fail(seq, f"message {ref} points at an original that is not in the chain before it.")
+                recomputed = _message_payload(row, sha)
+            elif kind == "finding":
+                recomputed = _finding_payload(row)
+            else:
+                recomputed = _record_payload(row)
+            if _chain.payload_hash(recomputed) != payload:
+                where = f" ({row['locator']})" if kind == "message" else ""
+                return fail(seq, f"the {kind} with id {ref}{where} was changed after it was recorded.")
+            if _chain.entry_hash(prev, seq, kind, ref, payload) != h:
+                return fail(seq, "its hash does not follow from the entry before it (the chain was rewritten).")
+            prev = h
+        for kind, (sql, _) in loaders.items():
+            table = sql.split(" FROM ")[1].split()[0]
+            for (rid,) in q(f"SELECT id FROM {table}"):
+                if rid not in chained[kind]:
+                    return VerifyResult(False, "", expected_seq,
+                                        f"{kind} id {rid} is in the case but not in the chain (added outside greyrock).")
+        for sha, data in q("SELECT sha256, data FROM blobs"):
+            if hashlib.sha256(data).hexdigest() != sha:
+                return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.")
+        return VerifyResult(True, prev, expected_seq)
+
+    def _check_original(self, oid: int, row: dict[str, Any]) -> str | None:
+        digest, size = hashlib.sha256(), 0
+        for (data,) in self._conn.execute("SELECT data FROM original_chunks WHERE original_id = ? ORDER BY seq", (oid,)):
+            digest.update(data)
+            size += len(data)
+        if digest.hexdigest() != row["sha256"] or size != row["size"]:
+            return f"the original {row['name']} no longer matches its SHA-256."
+        return None
+
+    # -- keys and copies -------------------------------------------------------------------
+
+    def backup(self, dest: str | os.PathLike[str], passphrase: str, kdf: KdfParams | None = None) -> Path:
+        """An encrypted copy of the whole case at `dest`, under `passphrase`."""
+        d = Path(dest)
+        if not passphrase:
+            raise InputError("An empty passphrase cannot protect a case.")
+        params = kdf or KdfParams()
+        header = new_header(params)
+        attach_export(self._conn, d, derive_key(passphrase, header, params), header)
+        return d
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        """Re-key: write a fresh copy under the new key, then swap it in atomically."""
+        tmp = self.path.with_name(self.path.name + ".rekey")
+        tmp.unlink(missing_ok=True)
+        self.backup(tmp, new_passphrase, kdf)
+        header, _ = read_header(tmp)
+        self._conn.close()
+        os.replace(tmp, self.path)
+        reopened = Case.open(self.path, new_passphrase)
+        self._conn, self._header = reopened._conn, header

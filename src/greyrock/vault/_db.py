@@ -1,0 +1,113 @@
+"""The SQLCipher connection: keyed, hardened, and its errors translated at this boundary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+
+from greyrock.errors import InputError, WrongPassphrase
+
+__all__ = ["DatabaseError", "SCHEMA_VERSION", "attach_export", "connect", "create_schema"]
+
+DatabaseError = sqlcipher3.DatabaseError
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE originals (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE original_chunks (
+    original_id INTEGER NOT NULL REFERENCES originals(id),
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (original_id, seq)
+);
+CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    dedup_key TEXT NOT NULL UNIQUE,
+    original_id INTEGER NOT NULL REFERENCES originals(id),
+    locator TEXT NOT NULL,
+    timestamp TEXT,
+    sort_ts REAL,
+    channel TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    sender TEXT,
+    sender_name TEXT,
+    recipients TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    extra TEXT NOT NULL
+);
+CREATE INDEX messages_by_time ON messages(sort_ts);
+CREATE INDEX messages_by_sender ON messages(sender);
+CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    model TEXT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (message_id, model)
+);
+CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX records_by_kind ON records(kind);
+CREATE TABLE chain (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE UNIQUE INDEX chain_by_ref ON chain(kind, ref);
+"""
+
+
+def _key_pragma(key: bytes, header: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}{header.hex()}'\""
+
+
+def connect(path: Path, key: bytes, header: bytes) -> sqlcipher3.Connection:
+    """Open (or create) the encrypted database; WrongPassphrase when the key does not fit."""
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher would log to stderr
+        conn.execute(_key_pragma(key, header))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        raise WrongPassphrase(
+            f"Cannot open {path.name}: wrong passphrase, or the case file is damaged."
+        ) from exc
+    # No plaintext temporary files: sorts and temp tables stay in memory.
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: fewer pages decrypted twice
+    return conn
+
+
+def create_schema(conn: sqlcipher3.Connection) -> None:
+    conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+
+
+def attach_export(conn: sqlcipher3.Connection, dest: Path, key: bytes, header: bytes) -> None:
+    """Copy the whole database, re-encrypted under another key, into `dest` (a new file)."""
+    if dest.exists():
+        raise InputError(f"{dest}: already exists; choose a new file name.")
+    conn.execute(f"ATTACH DATABASE ? AS export KEY \"x'{key.hex()}{header.hex()}'\"", (str(dest),))
+    try:
+        conn.execute("SELECT sqlcipher_export('export')")
+        conn.execute(f"PRAGMA export.user_version = {SCHEMA_VERSION}")
+    finally:
+        conn.execute("DETACH DATABASE export")
