@@ -87,7 +87,16 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     import typer.main
 
-    group = typer.main.get_command(app)
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            full = f"{prefix} {name}"
+            if hasattr(command, "commands"):
+                yield from walk(command, full)
+            else:
+                yield full, command
+
+    commands = list(walk(typer.main.get_command(app), "greyrock"))
+    assert len(commands) >= 10
+    for name, command in commands:
         assert (command.help or "").strip(), f"{name} has no help"
-        assert f"greyrock {name}" in readme, f"{name} is not documented in README.md"
+        assert f"`{name}" in readme, f"{name} is not documented in README.md"

@@ -103,7 +103,7 @@ def _json_shape(entry: Entry) -> str | None:
 def _says_instagram(entry: Entry) -> bool:
     """Whether the path above the thread folder, or content only Instagram writes, says so."""
     parts = entry.name.lower().split("/")
-    above = parts[:-2] if len(parts) > 2 else parts[:-1] if len(parts) == 2 else parts
+    above = parts[:-2] if len(parts) > 1 else parts
     if entry.member is not None:
         above = [*above, entry.file.lower()]
     if any("instagram" in part for part in above):
@@ -199,14 +199,14 @@ class _Media:
         target = self._find(uri, near)
         if target is None:
             if not _SCHEME.match(uri.strip()):
-                ctx.note_once(near, "some attachments named here are not in the export; only their names are kept")
+                ctx.note_once(near, "some attachments named here are not in the export; only their names are kept.")
             return Attachment(uri, mime)
         known = self._read.get(id(target))
         if known is None:
             try:
                 data = target.read_bytes()
             except ParseError:
-                ctx.warn(near, None, f"cannot read attachment {target.name}; only its name is kept")
+                ctx.warn(near, None, f"cannot read attachment {target.name}; only its name is kept.")
                 return Attachment(uri, mime)
             known = Attachment(target.name, mime, len(data), hashlib.sha256(data).hexdigest(), data)
             self._read[id(target)] = known
@@ -383,7 +383,7 @@ class _MetaImporter:
             ctx.note_once(
                 first,
                 "a single thread cannot tell the reader from the other participants, "
-                "so directions are unknown: pass --me NAME",
+                "so directions are unknown: pass --me NAME.",
             )
             return lambda _name: Direction.UNKNOWN
         common: set[str] | None = None
@@ -396,18 +396,18 @@ class _MetaImporter:
             ctx.note_once(
                 first,
                 f"the reader is taken to be {reader!r}, the one person in every thread; "
-                "pass --me NAME if that is wrong",
+                "pass --me NAME if that is wrong.",
             )
             return lambda name: Direction.UNKNOWN if not name else Direction.OUT if name == reader else Direction.IN
         ctx.note_once(
             first,
-            "no single person is in every thread, so the reader and the directions are unknown: pass --me NAME",
+            "no single person is in every thread, so the reader and the directions are unknown: pass --me NAME.",
         )
         return lambda _name: Direction.UNKNOWN
 
     def _emit(self, thread: _Thread, reader: Reader, ctx: Context) -> Iterator[Message]:
         if ctx.me and thread.names and not any(ctx.is_me(n) for n in thread.names):
-            ctx.note_once(thread.entries[0], "--me names no participant of this thread; all of it reads as received")
+            ctx.note_once(thread.entries[0], "--me names no participant of this thread; all of it reads as received.")
         for entry, rec in sorted(thread.records, key=lambda pair: _order(pair[1].timestamp)):
             channel = self._channel(entry)
             if rec.raw is not None:

@@ -44,6 +44,8 @@ from __future__ import annotations
 import binascii
 import hashlib
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import BinaryIO
@@ -155,14 +157,15 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-Handler = Callable[[etree._Element, str, str, Context], Message]
-"""Reads one record element: (element, source file, locator with zip member, ctx)."""
+Handler = Callable[[etree._Element, Entry, str, Context], Message]
+"""Reads one record element: (element, entry, locator naming the zip member, ctx)."""
 
 _COMMENTS = re.compile(rb"<!--.*?-->", re.S)
 _FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _LIBXML_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _LIBXML_BYTES = re.compile(r",?\s*Bytes:.*$", re.S)
 _LIBXML_PLACE = re.compile(r",? line \d+, column \d+.*$", re.S)
+_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 _SCAN = 1024 * 1024
 
 
@@ -179,249 +182,245 @@ def _xml_reason(exc: Exception) -> str:
     return _LIBXML_QUOTED.sub("'…'", text).strip() or type(exc).__name__
 
 
-def _line_offset(fh: BinaryIO, known_off: int, known_line: int, line: int) -> int | None:
-    """Byte offset where `line` starts, counting newlines from a known line start."""
-    if line <= known_line:
-        return known_off
-    fh.seek(known_off)
-    off, todo = known_off, line - known_line
-    while True:
-        chunk = fh.read(_SCAN)
-        if not chunk:
-            return None
-        found = chunk.count(b"\n")
-        if found >= todo:
-            at = -1
-            for _ in range(todo):
-                at = chunk.index(b"\n", at + 1)
-            return off + at + 1
-        todo -= found
-        off += len(chunk)
+class _Probe:
+    """Random access to the raw bytes, to find where a break begins and ends.
 
+    Positions are (offset, line) pairs so that each search counts lines from a nearby
+    known point instead of from the top of a file that may be gigabytes long.
+    """
 
-def _find(fh: BinaryIO, start: int, needle: bytes) -> int | None:
-    """Offset of the first `needle` at or after `start`."""
-    fh.seek(start)
-    off, carry = start, b""
-    while True:
-        chunk = fh.read(_SCAN)
-        if not chunk:
-            return None
-        data = carry + chunk
-        at = data.find(needle)
-        if at >= 0:
-            return off - len(carry) + at
-        carry = data[-(len(needle) - 1) :] if len(needle) > 1 else b""
-        off += len(chunk)
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
 
-
-def _element_end(fh: BinaryIO, line_start: int, tag: str) -> int:
-    """Offset just past an element that lxml read whole, from the start of the line where
-    its start tag ends (lxml's `sourceline`). On anything unexpected, `line_start`: the
-    unparsed remainder then repeats part of that element rather than missing bytes."""
-    gt = _find(fh, line_start, b">")
-    if gt is None:
-        return line_start
-    if gt > line_start:
-        fh.seek(gt - 1)
-        if fh.read(1) == b"/":
-            return gt + 1
-    close = _find(fh, gt, b"</" + tag.encode())
-    end = _find(fh, close, b">") if close is not None else None
-    return end + 1 if end is not None else line_start
-
-
-class _Resume:
-    """Where, after a break, the next record element starts: a line beginning with one."""
-
-    def __init__(self, tags: Mapping[str, Handler]) -> None:
-        names = b"|".join(re.escape(t.encode()) for t in tags)
-        self._pattern = re.compile(rb"\n[ \t\r]*(<(?:%s)[\s/>])" % names)
-
-    def find(self, fh: BinaryIO, start: int) -> int | None:
-        fh.seek(start)
-        off, carry = start, b""
+    def line_start(self, known: tuple[int, int], line: int) -> tuple[int, int] | None:
+        """Where `line` starts, counting newlines from the known line start."""
+        off, at_line = known
+        if line <= at_line:
+            return known
+        self._fh.seek(off)
+        todo = line - at_line
         while True:
-            chunk = fh.read(_SCAN)
+            chunk = self._fh.read(_SCAN)
             if not chunk:
                 return None
-            data = carry + chunk
-            match = self._pattern.search(data)
-            if match:
-                return off - len(carry) + match.start(1)
-            carry = data[-64:]
+            found = chunk.count(b"\n")
+            if found >= todo:
+                at = -1
+                for _ in range(todo):
+                    at = chunk.index(b"\n", at + 1)
+                return off + at + 1, line
+            todo -= found
             off += len(chunk)
 
+    def position(self, known: tuple[int, int], off: int) -> tuple[int, int]:
+        """(off, its line number), counting from a known position before it."""
+        start, line = known
+        self._fh.seek(start)
+        todo = off - start
+        while todo > 0:
+            chunk = self._fh.read(min(_SCAN, todo))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            todo -= len(chunk)
+        return off, line
 
-def _read_span(fh: BinaryIO, start: int, end: int | None) -> bytes:
-    fh.seek(start)
-    return fh.read() if end is None else fh.read(end - start)
+    def offset_of(self, start: int, pattern: re.Pattern[bytes], group: int = 0) -> int | None:
+        """Offset of the first match (of `group`) at or after `start`."""
+        self._fh.seek(start)
+        base, data = start, b""
+        while True:
+            chunk = self._fh.read(_SCAN)
+            if not chunk:
+                return None
+            data += chunk
+            match = pattern.search(data)
+            if match:
+                return base + match.start(group)
+            keep = min(len(data), 64)
+            base += len(data) - keep
+            data = data[-keep:]
+
+    def read(self, start: int, end: int | None) -> bytes:
+        self._fh.seek(start)
+        return self._fh.read() if end is None else self._fh.read(end - start)
+
+    def byte_at(self, off: int) -> bytes:
+        self._fh.seek(off)
+        return self._fh.read(1)
+
+
+_GT = re.compile(rb">")
+
+
+class _Backup:
+    """The records of one SMS Backup & Restore file, read in segments.
+
+    The first segment is the file from the top. After a break, the next segment starts
+    at the following line that begins a record, read under a stand-in `<root>`. Records
+    are freed as they are read, so memory stays flat however large the file is.
+    """
+
+    def __init__(self, entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler], channel: Channel):
+        self.entry = entry
+        self.ctx = ctx
+        self.root = root
+        self.handlers = handlers
+        self.channel = channel
+        self.counts = dict.fromkeys(handlers, 0)
+        self.member = f"{entry.member} " if entry.member is not None else ""
+        names = b"|".join(re.escape(t.encode()) for t in handlers)
+        self._record_line = re.compile(rb"\n[ \t\r]*(<(?:%s)[\s/>])" % names)
+        self._opening = re.compile(rb"<%s(?:\s[^>]*)?>" % re.escape(root.encode()))
+        self.last: etree._Element | None = None
+        self.last_label = ""
+        self.read_any = False
+
+    def records(self) -> Iterator[Message]:
+        entry = self.entry
+        found = root_tag(entry.head())
+        if found != self.root:
+            what = f"<{found}>" if found else "no XML element"
+            raise ParseError(
+                entry.file, entry.member, f"not an SMS Backup & Restore {self.root} file ({what} at the top)."
+            )
+        replaced = 0
+        segment, prefix = (0, 1), b""
+        with entry.open() as raw, entry.open() as probe_fh:
+            probe = _Probe(probe_fh)
+            while True:
+                fixer = _CharRefFixer(raw, prefix)
+                self.last = None
+                try:
+                    yield from self._segment(fixer, segment[1] - 1)
+                    error = None
+                except etree.XMLSyntaxError as exc:
+                    error = exc
+                except _READ_ERRORS as exc:  # a damaged zip member, a failing disk
+                    if not self.read_any:
+                        raise ParseError(entry.file, entry.member, f"cannot read: {type(exc).__name__}.") from exc
+                    self.ctx.warn(entry, None, f"reading stopped early: the rest cannot be read ({type(exc).__name__}).")
+                    break
+                replaced += fixer.replaced
+                if error is None:
+                    break
+                resume = yield from self._after_break(probe, segment, error)
+                if resume is None:
+                    break
+                segment = resume
+                raw.seek(segment[0])
+                prefix = b"<%s>" % self.root.encode()
+        if replaced:
+            self.ctx.warn(
+                entry,
+                None,
+                f"{replaced} character reference(s) that XML does not allow (a lone half of a UTF-16 "
+                "pair, a control character) were read as U+FFFD.",
+            )
+        if not any(self.counts.values()):
+            self.ctx.warn(entry, None, f"the backup holds no {' or '.join(self.handlers)} records.")
+
+    def _segment(self, source: _CharRefFixer, line_offset: int) -> Iterator[Message]:
+        """The records of one parse; raises XMLSyntaxError where the XML breaks."""
+        events = etree.iterparse(
+            source,
+            events=("end",),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        entry, ctx, handlers, counts, member = self.entry, self.ctx, self.handlers, self.counts, self.member
+        for _, element in events:
+            tag = element.tag
+            handler = handlers.get(tag)  # type: ignore[arg-type]
+            if handler is None:
+                parent = element.getparent()
+                if parent is not None and parent.getparent() is None:
+                    line = line_offset + (element.sourceline or 1)
+                    self.last, self.last_label = element, f"the <…> element at line {line}"
+                    self.read_any = True
+                    yield ctx.unparsed(
+                        entry, f"line {line}", _serialise(element), "an element this importer does not know", self.channel
+                    )
+                continue
+            n = counts[tag] = counts[tag] + 1
+            locator = f"{tag}[{n}]"
+            try:
+                message = handler(element, entry, member + locator, ctx)
+            except Unreadable as exc:
+                message = ctx.unparsed(entry, locator, _serialise(element), exc.reason, channel=self.channel)
+            self.last, self.last_label = element, locator
+            self.read_any = True
+            yield message
+            if len(element):
+                element.clear(keep_tail=True)  # an mms may carry megabytes of base64
+            if n & 255 == 0:
+                parent = element.getparent()
+                if parent is not None:
+                    # Only earlier siblings: lxml has already built elements past this one.
+                    del parent[: parent.index(element)]
+
+    def _after_break(
+        self, probe: _Probe, segment: tuple[int, int], error: etree.XMLSyntaxError
+    ) -> Iterator[Message]:
+        """Keep the unreadable bytes as one unparsed message; return where to resume."""
+        entry, last = self.entry, self.last
+        line_offset = segment[1] - 1
+        anchor = segment
+        if last is not None and last.sourceline:
+            anchor = probe.line_start(segment, line_offset + last.sourceline) or segment
+            tail = self._element_end(probe, anchor[0], last.tag)
+            after = f"after {self.last_label}"
+        elif segment[0] == 0:
+            opening = self._opening.search(entry.head())
+            tail, after = (opening.end() if opening else 0), "before the first record"
+        else:
+            tail, after = segment[0], "at the start of a record"
+        error_line = line_offset + max(error.lineno or 1, 1)
+        next_line = probe.line_start(anchor, error_line + 1)
+        resume = None
+        if next_line is not None:
+            resume = probe.offset_of(max(next_line[0] - 1, tail), self._record_line, 1)
+        if resume is None and not self.read_any and segment[0] == 0:
+            raise ParseError(entry.file, entry.member, f"not readable as XML ({_xml_reason(error)}).")
+        data = probe.read(tail, resume)
+        text = data.strip()
+        _, line = probe.position(anchor, tail + len(data) - len(data.lstrip()))
+        reason = f"the XML {'is cut off' if resume is None else 'breaks'} {after} ({_xml_reason(error)})"
+        if text:
+            self.read_any = True
+            yield self.ctx.unparsed(entry, f"line {line}", text.decode("utf-8", "replace"), reason, self.channel)
+        else:
+            self.ctx.warn(entry, f"line {line}", reason)
+        return None if resume is None else probe.position(anchor, resume)
+
+    @staticmethod
+    def _element_end(probe: _Probe, line_start: int, tag: str) -> int:
+        """Offset just past an element lxml read whole, from the start of the line where
+        its start tag ends (lxml's `sourceline`). When anything looks unexpected,
+        `line_start`: the unparsed remainder then repeats part of the element rather
+        than missing bytes."""
+        gt = probe.offset_of(line_start, _GT)
+        if gt is None:
+            return line_start
+        if gt > line_start and probe.byte_at(gt - 1) == b"/":
+            return gt + 1
+        close = probe.offset_of(gt, re.compile(rb"</%s\s*>" % re.escape(tag.encode())))
+        if close is None:
+            return line_start
+        end = probe.offset_of(close, _GT)
+        return line_start if end is None else end + 1
 
 
 def stream_backup(
-    entry: Entry,
-    ctx: Context,
-    root: str,
-    handlers: Mapping[str, Handler],
-    channel: Channel,
+    entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler], channel: Channel
 ) -> Iterator[Message]:
-    """Every record of one SMS Backup & Restore file, as `handlers` read them.
-
-    The file is parsed in segments: the first from the top; after a break, the next from
-    the following line that starts a record, under a stand-in `<root>`. Records are
-    freed as they are read, so memory stays flat however large the file.
-    """
-    head = entry.head()
-    found = root_tag(head)
-    if found != root:
-        what = f"<{found}>" if found else "no XML element"
-        raise ParseError(entry.file, entry.member, f"not an SMS Backup & Restore {root} file ({what} at the top).")
-    member = f"{entry.member} " if entry.member is not None else ""
-    counts = dict.fromkeys(handlers, 0)
-    resume = _Resume(handlers)
-    replaced = 0
-    seg_off, seg_line, prefix = 0, 1, b""
-    read_any = False
-    with entry.open() as raw, entry.open() as probe:
-        while True:
-            fixer = _CharRefFixer(raw, prefix)
-            last: etree._Element | None = None
-            error: Exception | None = None
-            try:
-                for message, last in _segment(fixer, root, handlers, counts, entry, ctx, member, channel):
-                    read_any = True
-                    yield message
-            except etree.XMLSyntaxError as exc:
-                error = exc
-            except (OSError, EOFError, ValueError) as exc:  # a damaged zip member, a failing disk
-                if not read_any:
-                    raise ParseError(entry.file, entry.member, f"cannot read: {type(exc).__name__}.") from exc
-                ctx.warn(entry, None, f"reading stopped early: the file cannot be read further ({type(exc).__name__}).")
-                break
-            replaced += fixer.replaced
-            if error is None:
-                break
-            # Where the readable part ends: after the last record read, or after <root ...>.
-            if last is not None and last.sourceline:
-                start = _line_offset(probe, seg_off, seg_line, seg_line + last.sourceline - 1)
-                tail = _element_end(probe, start, last.tag) if start is not None else seg_off
-                after = f"after {last.tag}[{counts[last.tag]}]"
-            elif seg_off == 0:
-                opening = re.search(rb"<%s(?:\s[^>]*)?>" % root.encode(), head)
-                tail = opening.end() if opening else 0
-                after = "before the first record"
-            else:
-                tail, after = seg_off, "at the start of a record"
-            error_line = seg_line + max(getattr(error, "lineno", 1) or 1, 1) - 1
-            error_off = _line_offset(probe, seg_off, seg_line, error_line + 1)
-            next_off = resume.find(probe, max(error_off - 1, tail)) if error_off is not None else None
-            if next_off is None and not read_any and tail == 0:
-                raise ParseError(entry.file, entry.member, f"not readable as XML ({_xml_reason(error)}).")
-            yield from _unparsed_span(entry, ctx, probe, tail, next_off, seg_off, seg_line, after, error, channel)
-            if next_off is None:
-                break
-            seg_line = _count_lines(probe, seg_off, seg_line, next_off)
-            seg_off = next_off
-            raw.seek(seg_off)
-            prefix = b"<%s>" % root.encode()
-    if replaced:
-        ctx.warn(
-            entry,
-            None,
-            f"{replaced} character reference(s) that XML does not allow (a lone half of a UTF-16 "
-            "pair or a control character) were read as U+FFFD.",
-        )
-    if not read_any and not any(counts.values()):
-        ctx.warn(entry, None, f"the backup holds no records (no {' or '.join(handlers)} elements).")
-
-
-def _count_lines(fh: BinaryIO, known_off: int, known_line: int, off: int) -> int:
-    """Line number of byte `off`, counting from a known line start."""
-    fh.seek(known_off)
-    lines, todo = known_line, off - known_off
-    while todo > 0:
-        chunk = fh.read(min(_SCAN, todo))
-        if not chunk:
-            break
-        lines += chunk.count(b"\n")
-        todo -= len(chunk)
-    return lines
-
-
-def _unparsed_span(
-    entry: Entry,
-    ctx: Context,
-    fh: BinaryIO,
-    start: int,
-    end: int | None,
-    seg_off: int,
-    seg_line: int,
-    after: str,
-    error: Exception,
-    channel: Channel,
-) -> Iterator[Message]:
-    """The bytes between the last record read and the next readable one, kept as text."""
-    data = _read_span(fh, start, end)
-    stripped = data.lstrip()
-    line = _count_lines(fh, seg_off, seg_line, start + len(data) - len(stripped))
-    ends = "is cut off" if end is None else "breaks"
-    reason = f"the XML {ends} {after} ({_xml_reason(error)})"
-    text = stripped.rstrip().decode("utf-8", errors="replace")
-    if text:
-        yield ctx.unparsed(entry, f"line {line}", text, reason, channel=channel)
-    else:
-        ctx.warn(entry, f"line {line}", reason)
-
-
-def _segment(
-    source: _CharRefFixer,
-    root: str,
-    handlers: Mapping[str, Handler],
-    counts: dict[str, int],
-    entry: Entry,
-    ctx: Context,
-    member: str,
-    channel: Channel,
-) -> Iterator[tuple[Message, etree._Element]]:
-    """(message, element) for each record of one parse; XMLSyntaxError at a break."""
-    events = etree.iterparse(
-        source,
-        events=("end",),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    file = entry.file
-    for _, element in events:
-        tag = element.tag
-        handler = handlers.get(tag)  # type: ignore[arg-type]
-        if handler is None:
-            parent = element.getparent()
-            if parent is not None and parent.getparent() is None and tag != root:
-                yield _unexpected(element, entry, ctx, channel), element
-            continue
-        n = counts[tag] = counts[tag] + 1
-        locator = f"{tag}[{n}]"
-        try:
-            message = handler(element, file, member + locator, ctx)
-        except Unreadable as exc:
-            message = ctx.unparsed(entry, locator, _serialise(element), exc.reason, channel=channel)
-        yield message, element
-        if len(element):
-            element.clear(keep_tail=True)  # an mms may carry megabytes of base64
-        if n & 255 == 0:
-            parent = element.getparent()
-            if parent is not None:
-                # Only earlier siblings: lxml has already built elements past this one.
-                del parent[: parent.index(element)]
-
-
-def _unexpected(element: etree._Element, entry: Entry, ctx: Context, channel: Channel) -> Message:
-    line = element.sourceline or 0
-    return ctx.unparsed(entry, f"line {line}", _serialise(element), "an element this importer does not know", channel)
+    """Every record of one SMS Backup & Restore file (`root` names its document element),
+    each read by the handler for its element name. Shared by sms_xml and calls_xml."""
+    return _Backup(entry, ctx, root, handlers, channel).records()
 
 
 def _serialise(element: etree._Element) -> str:
@@ -480,7 +479,7 @@ def _is_rcs_thread(address: str | None) -> bool:
     return bool(address) and "@rcs." in address.lower()  # type: ignore[union-attr]
 
 
-def _sms(element: etree._Element, file: str, locator: str, ctx: Context) -> Message:
+def _sms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Message:
     get = element.get
     timestamp = _timestamp(element)
     kind_code = get("type")
@@ -505,7 +504,7 @@ def _sms(element: etree._Element, file: str, locator: str, ctx: Context) -> Mess
     else:
         sender, recipients = None, addresses
         extra["sms_type"] = kind_code
-        ctx.note_once(ctx.export.find(file) or file, "some sms have a type code this importer does not know; direction left unknown.")  # type: ignore[arg-type]
+        ctx.note_once(entry, "some sms have a type code this importer does not know; their direction is unknown.")
     if name and sender_name is None:
         extra["contact_name"] = name
     if status:
@@ -523,7 +522,7 @@ def _sms(element: etree._Element, file: str, locator: str, ctx: Context) -> Mess
         direction=direction,
         sender=sender,
         body=body,
-        source=Source(file, locator),
+        source=Source(entry.file, place),
         sender_name=sender_name,
         recipients=recipients,
         extra=extra,
@@ -539,7 +538,7 @@ def _addresses(raw: str | None, ctx: Context) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in (ctx.address(p) for p in raw.split("~") if p not in _NOT_ADDRESSES) if a))
 
 
-def _mms(element: etree._Element, file: str, locator: str, ctx: Context) -> Message:
+def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Message:
     get = element.get
     timestamp = _timestamp(element)
     box = get("msg_box")
@@ -581,6 +580,12 @@ def _mms(element: etree._Element, file: str, locator: str, ctx: Context) -> Mess
         reader = {ctx.address(ctx.me)} if ctx.me else set()
         if len(set(to)) == 1:
             reader.add(to[0])  # the one TO of a received mms is the reader
+        elif to and not ctx.me:
+            ctx.note_once(
+                entry,
+                "group mms with several TO addresses list the reader's own number among the "
+                "recipients; pass --me with your number to leave it out.",
+            )
         rest = [a for a in dict.fromkeys(others or members) if a != sender and a not in reader]
         recipients: tuple[str, ...] = (*_ME, *rest)
         if not group:
@@ -615,7 +620,7 @@ def _mms(element: etree._Element, file: str, locator: str, ctx: Context) -> Mess
         direction=direction,
         sender=sender,
         body=body,
-        source=Source(file, locator),
+        source=Source(entry.file, place),
         sender_name=sender_name,
         recipients=recipients,
         attachments=tuple(attachments),
@@ -624,22 +629,27 @@ def _mms(element: etree._Element, file: str, locator: str, ctx: Context) -> Mess
 
 
 def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachment]) -> None:
-    """A text part joins the body; SMIL (slide layout) is skipped; the rest are files."""
+    """A text part joins the body; SMIL (the slide layout) is skipped; the rest are files."""
     get = part.get
-    mime = (_value(get("ct")) or "").lower()
+    mime = (_value(get("ct")) or "").split(";", 1)[0].strip().lower()
     if mime == "application/smil":
         return
     text = _value(get("text"))
     encoded = _value(get("data"))
-    data = _decode(encoded) if encoded is not None else None
-    if mime == "text/plain" and (text is not None or data is not None or encoded is None):
+    data = None
+    if encoded is not None:
+        try:
+            data = binascii.a2b_base64(encoded)
+        except (binascii.Error, ValueError):
+            raise Unreadable("an mms part holds data that is not valid base64") from None
+    if mime == "text/plain":
         if text is None and data is not None:
             text = data.decode(_CHARSETS.get(get("chset") or "", "utf-8"), errors="replace")
         if text:
             texts.append(text)
         return
     if data is None and text is not None:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8")  # a vCard or calendar part written as text
     name = next(
         (v.strip("<>") for v in (_value(get(k)) for k in ("cl", "name", "fn", "cid")) if v and v.strip("<>")),
         f"part{get('seq') or ''}",
@@ -648,13 +658,6 @@ def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachm
         attachments.append(Attachment(name, mime or None))
     else:
         attachments.append(Attachment(name, mime or None, len(data), hashlib.sha256(data).hexdigest(), data))
-
-
-def _decode(encoded: str) -> bytes | None:
-    try:
-        return binascii.a2b_base64(encoded)
-    except (binascii.Error, ValueError):
-        return None
 
 
 _SMS_HANDLERS: dict[str, Handler] = {"sms": _sms, "mms": _mms}

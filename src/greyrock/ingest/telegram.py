@@ -51,6 +51,7 @@ _SNIFF = re.compile(
 )
 _NOT_EXPORTED = re.compile(r"\((?:File|Photo) (?:not included|exceeds maximum size|unavailable)[^)]*\)\s*$")
 _MIME = mimetypes.MimeTypes()  # the built-in table only: the same answer on every machine
+_DIGITS = re.compile(r"[0-9]{1,12}")
 _WS = re.compile(r"[ \t\n\r]*")
 _GAP = re.compile(r"[\s,]*")
 _MAX_DEPTH = 200
@@ -196,7 +197,7 @@ def _peer_id(value: Any) -> str | None:
 
 def _when(msg: dict[str, Any], key: str) -> datetime | None:
     unix = msg.get(f"{key}_unixtime")
-    if isinstance(unix, str) and unix.strip().isdigit():
+    if isinstance(unix, str) and _DIGITS.fullmatch(unix.strip()):
         unix = int(unix.strip())
     if isinstance(unix, int) and not isinstance(unix, bool):
         try:
@@ -235,9 +236,9 @@ def _owner(root: dict[str, Any]) -> tuple[str | None, str | None]:
     if not isinstance(info, dict):
         return None, None
     user_id = info.get("user_id")
+    if isinstance(user_id, str) and _DIGITS.fullmatch(user_id.strip()):
+        user_id = int(user_id)
     owner_id = _peer_id(user_id) if isinstance(user_id, int) else None
-    if isinstance(user_id, str) and user_id.strip().isdigit():
-        owner_id = f"user{user_id.strip()}"
     names = [info.get(k) for k in ("first_name", "last_name")]
     name = " ".join(n.strip() for n in names if isinstance(n, str) and n.strip()) or None
     return owner_id, name
@@ -406,14 +407,11 @@ class Telegram:
             return ctx.direction_of(who_name)
         if who_id is not None and chat.id is not None and chat.type in ("personal_chat", "saved_messages"):
             peer = f"user{chat.id}"
-            if chat.type == "saved_messages":
-                # Saved Messages is the reader's own chat: its id is theirs.
-                return Direction.OUT if who_id == peer else Direction.UNKNOWN
-            ctx.note_once(entry, _PEER_IS_READER)
-            if who_id == peer:
-                return Direction.IN
-            if who_id.startswith("user"):
-                return Direction.OUT
+            if chat.type == "saved_messages" and who_id == peer:
+                return Direction.OUT  # Saved Messages is the reader's own chat: its id is theirs
+            if chat.type == "personal_chat" and (who_id == peer or who_id.startswith("user")):
+                ctx.note_once(entry, _PEER_IS_READER)
+                return Direction.IN if who_id == peer else Direction.OUT
         ctx.note_once(entry, _UNKNOWN_READER)
         return Direction.UNKNOWN
 

@@ -93,9 +93,11 @@ _OMITTED = re.compile(
     r"|(?P<label>[^\n]+?)[ \u200e]*\u200e(?P<doc>document) omitted)$"
 )
 _WA_MARKERS = ("end-to-end encrypted", "<Media omitted>", "(file attached)", "\u200e", "<attached: ")
+# WhatsApp's own kinds first (voice notes are Opus in Ogg); then Python's built-in table,
+# not the system's, so that the same export reads the same on every machine.
 _MIME = {".opus": "audio/ogg", ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webp": "image/webp",
-         ".vcf": "text/vcard", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
-_BUILTIN_MIME = mimetypes.MimeTypes()  # the built-in table only: the same on every machine
+         ".vcf": "text/vcard"}
+_BUILTIN_MIME = mimetypes.MimeTypes()
 
 
 @dataclass
