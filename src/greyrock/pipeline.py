@@ -20,8 +20,8 @@ from greyrock.vault import Case
 __all__ = ["ImportResult", "Screener", "import_exports", "set_contact"]
 
 # A screener takes a batch of messages and returns one finding (a JSON-able dict) for each,
-# plus the model id the findings are keyed on.
-Screener = Callable[[Sequence[Message]], list[dict[str, Any]]]
+# or None for a message it does not screen (the reader's own).
+Screener = Callable[[Sequence[Message]], list[dict[str, Any] | None]]
 _SCREEN_BATCH = 256
 
 
@@ -117,7 +117,8 @@ def import_export(
 def _screen(case: Case, batch: list[tuple[int, Message]], screener: Screener, model_id: str) -> None:
     findings = screener([m for _, m in batch])
     for (row_id, _), finding in zip(batch, findings, strict=True):
-        case.add_finding(row_id, model_id, finding)
+        if finding is not None:
+            case.add_finding(row_id, model_id, finding)
 
 
 def import_exports(case: Case, paths: Sequence[str | os.PathLike[str]], **kwargs: Any) -> list[ImportResult]:

@@ -44,7 +44,7 @@ def test_create_import_verify_stats_messages(env: None, tmp_path: Path, export: 
     assert verify.exit_code == 0 and data["fingerprint"] in verify.stdout
 
     stats = json.loads(runner.invoke(app, ["case", "stats", str(case), "--json"]).stdout)
-    assert stats == {"messages": 2, "originals": 1, "incidents": 0, "by_label": {},
+    assert stats == {"messages": 2, "originals": 1, "incidents": 0, "by_label": {"logistics": 1, "threat": 1},
                      "first": "2024-03-01T17:02:00+00:00", "last": "2024-03-06T23:41:00+00:00",
                      "fingerprint": data["fingerprint"]}
 

@@ -413,3 +413,16 @@ def test_damaged_zip_member_is_an_input_error(tmp_path: Path) -> None:
         damaged[start + offset] ^= 0xFF
         path.write_bytes(bytes(damaged))
         _check(path)
+
+
+def test_encrypted_zip_member_is_a_parse_error(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("_chat.txt", "14/02/2024, 09:00 - Casey: a\n")
+    data = bytearray(buf.getvalue())
+    data[6] |= 1  # the "encrypted" flag, in the local header and in the central directory
+    data[data.rfind(b"PK\x01\x02") + 8] |= 1
+    path = tmp_path / "locked.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ParseError, match="damaged or encrypted"):
+        list(ingest.parse(path, format="whatsapp"))

@@ -21,6 +21,8 @@ from greyrock.errors import GreyrockError
 
 from ._case import case_app, journal_app
 from ._output import safe_text, write_jsonl
+from ._screen import classify, evaluate
+from . import _reply, _report, _safety
 
 __all__ = ["app", "main"]
 
@@ -102,8 +104,13 @@ def formats_cmd() -> None:
         typer.echo(f"{name.ljust(width)}  {help}")
 
 
+app.command("classify")(classify)
+app.command("eval")(evaluate)
 app.add_typer(case_app, name="case")
 app.add_typer(journal_app, name="journal")
+_safety.register(app)
+_reply.register(app)
+_report.register(app)
 
 
 def main() -> None:

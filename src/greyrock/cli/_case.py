@@ -50,12 +50,16 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Add exports to a case: originals kept byte for byte, messages parsed and chained."""
+    from greyrock.screen import Screener
+
+    screener = Screener()
     with _open(case) as c:
         if contact:
             pipeline.set_contact(c, contact, region=region)
         results = []
         for path in paths:
-            results.append(pipeline.import_export(c, path, format=format, me=me, region=region))
+            results.append(pipeline.import_export(c, path, format=format, me=me, region=region,
+                                                  screener=screener.screen_messages, model_id=screener.model_id))
         fingerprint = c.fingerprint()
     if as_json:
         write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})

@@ -44,7 +44,16 @@ from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 from ._base import Context
 from ._export import Entry
 
-__all__ = ["FROM_LINE_DATE", "from_line_date", "html_to_text", "looks_like_headers", "read_email"]
+__all__ = [
+    "FROM_LINE_DATE",
+    "decode_text",
+    "decode_words",
+    "from_line_date",
+    "has_email_headers",
+    "html_to_text",
+    "looks_like_headers",
+    "read_email",
+]
 
 # The date of an mbox "From " line: `From 1234567890@xxx Mon Jan 01 00:00:00 +0000 2024`
 # (Gmail), `From - Sat Jan 01 00:00:00 2000` (Thunderbird), `From a@b Sat Jan  3 01:05:34 1996`.
@@ -63,7 +72,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+\.[^\s<>()\[\],;:\"@]+")
 _SAFE_CHARSET = re.compile(r"^[A-Za-z0-9._:+-]{1,40}$")
 # Codecs that would run code-like transformations over hostile text, or are not charsets.
-_NOT_CHARSETS = {"unicode_escape", "raw_unicode_escape", "idna", "punycode"}
+_NOT_CHARSETS = {"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined"}
 
 # Header names that mark the start of an RFC 822 message (for sniffing .eml without a name).
 _FIRST_HEADERS = {
@@ -113,17 +122,17 @@ def from_line_date(line: bytes) -> datetime | None:
     month = _MONTHS.get(match["mon"].decode("ascii").lower())
     if month is None:
         return None
+    zone = match["z1"] or match["z2"]
+    minutes = int(zone[1:3]) * 60 + int(zone[3:5]) if zone else 0
     try:
         when = datetime(
             int(match["y"]), month, int(match["day"]), int(match["h"]), int(match["m"]), int(match["s"] or 0)
         )
-    except ValueError:
+        if zone is None:
+            return when
+        return when.replace(tzinfo=timezone(timedelta(minutes=minutes if zone[:1] == b"+" else -minutes)))
+    except ValueError:  # 31 February, 25 o'clock, a zone of +9999
         return None
-    zone = match["z1"] or match["z2"]
-    if zone is None:
-        return when
-    minutes = int(zone[1:3]) * 60 + int(zone[3:5])
-    return when.replace(tzinfo=timezone(timedelta(minutes=minutes if zone[:1] == b"+" else -minutes)))
 
 
 # --- text and headers ---------------------------------------------------------------------
@@ -162,7 +171,7 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     for name in order:
         try:
             return data.decode(name), name
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     return data.decode("latin-1"), "latin-1"  # pragma: no cover - latin-1 reads any bytes
 
@@ -380,11 +389,12 @@ class _StdlibHtml(HTMLParser):
 
 
 def html_to_text(html: str) -> tuple[str, bool]:
-    """Readable text of an HTML body, and whether libxml2 read all of it.
+    """Readable text of an HTML body, and whether lxml read it (rather than the fallback).
 
     The document is only read: no network, no DTD, no entities beyond HTML's own, and
     nothing in it (scripts, images, styles, refreshes) is acted on. When libxml2 stops
-    early (nesting deeper than it allows), the stdlib parser reads it instead.
+    early (nesting deeper than it allows) or finds no document, the stdlib parser reads
+    it instead, so that no text is silently cut.
     """
     data = html.replace("\x00", "").encode("utf-8", "surrogatepass")
     if not data.strip():
@@ -441,7 +451,7 @@ class _Reader:
             for child in children:
                 self.collect(child, with_text and (best is None or child is best))
         elif part.get_content_maintype() == "multipart":
-            self.problems.append(f"a {ctype} part has no usable boundary; its raw text is the body")
+            self.problems.append("a multipart part has no usable boundary; its raw text is the body")
             if with_text:
                 self.texts.append(self._text(part, raw=True))
         elif _is_body(part):
@@ -461,7 +471,7 @@ class _Reader:
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         if not raw and part.get_content_type() == "text/html":
             text, complete = html_to_text(text)
-            if not complete:
+            if not complete and text:
                 self.problems.append("the HTML body nests too deeply for lxml; read with a simpler parser")
         return text.rstrip()
 
@@ -683,7 +693,8 @@ def _message(
 def has_email_headers(raw: bytes) -> bool:
     """Whether a parser finds any header of an e-mail in `raw` (for forced --format eml)."""
     try:
-        names = {name.strip().lower().encode("ascii", "replace") for name in _PARSER.parsebytes(raw).keys()}
+        headers = _PARSER.parsebytes(raw[:65536], headersonly=True)
+        names = {name.strip().lower().encode("ascii", "replace") for name in headers.keys()}
     except Exception:  # read_email will keep such a file as unparsed text
         return True
     return bool(names & (_CORE_HEADERS | _FIRST_HEADERS))

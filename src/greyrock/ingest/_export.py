@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from greyrock.errors import InputError, ParseError
 __all__ = ["Entry", "Export", "open_export", "text_stream"]
 
 SNIFF_BYTES = 64 * 1024
+# What reading a damaged or encrypted zip member can raise, besides the usual.
+_READ_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError)
 
 
 @dataclass(eq=False)
@@ -54,7 +57,7 @@ class Entry:
         try:
             with self.open() as fh:
                 return fh.read()
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except _READ_ERRORS as exc:
             raise ParseError(self.file, self.member, f"cannot read: {exc}") from exc
 
     def head(self, n: int = SNIFF_BYTES) -> bytes:
@@ -63,7 +66,7 @@ class Entry:
             try:
                 with self.open() as fh:
                     self._head = fh.read(SNIFF_BYTES)
-            except (zipfile.BadZipFile, OSError, EOFError):
+            except _READ_ERRORS:
                 self._head = b""
         return self._head[:n]
 

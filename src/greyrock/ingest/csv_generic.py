@@ -1,25 +1,37 @@
 """A generic CSV with a header: timestamp, sender, body (for anything without an importer).
 
-Recognised header names (case-insensitive): timestamp/date/time/datetime, sender/from/
-author/name, body/text/message/content; optional direction (in/out), recipient/to,
-channel. Timestamps: ISO 8601, or epoch seconds/milliseconds.
+Recognised header names (case-insensitive): timestamp/datetime/date (with an optional
+separate time column), sender/from/author/name, body/text/message/content; optional
+direction (in/out), recipient/to, channel. Timestamps: ISO 8601, or epoch seconds or
+milliseconds. Spreadsheet programs often save Windows-1252 rather than UTF-8: a file that
+is not valid UTF-8 is read as Windows-1252 and that is reported.
+
+Each record keeps its raw text, so a row we cannot read is kept exactly as written, and
+its locator names the line the record starts on.
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterator
+from datetime import datetime
 
+from greyrock.errors import ParseError
 from greyrock.model import Channel, Direction, Kind, Message, Source
 
 from ._base import Context
-from ._export import Entry, text_stream
+from ._export import Entry
 from ._time import from_epoch, from_epoch_ms, parse_iso
 
 __all__ = ["GenericCsv"]
 
+# A message body can be long (a pasted e-mail); the csv module's default cap is 128 KiB.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
 _COLUMNS = {
-    "timestamp": ("timestamp", "date", "time", "datetime", "sent", "date_time"),
+    "timestamp": ("timestamp", "datetime", "date_time", "sent", "date", "time"),
+    "time": ("time",),
     "sender": ("sender", "from", "author", "name", "sender_name"),
     "body": ("body", "text", "message", "content"),
     "direction": ("direction",),
@@ -33,19 +45,33 @@ def _header_map(header: list[str]) -> dict[str, int]:
     lowered = [h.strip().lstrip("\ufeff").lower() for h in header]
     found: dict[str, int] = {}
     for key, names in _COLUMNS.items():
-        for i, h in enumerate(lowered):
-            if h in names:
-                found[key] = i
+        for name in names:  # the first name in the list wins: "timestamp" before "date"
+            if name in lowered and lowered.index(name) not in found.values():
+                found[key] = lowered.index(name)
                 break
+    if "time" in found and lowered[found["timestamp"]] != "date":
+        del found["time"]  # a separate time column only completes a date column
     return found
 
 
-def _timestamp(raw: str):
+def _timestamp(raw: str) -> datetime | None:
     value = raw.strip()
-    if value.isdigit():
-        number = int(value)
-        return from_epoch_ms(number) if number > 10**11 else from_epoch(number)
-    return parse_iso(value)
+    try:
+        if value.isascii() and value.isdigit():
+            number = int(value)
+            return from_epoch_ms(number) if number > 10**11 else from_epoch(number)
+        return parse_iso(value)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _decode(entry: Entry, ctx: Context) -> str:
+    data = entry.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        ctx.note_once(entry, "not valid UTF-8; read as Windows-1252 (how spreadsheet programs often save).")
+        return data.decode("cp1252", errors="replace")
 
 
 class GenericCsv:
@@ -69,61 +95,78 @@ class GenericCsv:
         for entry in entries:
             yield from self._parse_one(entry, ctx)
 
-    def _parse_one(self, entry: Entry, ctx: Context) -> Iterator[Message]:
-        with text_stream(entry) as fh:
-            reader = csv.reader(fh)
+    def _records(self, text: str) -> Iterator[tuple[int, str, list[str] | None]]:
+        """(first line number, raw text, cells or None when the csv module refused it)."""
+        lines = text.splitlines(keepends=True)
+        pos = 0
+
+        def feed() -> Iterator[str]:
+            nonlocal pos
+            while pos < len(lines):
+                pos += 1
+                yield lines[pos - 1]
+
+        reader = csv.reader(feed())
+        while True:
+            start = pos
             try:
-                header = next(reader)
-            except (StopIteration, csv.Error):
-                ctx.warn(entry, "line 1", "no header row; nothing read.")
+                row = next(reader)
+            except StopIteration:
                 return
-            cols = _header_map(header)
-            if not {"timestamp", "body"} <= cols.keys():
-                raw = ",".join(header)
-                yield ctx.unparsed(entry, "line 1", raw, "header names no timestamp and body columns")
-                for row in reader:
-                    yield ctx.unparsed(entry, f"line {reader.line_num}", ",".join(row), "no usable header")
-                return
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    yield ctx.unparsed(entry, f"line {reader.line_num}", "", f"CSV error: {exc}")
-                    continue
-                locator = f"line {reader.line_num}"
-                if not any(cell.strip() for cell in row):
-                    continue
+            except csv.Error:
+                row = None
+            yield start + 1, "".join(lines[start:pos]).rstrip("\r\n"), row
 
-                def cell(key: str) -> str:
-                    i = cols.get(key)
-                    return row[i] if i is not None and i < len(row) else ""
+    def _parse_one(self, entry: Entry, ctx: Context) -> Iterator[Message]:
+        records = self._records(_decode(entry, ctx))
+        first = next(records, None)
+        if first is None or first[2] is None:
+            raise ParseError(entry.file, "line 1", "no readable header row.")
+        cols = _header_map(first[2])
+        if not {"timestamp", "body"} <= cols.keys():
+            raise ParseError(entry.file, "line 1", "the header names no timestamp and body columns.",
+                             "Name them timestamp, sender and body.")
+        unknown_direction = False
+        for line, raw, row in records:
+            locator = f"line {line}"
+            if row is None:
+                yield ctx.unparsed(entry, locator, raw, "not a valid CSV row")
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
 
-                ts = _timestamp(cell("timestamp"))
-                if ts is None:
-                    yield ctx.unparsed(entry, locator, ",".join(row), "unreadable timestamp")
-                    continue
-                sender_raw = cell("sender").strip() or None
-                direction_raw = cell("direction").strip().lower()
-                if direction_raw in ("in", "incoming", "received"):
-                    direction = Direction.IN
-                elif direction_raw in ("out", "outgoing", "sent"):
-                    direction = Direction.OUT
-                else:
-                    direction = ctx.direction_of(sender_raw)
-                channel_raw = cell("channel").strip().lower()
-                recipients = tuple(
-                    a for a in (ctx.address(r) for r in cell("recipient").split(";")) if a
-                )
-                yield Message(
-                    timestamp=ts,
-                    channel=Channel(channel_raw) if channel_raw in _CHANNELS else Channel.OTHER,
-                    kind=Kind.MESSAGE,
-                    direction=direction,
-                    sender=ctx.address(sender_raw),
-                    sender_name=sender_raw,
-                    recipients=recipients,
-                    body=cell("body"),
-                    source=Source(entry.file, entry.locate(locator)),
-                )
+            def cell(key: str) -> str:
+                i = cols.get(key)
+                return row[i] if i is not None and i < len(row) else ""
+
+            stamp = cell("timestamp") + (" " + cell("time").strip() if "time" in cols else "")
+            ts = _timestamp(stamp)
+            if ts is None:
+                yield ctx.unparsed(entry, locator, raw, "unreadable timestamp")
+                continue
+            sender_raw = cell("sender").strip() or None
+            direction_raw = cell("direction").strip().lower()
+            if direction_raw in ("in", "incoming", "received"):
+                direction = Direction.IN
+            elif direction_raw in ("out", "outgoing", "sent"):
+                direction = Direction.OUT
+            else:
+                direction = ctx.direction_of(sender_raw)
+            unknown_direction |= direction is Direction.UNKNOWN
+            channel_raw = cell("channel").strip().lower()
+            recipients = tuple(a for a in (ctx.address(r) for r in cell("recipient").split(";")) if a)
+            if raw.count('"') % 2:  # a quote that never closes: the csv module ended the cell at EOF
+                ctx.warn(entry, locator, "the file ends inside a quoted cell; this message may be cut short.")
+            yield Message(
+                timestamp=ts,
+                channel=Channel(channel_raw) if channel_raw in _CHANNELS else Channel.OTHER,
+                kind=Kind.MESSAGE,
+                direction=direction,
+                sender=ctx.address(sender_raw),
+                sender_name=sender_raw,
+                recipients=recipients,
+                body=cell("body"),
+                source=Source(entry.file, entry.locate(locator)),
+            )
+        if unknown_direction:
+            ctx.note_once(entry, "who sent each message is unknown: pass --me NAME or add a direction column.")

@@ -31,12 +31,9 @@ class Eml:
     help = "A single e-mail message (.eml)."
 
     def sniff(self, entry: Entry) -> int | None:
-        head = entry.head()
         if entry.name.lower().endswith(".eml"):
             return 80
-        if looks_like_headers(head):
-            return 55
-        return None
+        return 55 if looks_like_headers(entry.head()) else None
 
     def parse(self, entries: list[Entry], ctx: Context) -> Iterator[Message]:
         for entry in entries:
@@ -53,13 +50,13 @@ class Eml:
                 raise ParseError(entry.file, entry.member, "the file is empty.")
             ctx.warn(entry, None, "the file is empty; nothing read from it.")
             return None
-        from_line = None
+        from_line, mail = None, data
         if FROM_LINE_DATE.match(data):
-            from_line, _, data = data.partition(b"\n")
-        if not has_email_headers(data):
+            from_line, _, mail = data.partition(b"\n")
+        if not has_email_headers(mail):
             if alone:
                 raise ParseError(entry.file, entry.member, "no e-mail headers: not an e-mail message.")
             return ctx.unparsed(
                 entry, "message", data.decode("utf-8", errors="replace"), "no e-mail headers", channel=Channel.EMAIL
             )
-        return read_email(ctx, entry, "message", data, from_line, at_end=True)
+        return read_email(ctx, entry, "message", mail, from_line, at_end=True)

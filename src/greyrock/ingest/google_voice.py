@@ -10,9 +10,12 @@ Quirks:
 - Texts are `div.message` in a `div.hChatLog`: `abbr.dt` whose title is the ISO time
   with its offset (aware), `cite.sender` with `a.tel` (href `tel:+1…`) and `.fn` (the
   name; the reader is an `abbr.fn` reading "Me"), and the body in `q`, where `<br>` is a
-  line break. Only the reader's own messages record the reader's number; the first one
-  found in the export stands for the reader everywhere (sender of their texts and placed
-  calls, recipient of the rest), and "me" where the export never shows it.
+  line break. Only the reader's own messages record the reader's number; the file's own,
+  else the first found in the export, stands for the reader (sender of their texts and
+  placed calls, recipient of the rest), and "me" where the export never shows it.
+- extra: {"group": true} in group threads, {"user_deleted": true} when the file says the
+  reader deleted the thread in Google Voice, and for calls call_type, duration (seconds)
+  and, for placed calls, recipient_name.
 - MMS: `img[src]`, `a.video`, `a.vcard` or `audio[src]` name a file without its
   extension; the file is found beside the HTML with any extension and hashed. The
   placeholder bodies "MMS Sent" / "MMS Received" are not words anyone wrote: a message
@@ -27,7 +30,8 @@ Quirks:
   folder is read, a record identical (time, sender, body, kind) to one already read from
   another file is skipped, with one warning per file naming how many.
 - A file cut short (no closing </html>) yields the records before the last one begun;
-  that last one is kept as unparsed raw HTML, with a warning.
+  that last one is kept as unparsed raw HTML, with a warning. In a folder, a file with no
+  thread or call in it is one unparsed record; alone, it is a ParseError.
 """
 
 from __future__ import annotations
@@ -55,10 +59,12 @@ _NAME = re.compile(r"^(?P<who>.*?) ?- (?P<type>Text|Missed|Received|Placed|Voice
 _COPY = re.compile(r" \((\d+)\)(?=\.html?$)", re.IGNORECASE)
 _DURATION = re.compile(r"^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$")
 _END = re.compile(rb"</html\s*>", re.IGNORECASE)
-_RECORD_START = re.compile(rb"<div\s+class\s*=\s*[\"'](?:message|haudio)\b", re.IGNORECASE)
-_PLACEHOLDERS = ("MMS Sent", "MMS Received")
+_RECORD_START = re.compile(rb"<div\s+class\s*=\s*[\"'](?:message\b|haudio|hcall)", re.IGNORECASE)
+_MMS_STAND_INS = ("MMS Sent", "MMS Received")
 _MY_NUMBER = re.compile(rb"href=[\"']tel:([^\"']+)[\"']\s*>\s*<abbr[^>]*class=[\"']fn[\"'][^>]*>\s*Me\s*</abbr>")
-_MEDIA_XPATH = ".//img/@src | .//a[contains(@class,'video') or contains(@class,'vcard')]/@href | .//audio/@src | .//video/@src"
+_MEDIA_XPATH = (
+    ".//img/@src | .//audio/@src | .//video/@src | .//a[contains(@class,'video') or contains(@class,'vcard')]/@href"
+)
 
 
 def _parser() -> lxml.html.HTMLParser:
@@ -89,19 +95,24 @@ class GoogleVoice:
         seen: dict[tuple[Any, ...], str] = {}
         # Originals before their " (2)" copies, so that the copy is the one reported.
         for entry in sorted(entries, key=_original_first):
-            skipped, first = 0, ""
-            for message in self._parse_one(entry, ctx, files, own, single=len(entries) == 1):
-                key = (message.timestamp, message.sender, message.body, message.kind)
-                first = seen.setdefault(key, entry.name)
-                if first != entry.name:
-                    skipped += 1
-                    continue
-                yield message
+            skipped, original = 0, ""
+            try:
+                for message in self._parse_one(entry, ctx, files, own, single=len(entries) == 1):
+                    key = (message.timestamp, message.sender, message.body, message.kind)
+                    first = seen.setdefault(key, entry.name)
+                    if first != entry.name:
+                        skipped, original = skipped + 1, first
+                        continue
+                    yield message
+            except ParseError as exc:
+                if len(entries) == 1:
+                    raise
+                ctx.warn(entry, None, f"{exc.reason} Skipped; the other files were read.")
             if skipped:
                 ctx.warn(
                     entry,
                     None,
-                    f"{skipped} record(s) identical to ones already read from {first} were skipped: "
+                    f"{skipped} record(s) identical to ones already read from {original} were skipped: "
                     "Takeout exported the same thread twice.",
                 )
 
@@ -116,7 +127,7 @@ class GoogleVoice:
                 raw, tail = raw[: starts[-1].start()], raw[starts[-1].start() :]
         doc = _document(raw)
         thread = doc.xpath(f"//div[{_has_class('hChatLog')}]") if doc is not None else []
-        calls = doc.xpath(f"//div[{_has_class('haudio')}]") if doc is not None else []
+        calls = doc.xpath("//div[contains(@class, 'haudio') or contains(@class, 'hcall')]") if doc is not None else []
         if not thread and not calls and not tail:
             reason = "no Google Voice text thread or call found in this file"
             if single:
@@ -198,12 +209,14 @@ def _attachment(ref: str, entry: Entry, ctx: Context, files: dict[str, Entry]) -
     except ParseError:
         ctx.warn(found, None, "attachment file unreadable; kept by name only.")
         return Attachment(found.basename, mimetypes.guess_type(found.basename)[0])
-    return Attachment(found.basename, mimetypes.guess_type(found.basename)[0], len(data), hashlib.sha256(data).hexdigest(), data)
+    mime = mimetypes.guess_type(found.basename)[0]
+    return Attachment(found.basename, mime, len(data), hashlib.sha256(data).hexdigest(), data)
 
 
 def _media(element: Any, entry: Entry, ctx: Context, files: dict[str, Entry]) -> tuple[Attachment, ...]:
     refs = dict.fromkeys(str(r).strip() for r in element.xpath(_MEDIA_XPATH))
-    return tuple(_attachment(r, entry, ctx, files) for r in refs if r and not r.startswith(("tel:", "http:", "https:")))
+    local = (r for r in refs if r and not r.startswith(("tel:", "http:", "https:")))
+    return tuple(_attachment(r, entry, ctx, files) for r in local)
 
 
 # --- text threads ---------------------------------------------------------------------
@@ -222,9 +235,12 @@ def _thread(
     else:
         others = list(dict.fromkeys(number for is_me, number, _ in parsed if not is_me and number))
         if not others:
-            # The reader wrote and nobody answered: the file name still names the other side.
+            # The reader wrote and nobody answered: the file name, or the title "Me to NAME",
+            # still names the other side.
             match = _NAME.match(entry.basename)
-            who = ctx.address(match.group("who")) if match else None
+            title = " ".join(log.getroottree().xpath("//title//text()")).split()
+            named = match.group("who") if match else " ".join(title[2:]) if title[:2] == ["Me", "to"] else ""
+            who = ctx.address(named) if named.strip() else None
             others = [who] if who else []
     group_extra = {"group": True} if group else {}
     for index, (div, (is_me, number, name)) in enumerate(zip(messages, parsed), 1):
@@ -237,7 +253,7 @@ def _thread(
         quoted = div.xpath(".//q")
         body = _text(quoted[0]) if quoted else ""
         attachments = _media(div, entry, ctx, files)
-        if attachments and body.strip() in _PLACEHOLDERS:
+        if attachments and body.strip() in _MMS_STAND_INS:
             body = ""
         if is_me:
             direction, sender, recipients = Direction.OUT, me, tuple(others)
@@ -281,9 +297,15 @@ def _person(cite: Any, ctx: Context) -> tuple[str | None, str | None]:
 
 def _text(element: Any) -> str:
     """The element's text with each <br> as a line break, nothing else changed."""
-    for br in element.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    return "".join(element.itertext())
+    parts = [element.text or ""]
+    for event, child in lxml.etree.iterwalk(element, events=("start", "end")):
+        if child is element:
+            continue
+        if event == "start":
+            parts.append("\n" if child.tag == "br" else child.text or "")
+        else:
+            parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _html(element: Any) -> str:

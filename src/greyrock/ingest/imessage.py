@@ -57,10 +57,13 @@ _SCHEMA_TABLE = re.compile(rb"CREATE TABLE\s+[\"'`\[]?(\w+)", re.IGNORECASE)
 _KNOWN_NAMES = ("chat.db", "sms.db", "3d0d7e5fb2ce288813306e4d4636395e047a3d28")
 _APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=timezone.utc)
 _NANOSECONDS = 1e12  # above this an Apple time is in nanoseconds, below it in seconds
-_PLACEHOLDER = "\ufffc"  # object replacement character: where an attachment sat in the text
+_OBJECT_MARK = "\ufffc"  # object replacement character: where an attachment sat in the text
 
 _TAPBACKS = ("loved", "liked", "disliked", "laughed", "emphasised", "questioned", "emoji", "sticker")
 _STICKER = 1000
+# SQLite reports damage as sqlite3 errors, or, when its message quotes damaged bytes, as a
+# UnicodeDecodeError raised while Python reads that message.
+_DB_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 
 _MESSAGE_COLUMNS = (
     "guid",
@@ -103,7 +106,7 @@ class IMessage:
                     return 95 if _REQUIRED <= _tables(conn) else None
                 finally:
                     conn.close()
-            except sqlite3.Error:
+            except _DB_ERRORS:
                 return None
         return 40 if entry.basename in _KNOWN_NAMES else None
 
@@ -133,30 +136,38 @@ class IMessage:
 def _connect_file(entry: Entry) -> sqlite3.Connection:
     """Read-only and immutable: SQLite then takes no locks and writes no -wal/-shm file."""
     uri = entry.path.resolve().as_uri() + "?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True)
+    conn = sqlite3.connect(uri, uri=True)
+    conn.text_factory = _lenient_text
+    return conn
+
+
+def _lenient_text(raw: bytes) -> str:
+    """Damaged or hostile text may not be UTF-8: show it replaced rather than fail on it."""
+    return raw.decode("utf-8", errors="replace")
 
 
 def _open(entry: Entry) -> sqlite3.Connection:
     """A connection to the database, checked to be a Messages database; never writable."""
     if not entry.head(len(_SQLITE_MAGIC)).startswith(_SQLITE_MAGIC):
-        reason = "the file is empty." if not entry.head(1) else "not an SQLite database, so not a Messages chat.db."
+        reason = "not an SQLite database, so not a Messages chat.db." if entry.head(1) else "the file is empty."
         raise ParseError(entry.file, entry.member, reason)
+    conn: sqlite3.Connection | None = None
     try:
         conn = _connect_file(entry) if entry.member is None else _connect_copy(entry)
-    except sqlite3.Error as exc:
-        raise ParseError(entry.file, entry.member, f"not a readable SQLite database ({exc}).") from exc
-    try:
         conn.execute("PRAGMA query_only = ON")
+        # A file cut short still says in its header how long it was; SQLite refuses such a
+        # file unless told to read what is there. Nothing can be written either way.
+        conn.execute("PRAGMA writable_schema = ON")
         tables = _tables(conn)
-    except sqlite3.Error as exc:
-        conn.close()
-        raise ParseError(entry.file, entry.member, f"not a readable SQLite database ({exc}).") from exc
+    except _DB_ERRORS as exc:
+        if conn is not None:
+            conn.close()
+        raise ParseError(entry.file, entry.member, f"not a readable SQLite database ({_why(exc)}).") from exc
     if not _REQUIRED <= tables:
         conn.close()
-        raise ParseError(entry.file, entry.member, "an SQLite database without message and handle tables: not a Messages chat.db.")
+        reason = "an SQLite database without message and handle tables: not a Messages chat.db."
+        raise ParseError(entry.file, entry.member, reason)
     conn.row_factory = sqlite3.Row
-    # A damaged or hostile row may hold invalid UTF-8: show it replaced, never fail on it.
-    conn.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
     return conn
 
 
@@ -168,12 +179,17 @@ def _connect_copy(entry: Entry) -> sqlite3.Connection:
         # original) as a rollback-journal database.
         data[18:20] = b"\x01\x01"
     conn = sqlite3.connect(":memory:")
+    conn.text_factory = _lenient_text
     try:
         conn.deserialize(bytes(data))
-    except sqlite3.Error:
+    except _DB_ERRORS:
         conn.close()
         raise
     return conn
+
+
+def _why(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, sqlite3.Error) else "damaged bytes in the schema"
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:
@@ -181,7 +197,10 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+    try:
+        return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+    except _DB_ERRORS:
+        return set()
 
 
 def _warn_unread_wal(entry: Entry, ctx: Context) -> None:
@@ -229,17 +248,17 @@ class _Lookups:
                 return []
             try:
                 return conn.execute(sql).fetchall()
-            except sqlite3.Error as exc:
-                ctx.warn(entry, f"table {table}", f"unreadable ({exc}); messages are read without it.")
+            except _DB_ERRORS as exc:
+                ctx.warn(entry, f"table {table}", f"unreadable ({_why(exc)}); messages are read without it.")
                 return []
 
-        handles = {
-            r[0]: ctx.address(r[1]) or ""
-            for r in rows("handle", "SELECT ROWID, id FROM handle")
-            if isinstance(r[0], int) and isinstance(r[1], str)
-        }
+        handles: dict[int, str] = {}
+        for r in rows("handle", "SELECT ROWID, id FROM handle"):
+            address = ctx.address(r[1]) if isinstance(r[1], str) else None
+            if address:
+                handles[r[0]] = address
         members: dict[int, list[str]] = {}
-        for r in rows("chat_handle_join", "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY chat_id, handle_id"):
+        for r in rows("chat_handle_join", "SELECT chat_id, handle_id FROM chat_handle_join ORDER BY 1, 2"):
             if r[1] in handles:
                 members.setdefault(r[0], []).append(handles[r[1]])
         chat_cols = _columns(conn, "chat") if "chat" in tables else set()
@@ -250,16 +269,13 @@ class _Lookups:
             for r in rows("chat", f"SELECT ROWID, {title}, {service} FROM chat")
         }
         chat_of = {r[1]: r[0] for r in rows("chat_message_join", "SELECT chat_id, message_id FROM chat_message_join")}
-        files: dict[int, tuple[Any, ...]] = {}
-        if "attachment" in tables:
-            att_cols = _columns(conn, "attachment")
-            picked = ", ".join(c if c in att_cols else "NULL" for c in ("filename", "mime_type", "transfer_name", "total_bytes"))
-            files = {r[0]: tuple(r[1:]) for r in rows("attachment", f"SELECT ROWID, {picked} FROM attachment")}
+        att_cols = _columns(conn, "attachment") if "attachment" in tables else set()
+        wanted = ("filename", "mime_type", "transfer_name", "total_bytes")
+        picked = ", ".join(c if c in att_cols else "NULL" for c in wanted)
+        files = {r[0]: tuple(r[1:]) for r in rows("attachment", f"SELECT ROWID, {picked} FROM attachment")}
         attachments_of: dict[int, list[tuple[Any, ...]]] = {}
-        for r in rows(
-            "message_attachment_join",
-            "SELECT message_id, attachment_id FROM message_attachment_join ORDER BY message_id, attachment_id",
-        ):
+        joined = "SELECT message_id, attachment_id FROM message_attachment_join ORDER BY 1, 2"
+        for r in rows("message_attachment_join", joined):
             if r[1] in files:
                 attachments_of.setdefault(r[0], []).append(files[r[1]])
         return cls(handles, chats, chat_of, attachments_of, _attachment_files(ctx))
@@ -289,24 +305,30 @@ def _read_messages(conn: sqlite3.Connection, entry: Entry, ctx: Context, db: _Lo
     picked = ", ".join(c if c in present else f"NULL AS {c}" for c in _MESSAGE_COLUMNS)
     base = f"SELECT ROWID AS rowid, {picked} FROM message"
     last: int | None = None
+    blank = 0
     for query in (f"{base} ORDER BY date, ROWID", f"{base} ORDER BY ROWID"):
         try:
             for row in conn.execute(query):
+                if all(row[key] is None for key in ("guid", "date", "text", "attributedBody")):
+                    blank += 1  # a zeroed page of a damaged file read as rows: nothing in them
+                    continue
                 yield _message(row, entry, ctx, db)
                 last = row["rowid"]
-            return
-        except sqlite3.DatabaseError as exc:
-            if last is None and query.endswith("date, ROWID"):
+            break
+        except _DB_ERRORS as exc:
+            if last is None and not blank and query.endswith("date, ROWID"):
                 continue
             where = f"message ROWID {last}" if last is not None else "message table"
             yield ctx.unparsed(
                 entry,
                 where,
                 "",
-                f"the database is damaged after this point ({exc}); the messages after it could not be read",
+                f"the database is damaged after this point ({_why(exc)}); the messages after it could not be read",
                 channel=Channel.IMESSAGE,
             )
-            return
+            break
+    if blank:
+        ctx.warn(entry, "message table", f"{blank} row(s) without guid, date or text (damaged pages) were ignored.")
 
 
 def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Message:
@@ -327,18 +349,18 @@ def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Mess
                 return ctx.unparsed(entry, locator, _raw(row), reason, channel=channel, timestamp=timestamp)
         else:
             text = ""
-    body = text.replace(_PLACEHOLDER, "").strip() if _PLACEHOLDER in text else text
+    body = text.replace(_OBJECT_MARK, "").strip() if _OBJECT_MARK in text else text
 
     handle = db.handles.get(_int(row["handle_id"]) or 0)
     from_me = _int(row["is_from_me"])
-    direction = Direction.OUT if from_me == 1 else Direction.IN if from_me == 0 else Direction.UNKNOWN
     members = chat.members if chat and chat.members else ((handle,) if handle else ())
-    if direction is Direction.OUT:
-        sender: str | None = "me"
-        recipients = members
+    if from_me == 1:
+        direction, sender, recipients = Direction.OUT, "me", members
     else:
+        direction = Direction.IN if from_me == 0 else Direction.UNKNOWN
         sender = handle or None
-        recipients = ("me", *(m for m in members if m != sender))
+        others = tuple(m for m in members if m != sender)
+        recipients = ("me", *others) if direction is Direction.IN else others
 
     extra: dict[str, Any] = {"guid": _text_or_none(row["guid"]), **service_extra}
     if chat and chat.title:
@@ -347,42 +369,8 @@ def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Mess
         value = _text_or_none(row[column])
         if value:
             extra[key] = value
-    edited = _apple_time(row["date_edited"])
-    retracted = _apple_time(row["date_retracted"])
-    if edited is not None:
-        extra["edited"] = True
-        extra["edited_at"] = edited.isoformat()
     attachments = tuple(_attachment(a, entry, ctx, db) for a in db.attachments_of.get(rowid, ()))
-
-    kind = Kind.MESSAGE
-    associated = _int(row["associated_message_type"]) or 0
-    item_type = _int(row["item_type"]) or 0
-    if retracted is not None or (edited is not None and not body and not attachments):
-        kind = Kind.DELETED
-        if retracted is not None:
-            extra["unsent_at"] = retracted.isoformat()
-    elif 2000 <= associated < 2000 + len(_TAPBACKS) or 3000 <= associated < 3000 + len(_TAPBACKS):
-        kind = Kind.SYSTEM
-        extra["tapback"] = _TAPBACKS[associated % 1000]
-        extra["target_guid"] = _target_guid(row["associated_message_guid"])
-        if associated >= 3000:
-            extra["removed"] = True
-        emoji = _text_or_none(row["associated_message_emoji"])
-        if emoji:
-            extra["emoji"] = emoji
-    elif item_type != 0:
-        kind = Kind.SYSTEM
-        other = db.handles.get(_int(row["other_handle"]) or 0)
-        body = body or _event_text(item_type, _int(row["group_action_type"]) or 0, other, _text_or_none(row["group_title"]))
-        extra["item_type"] = item_type
-        if other:
-            extra["other"] = other
-    elif associated == _STICKER:
-        kind = Kind.MEDIA
-        extra["target_guid"] = _target_guid(row["associated_message_guid"])
-    elif attachments and not body:
-        kind = Kind.MEDIA
-
+    kind, body = _classify(row, body, bool(attachments), db, extra)
     return Message(
         timestamp=timestamp,
         channel=channel,
@@ -395,6 +383,41 @@ def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Mess
         source=Source(entry.file, entry.locate(locator)),
         extra=extra,
     )
+
+
+def _classify(row: sqlite3.Row, body: str, has_files: bool, db: _Lookups, extra: dict[str, Any]) -> tuple[Kind, str]:
+    """The kind of record a row is (and the body of an event), noting its facts in `extra`."""
+    edited = _apple_time(row["date_edited"])
+    retracted = _apple_time(row["date_retracted"])
+    if edited is not None:
+        extra["edited"] = True
+        extra["edited_at"] = edited.isoformat()
+    associated = _int(row["associated_message_type"]) or 0
+    item_type = _int(row["item_type"]) or 0
+    if retracted is not None or (edited is not None and not body and not has_files):
+        if retracted is not None:
+            extra["unsent_at"] = retracted.isoformat()
+        return Kind.DELETED, body
+    if 2000 <= associated < 2000 + len(_TAPBACKS) or 3000 <= associated < 3000 + len(_TAPBACKS):
+        extra["tapback"] = _TAPBACKS[associated % 1000]
+        extra["target_guid"] = _target_guid(row["associated_message_guid"])
+        if associated >= 3000:
+            extra["removed"] = True
+        emoji = _text_or_none(row["associated_message_emoji"])
+        if emoji:
+            extra["emoji"] = emoji
+        return Kind.SYSTEM, body
+    if item_type != 0:
+        other = db.handles.get(_int(row["other_handle"]) or 0)
+        extra["item_type"] = item_type
+        if other:
+            extra["other"] = other
+        action = _int(row["group_action_type"]) or 0
+        return Kind.SYSTEM, body or _event_text(item_type, action, other, _text_or_none(row["group_title"]))
+    if associated == _STICKER:
+        extra["target_guid"] = _target_guid(row["associated_message_guid"])
+        return Kind.MEDIA, body
+    return (Kind.MEDIA if has_files and not body else Kind.MESSAGE), body
 
 
 def _channel(service: Any, chat: _Chat | None) -> tuple[Channel, dict[str, str]]:
@@ -424,7 +447,8 @@ def _event_text(item_type: int, action: int, other: str | None, title: str | Non
 
 
 def _attachment(info: tuple[Any, ...], entry: Entry, ctx: Context, db: _Lookups) -> Attachment:
-    filename, mime, transfer_name, total = (_text_or_none(info[0]), _text_or_none(info[1]), _text_or_none(info[2]), info[3])
+    filename, mime, transfer_name = (_text_or_none(value) for value in info[:3])
+    total = _int(info[3])
     name = transfer_name or (filename.rsplit("/", 1)[-1] if filename else None) or "attachment"
     key = _attachments_key(filename) if filename else None
     found = db.files.get(key) if key else None
@@ -435,8 +459,7 @@ def _attachment(info: tuple[Any, ...], entry: Entry, ctx: Context, db: _Lookups)
             ctx.warn(found, None, "attachment file unreadable; kept by name only.")
         else:
             return Attachment(name, mime, len(data), hashlib.sha256(data).hexdigest(), data)
-    size = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
-    return Attachment(name, mime, size)
+    return Attachment(name, mime, total if total and total > 0 else None)
 
 
 # --- values ---------------------------------------------------------------------------

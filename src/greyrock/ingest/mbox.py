@@ -12,12 +12,16 @@ One file, many e-mails, each opened by a "From " line (`From 1234567890@xxx Mon 
 - Gmail adds X-Gmail-Labels (Inbox, Sent, ... which tell the direction) and X-GM-THRID.
 - Each message's locator gives its number and byte range: `message 12 (bytes 1024-2311)`,
   the range covering the From line up to the next message.
+- A file cut inside its last message (a multipart never closed, headers never ended)
+  gives that message as unparsed raw text; a damaged zip member stops the reading with
+  a warning, keeping every message before the damage.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -28,10 +32,13 @@ from ._base import Context
 from ._email import FROM_LINE_DATE, read_email
 from ._export import Entry
 
-__all__ = ["Mbox"]
+__all__ = ["Mbox", "split_mbox"]
 
 _BLANK = (b"\n", b"\r\n")
 _BOM = b"\xef\xbb\xbf"
+# What reading a damaged zip member can raise; RuntimeError is an encrypted member or an
+# unsupported compression method.
+_READ_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError)
 _SEPARATOR_ANYWHERE = re.compile(rb"(?:\A|\n)From \S")
 
 
@@ -85,37 +92,50 @@ class Mbox:
     def _parse_one(self, entry: Entry, ctx: Context) -> Iterator[Message]:
         head = entry.head().removeprefix(_BOM)
         if not _SEPARATOR_ANYWHERE.search(head):
-            reason = "is empty" if not head.strip() else "has no 'From ' line: not an mbox mailbox"
+            if not head and entry.size:
+                reason = "cannot be read (a damaged or encrypted zip member)"
+            elif not head.strip():
+                reason = "is empty"
+            else:
+                reason = "has no 'From ' line: not an mbox mailbox"
             if len(ctx.export.entries) == 1:
                 raise ParseError(entry.file, entry.member, f"the file {reason}.")
             ctx.warn(entry, None, f"the file {reason}; nothing read from it.")
             return
-        number = end = 0
-        try:
-            with entry.open() as fh:
-                chunks = split_mbox(fh)
-                pending = next(chunks, None)
-                while pending is not None:
-                    start, end, raw = pending
-                    pending = next(chunks, None)
-                    raw = raw.removeprefix(_BOM) if start == 0 else raw
-                    if not raw.startswith(b"From "):
-                        yield ctx.unparsed(
-                            entry, f"bytes {start}-{end}", raw.decode("utf-8", errors="replace"),
-                            "text before the first 'From ' line", channel=Channel.EMAIL,
-                        )
-                        continue
-                    number += 1
-                    locator = f"message {number} (bytes {start}-{end})"
-                    from_line, _, message = raw.partition(b"\n")
-                    last = pending is None
-                    read = read_email(ctx, entry, locator, _without_separator_line(message), from_line, at_end=last)
-                    if last and read.kind != Kind.UNPARSED and not raw.endswith(b"\n"):
-                        ctx.warn(entry, locator, "the file does not end with a line break; this e-mail may be cut off")
-                    yield read
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            ctx.warn(
-                entry,
-                f"bytes {end}-",
-                f"the file cannot be read past this point ({type(exc).__name__}); the e-mails before it were kept.",
-            )
+        number = 0
+        chunks = _read_chunks(entry, ctx)
+        pending = next(chunks, None)
+        while pending is not None:
+            start, end, raw = pending
+            pending = next(chunks, None)
+            raw = raw.removeprefix(_BOM) if start == 0 else raw
+            if not raw.startswith(b"From "):
+                yield ctx.unparsed(
+                    entry, f"bytes {start}-{end}", raw.decode("utf-8", errors="replace"),
+                    "text before the first 'From ' line", channel=Channel.EMAIL,
+                )
+                continue
+            number += 1
+            locator = f"message {number} (bytes {start}-{end})"
+            from_line, _, message = raw.partition(b"\n")
+            last = pending is None
+            read = read_email(ctx, entry, locator, _without_separator_line(message), from_line, at_end=last)
+            if last and read.kind != Kind.UNPARSED and not raw.endswith(b"\n"):
+                ctx.warn(entry, locator, "the file does not end with a line break; this e-mail may be cut off")
+            yield read
+
+
+def _read_chunks(entry: Entry, ctx: Context) -> Iterator[tuple[int, int, bytes]]:
+    """The file's chunks; a damaged zip member ends them early, with a warning."""
+    end = 0
+    try:
+        with entry.open() as fh:
+            for chunk in split_mbox(fh):
+                end = chunk[1]
+                yield chunk
+    except _READ_ERRORS as exc:
+        ctx.warn(
+            entry,
+            f"bytes {end}-",
+            f"the file cannot be read past this point ({type(exc).__name__}); the e-mails before it were kept.",
+        )

@@ -30,14 +30,15 @@ Quirks:
   zip it is read and hashed.
 - HTML, and JSON since 2024, write group events, unsent messages and calls as English
   text ("Alex named the group ...", "You unsent a message."). Such a line becomes a
-  system/deleted/call record only when it starts with the sender's own name (or "You",
-  from the reader): a message merely containing those words stays a message.
+  system/deleted/call record only when it starts with the sender's own name or first
+  name (or "You", from the reader): a message merely containing the words stays one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -80,7 +81,7 @@ _META_FIELDS = (
     (re.compile(r'"sender_name"\s*:'), re.compile(r'"timestamp_ms"\s*:')),
     (re.compile(r'"senderName"\s*:'), re.compile(r'"timestamp"\s*:')),
 )
-_EMPTY_THREAD = re.compile(r'"participants"\s*:\s*\[\s*(?:\{\s*"name"|")')
+_EMPTY_THREAD = re.compile(r'"messages"\s*:\s*\[\s*\]')
 _E2EE_HEAD = re.compile(r'"participants"\s*:\s*\[\s*"|"threadName"\s*:|"senderName"\s*:')
 _HTML_NAME = re.compile(r"message_\d+\.html?", re.IGNORECASE)
 _HTML_MARKERS = ("uiBoxWhite", "_a6-g", "_2lej", "Participants:")
@@ -88,7 +89,12 @@ _PART_NO = re.compile(r"_(\d+)\.(?:json|html?)$", re.IGNORECASE)
 
 
 def _json_shape(entry: Entry) -> str | None:
-    """'thread' for a Meta thread file, 'messages' for a bare message list, else None."""
+    """'thread' for a Meta thread file, 'messages' for a bare message list, else None.
+
+    Meta's own field names must be there (or the thread be empty): other apps' JSON
+    with "participants" and "messages" (Telegram, Meta's autofill or secret-conversation
+    files) is not claimed.
+    """
     if not entry.name.lower().endswith(".json"):
         return None
     head = entry.head_text()
@@ -194,8 +200,11 @@ class _Media:
         self._by_suffix: dict[str, list[Entry]] = {}
         self._read: dict[int, Attachment] = {}
 
-    def attachment(self, uri: str, near: Entry, ctx: Context) -> Attachment:
+    def attachment(self, uri: str, near: Entry, ctx: Context, audio: bool = False) -> Attachment:
+        """`audio`: the export lists it as a voice clip, which Meta stores as .mp4."""
         mime = _mime(uri)
+        if audio and mime and mime.startswith("video/"):
+            mime = "audio/" + mime.split("/", 1)[1]
         target = self._find(uri, near)
         if target is None:
             if not _SCHEME.match(uri.strip()):
@@ -244,7 +253,7 @@ _BOILERPLATE = re.compile(
 _CALL_ENDED = re.compile(r"The (?:video )?call ended\.?")
 _DELETED_TAIL = re.compile(r"unsent a message\.?")
 _CALL_TAIL = re.compile(r"(?:called you|started a (?:video )?call|joined the (?:video )?call)\.?")
-_READER_CALL_TAIL = re.compile(r"called [^.!?\n]{1,80}\.?")
+_READER_CALL_TAIL = re.compile(r"called (?P<callee>.+?)\.?")
 _SYSTEM_TAIL = re.compile(
     r"(?:named the group .+|changed the group (?:photo|name to .+)|removed the group name"
     r"|set (?:the nickname for .+|(?:his|her|their|your) own nickname) to .+"
@@ -256,8 +265,15 @@ _SYSTEM_TAIL = re.compile(
 )
 
 
-def _text_kind(body: str, sender: str | None, from_reader: bool) -> Kind | None:
-    """The kind of an event Meta wrote as a text line, or None for a real message."""
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def _text_kind(body: str, sender: str | None, from_reader: bool, others: tuple[str, ...] = ()) -> Kind | None:
+    """The kind of an event Meta wrote as a text line, or None for a real message.
+
+    `others`: the thread's other people, the only ones "You called ..." can name.
+    """
     text = body.strip()
     if not text or "\n" in text or len(text) > 300:
         return None
@@ -267,15 +283,22 @@ def _text_kind(body: str, sender: str | None, from_reader: bool) -> Kind | None:
         return Kind.CALL
     if not sender:
         return None
-    if re.fullmatch(rf"You missed a (?:video )?call from {re.escape(sender)}\.?", text):
-        return Kind.CALL
-    for actor in (sender, "You") if from_reader else (sender,):
+    first_name = _first_name(sender)
+    if text.startswith("You missed a"):
+        caller = "|".join(re.escape(name) for name in (sender, first_name))
+        if re.fullmatch(rf"You missed a (?:video )?call from (?:{caller})\.?", text):
+            return Kind.CALL
+    actors = {sender, first_name} | ({"You"} if from_reader else set())
+    for actor in sorted(actors, key=len, reverse=True):
         if not text.startswith(actor + " "):
             continue
         rest = text[len(actor) + 1 :]
         if _DELETED_TAIL.fullmatch(rest):
             return Kind.DELETED
-        if _CALL_TAIL.fullmatch(rest) or (actor == "You" and _READER_CALL_TAIL.fullmatch(rest)):
+        if _CALL_TAIL.fullmatch(rest):
+            return Kind.CALL
+        callee = _READER_CALL_TAIL.fullmatch(rest) if actor == "You" else None
+        if callee and any(callee["callee"] in (name, _first_name(name)) for name in others):
             return Kind.CALL
         if _SYSTEM_TAIL.fullmatch(rest):
             return Kind.SYSTEM
@@ -305,14 +328,15 @@ class _Rec:
     reason: str = ""
 
 
-def _unreadable(locator: str, raw: str, reason: str, timestamp: datetime | None = None) -> _Rec:
-    return _Rec(locator, timestamp, raw=raw, reason=reason)
+def _unreadable(locator: str, raw: str, reason: str) -> _Rec:
+    return _Rec(locator, None, raw=raw, reason=reason)
 
 
 @dataclass
 class _Thread:
     entries: list[Entry]
     names: list[str] = field(default_factory=list)  # participants, then other senders
+    declared: list[str] = field(default_factory=list)  # the participants the file lists
     extra: dict[str, Any] = field(default_factory=dict)
     records: list[tuple[Entry, _Rec]] = field(default_factory=list)
 
@@ -338,7 +362,7 @@ class _Unreadable:
     raw: str
 
 
-Reader = Callable[[str | None], Direction]
+_Reader = Callable[[str | None], Direction]
 
 
 class _MetaImporter:
@@ -374,8 +398,12 @@ class _MetaImporter:
             groups.setdefault(self._thread_key(entry), []).append(entry)
         return [sorted(g, key=lambda e: (_part_no(e), e.name)) for g in groups.values()]
 
-    def _reader(self, groups: list[list[Entry]], entries: list[Entry], ctx: Context) -> Reader:
-        """Who sent "out": --me, else the one person in every thread of the export."""
+    def _reader(self, groups: list[list[Entry]], entries: list[Entry], ctx: Context) -> _Reader:
+        """Who sent "out": --me, else the one person in every thread of the export.
+
+        The names are read in a first pass over the files, thread by thread, so that a
+        large export is never held in memory whole.
+        """
         if ctx.me:
             return ctx.direction_of
         first = entries[0]
@@ -405,7 +433,7 @@ class _MetaImporter:
         )
         return lambda _name: Direction.UNKNOWN
 
-    def _emit(self, thread: _Thread, reader: Reader, ctx: Context) -> Iterator[Message]:
+    def _emit(self, thread: _Thread, reader: _Reader, ctx: Context) -> Iterator[Message]:
         if ctx.me and thread.names and not any(ctx.is_me(n) for n in thread.names):
             ctx.note_once(thread.entries[0], "--me names no participant of this thread; all of it reads as received.")
         for entry, rec in sorted(thread.records, key=lambda pair: _order(pair[1].timestamp)):
@@ -414,10 +442,11 @@ class _MetaImporter:
                 yield ctx.unparsed(entry, rec.locator, rec.raw, rec.reason, channel=channel, timestamp=rec.timestamp)
                 continue
             direction = reader(rec.sender)
+            others = tuple(n for n in (thread.declared or thread.names) if n != rec.sender)
             kind = rec.kind
             if rec.textual:
-                kind = _text_kind(rec.body, rec.sender, direction is Direction.OUT) or kind
-            recipients = tuple(a for a in (ctx.address(n) for n in thread.names if n != rec.sender) if a)
+                kind = _text_kind(rec.body, rec.sender, direction is Direction.OUT, others) or kind
+            recipients = tuple(a for a in (ctx.address(n) for n in others) if a)
             yield Message(
                 timestamp=rec.timestamp,
                 channel=channel,
@@ -521,12 +550,18 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
     return _JsonFile(top, items, ("end of file", rest) if rest.strip() else None)
 
 
-def _json_names(loaded: _JsonFile) -> list[str]:
+def _json_participants(loaded: _JsonFile) -> list[str]:
     names: list[str] = []
     for person in _list(loaded.top.get("participants")):
         name = _text(person.get("name") if isinstance(person, dict) else person)
         if name and name not in names:
             names.append(name)
+    return names
+
+
+def _json_names(loaded: _JsonFile) -> list[str]:
+    """Everyone in the file: the participants, and senders who have since left."""
+    names = _json_participants(loaded)
     for item in loaded.items:
         if isinstance(item, dict):
             name = _text(item.get("sender_name", item.get("senderName")))
@@ -568,18 +603,18 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
     if e2ee:
         timestamp = _instant(item.get("timestamp"), ms_only=False)
         sender, body = _text(item.get("senderName")), _text(item.get("text")) or ""
-        uris, unsent = _uris(item.get("media")), item.get("isUnsent") is True
+        uris, unsent = [(u, False) for u in _uris(item.get("media"))], item.get("isUnsent") is True
     else:
         timestamp = _instant(item.get("timestamp_ms"), ms_only=True)
         sender, body = _text(item.get("sender_name")), _text(item.get("content")) or ""
-        uris = [u for key in _MEDIA_KEYS for u in _uris(item.get(key))]
+        uris = [(u, key == "audio_files") for key in _MEDIA_KEYS if key in item for u in _uris(item[key])]
         sticker = item.get("sticker")
         if isinstance(sticker, dict) and isinstance(sticker.get("uri"), str):
-            uris.append(sticker["uri"])
+            uris.append((sticker["uri"], False))
         unsent = item.get("is_unsent") is True
     if timestamp is None:
         return _unreadable(locator, _dump(item), "no readable timestamp")
-    attachments = tuple(media.attachment(uri, entry, ctx) for uri in uris)
+    attachments = tuple(media.attachment(uri, entry, ctx, audio) for uri, audio in uris)
     extra: dict[str, Any] = {}
     share = item.get("share")
     if isinstance(share, dict):
@@ -598,7 +633,7 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
         kind = Kind.DELETED
     elif kind_type == "Call" or "call_duration" in item:
         kind = Kind.CALL
-        if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+        if isinstance(duration, (int, float)) and not isinstance(duration, bool) and math.isfinite(duration):
             extra["duration"] = duration
         if isinstance(item.get("missed"), bool):
             extra["missed"] = item["missed"]
@@ -641,6 +676,9 @@ class _MetaJson(_MetaImporter):
                 continue
             for name in _json_names(loaded):
                 thread.add_name(name)
+            for name in _json_participants(loaded):
+                if name not in thread.declared:
+                    thread.declared.append(name)
             title = _text(loaded.top.get("title", loaded.top.get("threadName")))
             if title:
                 thread.extra.setdefault("thread", title)
@@ -684,7 +722,6 @@ class InstagramJson(_MetaJson):
 
 _HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 _BLOCK = frozenset({"div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "section"})
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -694,6 +731,7 @@ _DATES = (
     re.compile(r"(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{4})" + _CLOCK),
     re.compile(r"(?P<d>\d{1,2}) (?P<mon>[A-Za-z]{3,9})\.? (?P<y>\d{4})" + _CLOCK),
 )
+_MEDIA_TAGS = frozenset({"img", "video", "audio", "source", "embed"})
 _REACTION = re.compile(r"(?P<reaction>[^\w\s]+)\s*(?P<actor>\w.*)", re.DOTALL)
 
 
@@ -707,7 +745,7 @@ def _html_time(text: str) -> datetime | None:
             continue
         mon = found["mon"].lower()
         month = next((i for i, full in enumerate(_MONTH_NAMES, 1) if full.startswith(mon)), 0)
-        if len(mon) < 3 or not month or mon[:3] != _MONTHS[month - 1]:
+        if not month:
             return None
         hour = int(found["h"])
         if found["ap"]:
@@ -736,6 +774,18 @@ def _is_box(el: Any) -> bool:
         return False
     sender = _line(kids[0])
     return bool(sender) and _html_time(sender) is None
+
+
+def _is_orphan(el: Any, after_a_box: bool) -> bool:
+    """A sibling of the message boxes that is not one: a box cut short or garbled.
+
+    Before the first box only box-shaped siblings count, so that a heading (the thread
+    title, "Participants: ...") is not taken for a broken message.
+    """
+    text = _line(el)
+    if not text or text.startswith("Participants:"):
+        return False
+    return after_a_box or len(_kids(el)) >= 2
 
 
 @dataclass
@@ -782,7 +832,7 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
         elif not blocks and not header and (el.text or "").strip().startswith("Participants:"):
             names = _line(el).removeprefix("Participants:")
             header = [n.strip() for n in re.split(r",| and ", names) if n.strip()]
-        elif el.getparent() in parents and el not in holders and _line(el) and not _line(el).startswith("Participants:"):
+        elif el.getparent() in parents and el not in holders and _is_orphan(el, after_a_box=bool(blocks)):
             blocks.append((f"messages[{len(blocks)}]", el, False))
     title_el = root.find(".//title")
     title = _line(title_el) if title_el is not None else None
@@ -812,16 +862,14 @@ def _content(parts: list[Any]) -> tuple[str, list[dict[str, str | None]], list[s
             stack.append((node, True))
             if tag in ("ul", "ol"):
                 for li in node.iter("li"):
-                    text = _line(li)
-                    found = _REACTION.fullmatch(text)
-                    reactions.append(
-                        {"reaction": found["reaction"], "actor": found["actor"]} if found else {"reaction": text, "actor": None}
-                    )
+                    found = _REACTION.fullmatch(_line(li))
+                    actor = found["actor"] if found else None
+                    reactions.append({"reaction": found["reaction"] if found else _line(li), "actor": actor})
                 continue
             if tag == "br":
                 chunks.append("\n")
-            ref = node.get("src") if tag in ("img", "video", "audio", "source", "embed") else node.get("href") if tag == "a" else None
-            if ref and ref.strip() and not ref.strip().startswith("#") and ref.strip() not in refs:
+            ref = (node.get("src") if tag in _MEDIA_TAGS else node.get("href") if tag == "a" else None) or ""
+            if ref.strip() and not ref.strip().startswith("#") and ref.strip() not in refs:
                 refs.append(ref.strip())
             if tag in _BLOCK:
                 chunks.append("\n")

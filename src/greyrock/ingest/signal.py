@@ -48,7 +48,7 @@ __all__ = ["Signal"]
 
 _HEADER = re.compile(r"^\[(\d{4})-(\d{2})-(\d{2}),? (\d{2}):(\d{2})(?::(\d{2}))?\] (.*?): ?(.*)$")
 _BROKEN_HEADER = re.compile(r"^\[\d{4}-")  # a header line damaged past reading
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(((?:\./|\.\./)[^)\n]*)\)[ ]*")
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./|\.\./)[^)\n]*)\)[ ]*")  # only the tool's relative links
 _STICKER = re.compile(r"(?:^|\n)\(\( (.*) \)\)$")
 _REACTIONS = re.compile(r"(?:^|\n)\(- (.*) -\)$")
 _QUOTE = re.compile(r"^\n+((?:>(?: [^\n]*)?(?:\n|$))+)")
@@ -56,7 +56,15 @@ _CALL = re.compile(r"^(Incoming|Outgoing|Missed)(?: (voice|video))? call(?: \((.
 _DURATION = re.compile(r"(?:(\d+)m )?(\d+)s\b")
 _DELETED = "(This message was deleted)"
 _READER_NAMES = ("Me", "You")
-_MIME = mimetypes.MimeTypes()  # the built-in table only: the same answer on every machine
+_MIME = mimetypes.MimeTypes()  # the built-in table only, never the machine's own files
+# Media these exports carry, pinned: Python versions disagree about some (.webp, .ogg).
+_MEDIA_MIME = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "webp": "image/webp", "heic": "image/heic", "mp4": "video/mp4", "mov": "video/quicktime",
+    "webm": "video/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
+    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
+    "pdf": "application/pdf", "tgs": "application/x-tgsticker",
+}
 _MARKDOWN_NAMES = ("chat.md", "index.md")
 _JSON_KEYS = frozenset({"date", "sender", "body", "quote", "sticker", "reactions", "attachments", "deleted", "call", "missed"})
 _WRITES_ME = "messages from 'Me' are taken as the reader's, everyone else's as received"
@@ -110,7 +118,11 @@ def _unmark(rest: str) -> tuple[str, dict[str, Any]]:
     """Split the Markdown of one message into its body and the parts the tool added."""
     parts: dict[str, Any] = {"links": []}
     for match in _LINK.finditer(rest):
-        parts["links"].append((match.group(2), unquote(match.group(3))))
+        name, path = match.group(1), unquote(match.group(2))
+        if path.startswith("../exported_stickers/"):
+            parts["sticker"] = name  # the link text is the sticker's emoji, not a file name
+            name = posixpath.basename(path)
+        parts["links"].append((name, path))
     rest = _LINK.sub("", rest).rstrip()
     if sticker := _STICKER.search(rest):
         parts["sticker"] = sticker.group(1)
@@ -122,6 +134,11 @@ def _unmark(rest: str) -> tuple[str, dict[str, Any]]:
         parts["quote"] = _quote_text(quote.group(1))
         rest = rest[quote.end() :].lstrip("\n")
     return rest, parts
+
+
+def _guess_mime(name: str) -> str | None:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return _MEDIA_MIME.get(extension) or _MIME.guess_type(name)[0]
 
 
 class Signal:
@@ -349,7 +366,7 @@ class Signal:
 
     def _attachment(self, ctx: Context, files: dict[str, Entry], chat_dir: str, name: str, path: str) -> Attachment:
         """An attachment by name, hashed when the export folder or zip holds the file."""
-        mime = _MIME.guess_type(path or name)[0]
+        mime = _guess_mime(path or name)
         found = files.get(posixpath.normpath(posixpath.join(chat_dir, path))) if path else None
         if found is None:
             return Attachment(name=name, mime=mime)

@@ -59,7 +59,7 @@ from ._base import Context
 from ._export import Entry
 from ._time import from_epoch, from_epoch_ms
 
-__all__ = ["SmsXml", "Unreadable", "root_tag", "stream_backup"]
+__all__ = ["Handler", "SmsXml", "Unreadable", "instant", "root_tag", "stream_backup"]
 
 # --- the byte-level repair of character references ---------------------------------
 
@@ -103,6 +103,7 @@ class _CharRefFixer:
         self.replaced = 0
 
     def read(self, size: int = -1) -> bytes:
+        """The next repaired chunk, whatever `size` asks: lxml keeps what it did not ask for."""
         while True:
             if not self._eof:
                 chunk = self._raw.read(_CHUNK)
@@ -165,6 +166,7 @@ _FIRST_TAG = re.compile(rb"<(?![?!])([A-Za-z_][\w.:-]*)")
 _LIBXML_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _LIBXML_BYTES = re.compile(r",?\s*Bytes:.*$", re.S)
 _LIBXML_PLACE = re.compile(r",? line \d+, column \d+.*$", re.S)
+_CHANNELS = {"sms": Channel.SMS, "mms": Channel.MMS, "call": Channel.CALL}
 _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 _SCAN = 1024 * 1024
 
@@ -251,6 +253,7 @@ class _Probe:
 
 
 _GT = re.compile(rb">")
+_RECORD_START = re.compile(rb"<(sms|mms|call)(?=[\s/>])(?:[^>]*?\sdate=[\"'](\d+)[\"'])?")
 
 
 class _Backup:
@@ -261,12 +264,11 @@ class _Backup:
     are freed as they are read, so memory stays flat however large the file is.
     """
 
-    def __init__(self, entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler], channel: Channel):
+    def __init__(self, entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler]):
         self.entry = entry
         self.ctx = ctx
         self.root = root
         self.handlers = handlers
-        self.channel = channel
         self.counts = dict.fromkeys(handlers, 0)
         self.member = f"{entry.member} " if entry.member is not None else ""
         names = b"|".join(re.escape(t.encode()) for t in handlers)
@@ -333,35 +335,43 @@ class _Backup:
             remove_pis=True,
         )
         entry, ctx, handlers, counts, member = self.entry, self.ctx, self.handlers, self.counts, self.member
-        for _, element in events:
-            tag = element.tag
-            handler = handlers.get(tag)  # type: ignore[arg-type]
-            if handler is None:
-                parent = element.getparent()
-                if parent is not None and parent.getparent() is None:
-                    line = line_offset + (element.sourceline or 1)
-                    self.last, self.last_label = element, f"the <…> element at line {line}"
-                    self.read_any = True
-                    yield ctx.unparsed(
-                        entry, f"line {line}", _serialise(element), "an element this importer does not know", self.channel
-                    )
-                continue
-            n = counts[tag] = counts[tag] + 1
-            locator = f"{tag}[{n}]"
-            try:
-                message = handler(element, entry, member + locator, ctx)
-            except Unreadable as exc:
-                message = ctx.unparsed(entry, locator, _serialise(element), exc.reason, channel=self.channel)
-            self.last, self.last_label = element, locator
-            self.read_any = True
-            yield message
-            if len(element):
-                element.clear(keep_tail=True)  # an mms may carry megabytes of base64
-            if n & 255 == 0:
-                parent = element.getparent()
-                if parent is not None:
-                    # Only earlier siblings: lxml has already built elements past this one.
-                    del parent[: parent.index(element)]
+        # The last record read is kept in locals and handed over only at a break: this
+        # loop runs once a message, so it stays lean.
+        last: etree._Element | None = None
+        label = ""
+        try:
+            for _, element in events:
+                tag = element.tag
+                handler = handlers.get(tag)  # type: ignore[arg-type]
+                if handler is None:
+                    parent = element.getparent()
+                    if parent is not None and parent.getparent() is None:
+                        line = line_offset + (element.sourceline or 1)
+                        last, label = element, f"the <…> element at line {line}"
+                        self.read_any = True
+                        yield ctx.unparsed(
+                            entry, f"line {line}", _serialise(element), "an element this importer does not know"
+                        )
+                    continue
+                n = counts[tag] = counts[tag] + 1
+                locator = f"{tag}[{n}]"
+                try:
+                    message = handler(element, entry, member + locator, ctx)
+                except Unreadable as exc:
+                    when = instant(element.get("date"), True)  # every record's date is epoch ms
+                    message = ctx.unparsed(entry, locator, _serialise(element), exc.reason, _CHANNELS[tag], when)
+                last, label = element, locator
+                yield message
+                if len(element):
+                    element.clear(keep_tail=True)  # an mms may carry megabytes of base64
+                if not n & 255:
+                    parent = element.getparent()
+                    if parent is not None:
+                        # Only earlier siblings: lxml has already built elements past this one.
+                        del parent[: parent.index(element)]
+        finally:
+            self.last, self.last_label = last, label
+            self.read_any = self.read_any or last is not None
 
     def _after_break(
         self, probe: _Probe, segment: tuple[int, int], error: etree.XMLSyntaxError
@@ -378,7 +388,7 @@ class _Backup:
             opening = self._opening.search(entry.head())
             tail, after = (opening.end() if opening else 0), "before the first record"
         else:
-            tail, after = segment[0], "at the start of a record"
+            tail, after = segment[0], "right after an earlier break"
         error_line = line_offset + max(error.lineno or 1, 1)
         next_line = probe.line_start(anchor, error_line + 1)
         resume = None
@@ -392,8 +402,11 @@ class _Backup:
         reason = f"the XML {'is cut off' if resume is None else 'breaks'} {after} ({_xml_reason(error)})"
         if text:
             self.read_any = True
-            yield self.ctx.unparsed(entry, f"line {line}", text.decode("utf-8", "replace"), reason, self.channel)
-        else:
+            channel, timestamp = _broken_record(text)
+            yield self.ctx.unparsed(
+                entry, f"line {line}", text.decode("utf-8", "replace"), reason, channel, timestamp
+            )
+        elif resume is None:  # only the closing tags are missing, but the backup was cut
             self.ctx.warn(entry, f"line {line}", reason)
         return None if resume is None else probe.position(anchor, resume)
 
@@ -415,12 +428,20 @@ class _Backup:
         return line_start if end is None else end + 1
 
 
-def stream_backup(
-    entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler], channel: Channel
-) -> Iterator[Message]:
+def _broken_record(raw: bytes) -> tuple[Channel, datetime | None]:
+    """Channel and date of a record that starts a stretch of broken XML, from its start
+    tag, so that the unparsed text sorts where the record belongs."""
+    match = _RECORD_START.match(raw, 0, 65536)
+    if match is None:
+        return Channel.OTHER, None
+    date = match.group(2)
+    return _CHANNELS[match.group(1).decode()], instant(date.decode(), True) if date else None
+
+
+def stream_backup(entry: Entry, ctx: Context, root: str, handlers: Mapping[str, Handler]) -> Iterator[Message]:
     """Every record of one SMS Backup & Restore file (`root` names its document element),
     each read by the handler for its element name. Shared by sms_xml and calls_xml."""
-    return _Backup(entry, ctx, root, handlers, channel).records()
+    return _Backup(entry, ctx, root, handlers).records()
 
 
 def _serialise(element: etree._Element) -> str:
@@ -455,24 +476,15 @@ def _value(raw: str | None) -> str | None:
     return None if raw is None or raw == "null" else raw
 
 
-def _instant(raw: str | None, milliseconds: bool) -> datetime | None:
-    """An epoch attribute as an aware time; None when absent, zero or not a number."""
-    if raw is None or raw == "0" or raw == "null":
-        return None
+def instant(raw: str | None, milliseconds: bool) -> datetime | None:
+    """An epoch attribute as an aware time; None when absent, zero, "null" or not a number."""
     try:
-        value = int(raw)
-        if value <= 0:
-            return None
-        return from_epoch_ms(value) if milliseconds else from_epoch(value)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _timestamp(element: etree._Element) -> datetime:
-    ts = _instant(element.get("date"), True)
-    if ts is None:
-        raise Unreadable("no readable date")
-    return ts
+        value = int(raw)  # type: ignore[arg-type]
+        if value > 0:
+            return from_epoch_ms(value) if milliseconds else from_epoch(value)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    return None
 
 
 def _is_rcs_thread(address: str | None) -> bool:
@@ -480,15 +492,21 @@ def _is_rcs_thread(address: str | None) -> bool:
 
 
 def _sms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Message:
+    # Runs once for nearly every record of a backup: written for speed (see bench/parse_sms.py).
     get = element.get
-    timestamp = _timestamp(element)
+    timestamp = instant(get("date"), True)
+    if timestamp is None:
+        raise Unreadable("no readable date")
     kind_code = get("type")
     direction, status = _SMS_TYPES.get(kind_code, (Direction.UNKNOWN, None))
     body = get("body")
     if body is None or body == "null":
         body = ""
-    raw_address = get("address")
-    addresses = _addresses(raw_address, ctx)
+    raw = get("address")
+    if raw and "~" not in raw and raw not in _NOT_ADDRESSES:
+        addresses: tuple[str, ...] = (ctx.address(raw),)  # type: ignore[assignment]
+    else:
+        addresses = _addresses(raw, ctx)
     name = get("contact_name")
     if name in _NO_NAMES:
         name = None
@@ -509,11 +527,13 @@ def _sms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
         extra["contact_name"] = name
     if status:
         extra["status"] = status
-    sent = _instant(get("date_sent"), True)
-    if sent is not None:
-        extra["date_sent"] = sent.isoformat()
-    subject = _value(get("subject"))
-    if subject:
+    sent = get("date_sent")
+    if sent and sent != "0":
+        when = instant(sent, True)
+        if when is not None:
+            extra["date_sent"] = when.isoformat()
+    subject = get("subject")
+    if subject and subject != "null":
         extra["subject"] = subject
     return Message(
         timestamp=timestamp,
@@ -540,7 +560,9 @@ def _addresses(raw: str | None, ctx: Context) -> tuple[str, ...]:
 
 def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Message:
     get = element.get
-    timestamp = _timestamp(element)
+    timestamp = instant(get("date"), True)
+    if timestamp is None:
+        raise Unreadable("no readable date")
     box = get("msg_box")
     direction, status = _MMS_BOXES.get(box, (Direction.UNKNOWN, None))
     texts: list[str] = []
@@ -588,8 +610,8 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
             )
         rest = [a for a in dict.fromkeys(others or members) if a != sender and a not in reader]
         recipients: tuple[str, ...] = (*_ME, *rest)
-        if not group:
-            sender_name = name
+        if not group and (not members or sender == members[0]):
+            sender_name = name  # the phone's name for the one other side of the thread
     elif direction is Direction.OUT:
         sender = "me"
         recipients = tuple(a for a in dict.fromkeys(others or members) if a != own)
@@ -599,6 +621,7 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
         sender = own
         recipients = tuple(a for a in dict.fromkeys(others or members) if a != own)
         extra["msg_box"] = box
+        ctx.note_once(entry, "some mms have a msg_box code this importer does not know; their direction is unknown.")
     if name and sender_name is None:
         extra["contact_name"] = name
     if status:
@@ -606,7 +629,7 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
     if rcs:
         extra["rcs"] = True
         extra["thread"] = thread
-    sent = _instant(get("date_sent"), False)
+    sent = instant(get("date_sent"), False)
     if sent is not None:
         extra["date_sent"] = sent.isoformat()
     subject = _value(get("sub"))
@@ -631,8 +654,9 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
 def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachment]) -> None:
     """A text part joins the body; SMIL (the slide layout) is skipped; the rest are files."""
     get = part.get
-    mime = (_value(get("ct")) or "").split(";", 1)[0].strip().lower()
-    if mime == "application/smil":
+    mime = _value(get("ct")) or ""
+    essence = mime.split(";", 1)[0].strip().lower()
+    if essence == "application/smil":
         return
     text = _value(get("text"))
     encoded = _value(get("data"))
@@ -642,7 +666,7 @@ def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachm
             data = binascii.a2b_base64(encoded)
         except (binascii.Error, ValueError):
             raise Unreadable("an mms part holds data that is not valid base64") from None
-    if mime == "text/plain":
+    if essence == "text/plain":
         if text is None and data is not None:
             text = data.decode(_CHARSETS.get(get("chset") or "", "utf-8"), errors="replace")
         if text:
@@ -674,4 +698,4 @@ class SmsXml:
 
     def parse(self, entries: list[Entry], ctx: Context) -> Iterator[Message]:
         for entry in entries:
-            yield from stream_backup(entry, ctx, "smses", _SMS_HANDLERS, Channel.SMS)
+            yield from stream_backup(entry, ctx, "smses", _SMS_HANDLERS)

@@ -50,18 +50,26 @@ _SNIFF = re.compile(
     r'|private_supergroup|public_supergroup|private_channel|public_channel)"'
 )
 _NOT_EXPORTED = re.compile(r"\((?:File|Photo) (?:not included|exceeds maximum size|unavailable)[^)]*\)\s*$")
-_MIME = mimetypes.MimeTypes()  # the built-in table only: the same answer on every machine
+_MIME = mimetypes.MimeTypes()  # the built-in table only, never the machine's own files
+# Media these exports carry, pinned: Python versions disagree about some (.webp, .ogg).
+_MEDIA_MIME = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "webp": "image/webp", "heic": "image/heic", "mp4": "video/mp4", "mov": "video/quicktime",
+    "webm": "video/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
+    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
+    "pdf": "application/pdf", "tgs": "application/x-tgsticker",
+}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _WS = re.compile(r"[ \t\n\r]*")
 _GAP = re.compile(r"[\s,]*")
 _MAX_DEPTH = 200
 _MEDIA_KEYS = ("location_information", "contact_information", "poll", "place_name", "game_title", "invoice_information")
-# Fields read into Message fields (or only describing the picture); everything else goes to extra.
+# Fields read into Message fields, or sizes of the picture; everything else goes to extra as written.
 _HANDLED = frozenset(
     {
         "id", "type", "date", "date_unixtime", "edited", "edited_unixtime", "from", "from_id",
         "actor", "actor_id", "text", "text_entities", "photo", "file", "file_name", "mime_type",
-        "thumbnail", "width", "height", "photo_file_size", "file_size", "thumbnail_file_size",
+        "width", "height", "photo_file_size", "file_size", "thumbnail_file_size",
     }
 )
 _UNKNOWN_READER = "the export does not say which side is the reader; directions are unknown: pass --me NAME"
@@ -258,6 +266,11 @@ def _chats(root: Any) -> Iterator[tuple[str, Any]]:
                 yield f"{section}.list[{i}].", chat
 
 
+def _guess_mime(name: str) -> str | None:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return _MEDIA_MIME.get(extension) or _MIME.guess_type(name)[0]
+
+
 class Telegram:
     name = "telegram"
     help = "Telegram Desktop export result.json."
@@ -442,10 +455,10 @@ class Telegram:
         if _NOT_EXPORTED.search(path):
             extra["media_not_exported"] = path
             name = file_name or (msg.get("media_type") if isinstance(msg.get("media_type"), str) else None) or key
-            return Attachment(name=name, mime=mime or (_MIME.guess_type(name)[0] if file_name else None))
+            return Attachment(name=name, mime=mime or (_guess_mime(name) if file_name else None))
         extra["media_path"] = path
         name = file_name or posixpath.basename(path)
-        mime = mime or _MIME.guess_type(path)[0]
+        mime = mime or _guess_mime(path)
         found = files.get(posixpath.normpath(posixpath.join(base, path)))
         if found is None:
             return Attachment(name=name, mime=mime)

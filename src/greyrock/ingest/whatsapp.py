@@ -13,8 +13,9 @@ Quirks this module handles:
 - The date follows the phone's locale: d/m/y, m/d/y or y/m/d, 2- or 4-digit years, `/`, `.`
   or `-` between the parts, 12 or 24 hours (`PM`, `p. m.`, `a.m.`; even `00:08 a. m.`).
   Day/month order cannot be read from one line, so it is inferred from the whole file
-  (a first field above 12 means day first, a second field above 12 month first) and, when
-  nothing decides it, day first is assumed and said once.
+  (a first field above 12 means day first, a second field above 12 month first). When no
+  field is above 12, the order that keeps the lines in time order wins; when both do, day
+  first is assumed. Either inference is said once.
 - Times are wall-clock times with no zone: timestamps stay naive.
 - The export names people as the reader's phone shows them and never says who the reader
   is, except where it writes "You": `--me` names the reader.
@@ -98,6 +99,9 @@ _WA_MARKERS = ("end-to-end encrypted", "<Media omitted>", "(file attached)", "\u
 _MIME = {".opus": "audio/ogg", ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webp": "image/webp",
          ".vcf": "text/vcard"}
 _BUILTIN_MIME = mimetypes.MimeTypes()
+# What reading a zip member raises beyond what Entry catches: corrupt deflate data, and
+# RuntimeError for an encrypted member or an unsupported compression method.
+_ZIP_ERRORS = (zlib.error, RuntimeError)
 
 
 @dataclass
@@ -225,7 +229,7 @@ class WhatsApp:
             return None
         try:
             text = entry.head_text()
-        except zlib.error:  # a damaged zip member; Entry.head lets this through
+        except _ZIP_ERRORS:
             return None
         lines = [line for line in _LINE_BREAK.split(text[:8192]) if line.strip()][:5]
         found = next(((i, m) for i, line in enumerate(lines) if (m := _HEADER.match(line))), None)
@@ -270,8 +274,8 @@ class WhatsApp:
         """Split the file into records (a header line and its continuation lines)."""
         try:
             raw = entry.read_bytes()
-        except zlib.error as exc:  # a damaged zip member; Entry.read_bytes lets this through
-            raise ParseError(entry.file, entry.member, "cannot read: the zip member is damaged.") from exc
+        except _ZIP_ERRORS as exc:
+            raise ParseError(entry.file, entry.member, "cannot read: the zip member is damaged or encrypted.") from exc
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -389,7 +393,7 @@ class WhatsApp:
             return Attachment(name=name, mime=_mime(name))
         try:
             data = found.read_bytes()
-        except (ParseError, zlib.error, ValueError, NotImplementedError):
+        except (ParseError, ValueError, *_ZIP_ERRORS):
             ctx.warn(found, None, "the attached file cannot be read; only its name was kept.")
             return Attachment(name=name, mime=_mime(name))
         return Attachment(name=name, mime=_mime(name), size=len(data),

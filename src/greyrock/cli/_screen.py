@@ -1,0 +1,68 @@
+"""`greyrock classify` and `greyrock eval`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from greyrock.errors import InputError
+
+from ._output import write_json, write_jsonl
+
+__all__ = ["classify", "evaluate"]
+
+
+def _read_requests(file: Path | None) -> list[tuple[object, str]]:
+    name = str(file) if file else "stdin"
+    try:
+        text = file.read_text(encoding="utf-8") if file else sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read ({exc}).") from exc
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            body = obj["text"]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{name}, line {n}: expected a JSON object with 'id' and 'text'.") from None
+        if not isinstance(body, str):
+            raise InputError(f"{name}, line {n}: 'text' must be a string.")
+        out.append((obj.get("id"), body))
+    return out
+
+
+def classify(
+    file: Annotated[Optional[Path], typer.Argument(help="JSON Lines with id and text; stdin when left out.")] = None,
+) -> None:
+    """Screen messages: labels, scores, tactics, evidence spans and the shielded summary."""
+    from greyrock.screen import Screener
+
+    requests = _read_requests(file)
+    screener = Screener()
+    findings = []
+    for start in range(0, len(requests), 2048):
+        chunk = requests[start : start + 2048]
+        findings.extend(zip((i for i, _ in chunk), screener.screen([t for _, t in chunk])))
+    write_jsonl({"id": i, **{k: v for k, v in f.to_dict().items() if k != "model"}} for i, f in findings)
+
+
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="A labelled JSON Lines file (labels.md format).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+) -> None:
+    """Score the classifier on a labelled set: per-label P/R/F1, macro-F1, needs_reply, false alarms."""
+    from greyrock.screen import Screener
+    from greyrock.screen._eval import evaluate as run, format_report, read_labelled
+
+    report = run(read_labelled(file), Screener())
+    if as_json:
+        write_json(report)
+    else:
+        for line in format_report(report):
+            typer.echo(line)

@@ -1,0 +1,172 @@
+"""Screening: which labels of labels.md a message carries, the words that raised them, the
+tactic names, whether it needs a reply, and the shielded summary.
+
+    screener = Screener()                    # loads and checks the shipped model once
+    [finding] = screener.screen(["Pick-up is 5 pm, and don't be late again you idiot"])
+    finding.labels  -> ("verbal_abuse", "logistics"); finding.summary -> "Pick-up is 5 pm"
+
+The model scores whole messages (long ones in windows). Messages of several sentences
+that carry a label are scored again sentence by sentence (and, where practical and
+abusive content share a sentence, clause by clause), which gives the evidence spans and
+the summary. High-precision danger phrases sit beside the model and can only add: a
+threat is never hidden, it becomes a danger flag with its words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span
+
+from ._model import MODEL_FORMAT_VERSION, Model
+from ._rules import danger_flags, tactic_cues
+from ._text import clauses, facts, sentences
+from ._vocab import ABUSE_LABELS, LABELS, TACTIC_LABEL, TACTICS
+
+__all__ = ["LABELS", "MODEL_FORMAT_VERSION", "Model", "Screener", "TACTICS", "summary_facts_kept"]
+
+_DANGER_SCORE = 0.99  # a matched danger phrase is as sure as screening gets
+_PIECE_FACTOR = 0.8  # a sentence counts as evidence a little below the message threshold
+_SPACE = re.compile(r"\s+")
+
+
+def _tidy(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def summary_facts_kept(original: str, summary: str) -> bool:
+    """Whether every time, date and amount of the original is still in the summary."""
+    low = summary.lower()
+    return all(f.lower() in low for f in facts(original))
+
+
+class Screener:
+    def __init__(self, model_dir: str | os.PathLike[str] | None = None, threads: int | None = None) -> None:
+        self.model = Model(model_dir, threads)
+        self._th = self.model.thresholds
+        self._col = {name: i for i, name in enumerate(self.model.outputs)}
+
+    @property
+    def model_id(self) -> str:
+        return self.model.sha256
+
+    def screen_messages(self, messages: Sequence[Message]) -> list[dict | None]:
+        """Findings for the other person's messages; None for the reader's own and for
+        records that carry no text of theirs (calls, system notices)."""
+        wanted = [i for i, m in enumerate(messages) if m.direction is not Direction.OUT and m.kind is Kind.MESSAGE]
+        findings = self.screen([messages[i].body for i in wanted])
+        out: list[dict | None] = [None] * len(messages)
+        for i, finding in zip(wanted, findings):
+            out[i] = {k: v for k, v in finding.to_dict().items() if k != "model"}
+        return out
+
+    def screen(self, texts: Sequence[str]) -> list[Finding]:
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        probs = self.model.probabilities(texts)
+        on = [self._labels(p) for p in probs]
+        dangers = [danger_flags(t) for t in texts]
+        for labels, flags in zip(on, dangers):
+            if flags:
+                labels.add("threat")
+
+        # Second pass, sentence by sentence, only where it can change what is shown.
+        pieces: list[tuple[int, int, int]] = []  # (message, start, end)
+        for i, text in enumerate(texts):
+            if not on[i]:
+                continue
+            sents = sentences(text)
+            mixed = "logistics" in on[i] and on[i] & ABUSE_LABELS
+            split = [c for a, b in sents for c in (clauses(text, a, b) if mixed else [(a, b)])]
+            if len(split) > 1:
+                pieces.extend((i, a, b) for a, b in split)
+        piece_probs = self.model.probabilities([texts[i][a:b] for i, a, b in pieces]) if pieces else np.zeros((0, 0))
+        by_message: dict[int, list[tuple[int, int, np.ndarray]]] = {}
+        for (i, a, b), p in zip(pieces, piece_probs):
+            by_message.setdefault(i, []).append((a, b, p))
+
+        return [
+            self._finding(texts[i], probs[i], on[i], dangers[i], by_message.get(i, []))
+            for i in range(len(texts))
+        ]
+
+    def _labels(self, p: np.ndarray) -> set[str]:
+        return {name for name in LABELS if p[self._col[name]] >= self._th[name]}
+
+    def _finding(
+        self,
+        text: str,
+        p: np.ndarray,
+        labels: set[str],
+        flags: list[DangerFlag],
+        pieces: list[tuple[int, int, np.ndarray]],
+    ) -> Finding:
+        scores = {name: round(float(p[self._col[name]]), 3) for name in [*LABELS, "needs_reply"]}
+        if flags:
+            scores["threat"] = max(scores["threat"], _DANGER_SCORE)
+        needs_reply = "logistics" in labels and p[self._col["needs_reply"]] >= self._th["needs_reply"]
+        ordered = tuple(name for name in LABELS if name in labels)
+        return Finding(
+            labels=ordered,
+            needs_reply=bool(needs_reply),
+            scores=scores,
+            tactics=self._tactics(text, p, labels),
+            spans=self._spans(text, ordered, flags, pieces),
+            summary=self._summary(text, labels, pieces),
+            danger=tuple(flags),
+            model=self.model_id,
+        )
+
+    def _tactics(self, text: str, p: np.ndarray, labels: set[str]) -> tuple[str, ...]:
+        found = {t for t in TACTICS if t in self._col and p[self._col[t]] >= self._th[t]}
+        found |= set(tactic_cues(text))
+        return tuple(t for t in TACTICS if t in found and TACTIC_LABEL[t] in labels)
+
+    def _spans(
+        self,
+        text: str,
+        labels: tuple[str, ...],
+        flags: list[DangerFlag],
+        pieces: list[tuple[int, int, np.ndarray]],
+    ) -> tuple[Span, ...]:
+        spans: list[Span] = []
+        whole = sentences(text)
+        for label in labels:
+            if pieces:
+                col = self._col[label]
+                hits = [(a, b) for a, b, p in pieces if p[col] >= self._th[label] * _PIECE_FACTOR]
+                if not hits:
+                    a, b, _ = max(pieces, key=lambda piece: piece[2][col])
+                    hits = [(a, b)]
+            elif whole:
+                hits = [(whole[0][0], whole[-1][1])]
+            else:
+                continue
+            spans.extend(Span(label, a, b, text[a:b]) for a, b in hits)
+        for f in flags:  # the danger words themselves, unless a threat span already holds them
+            if not any(s.label == "threat" and s.start <= f.start and f.end <= s.end for s in spans):
+                spans.append(Span("threat", f.start, f.end, f.text))
+        return tuple(sorted(spans, key=lambda s: (s.start, LABELS.index(s.label))))
+
+    def _summary(self, text: str, labels: set[str], pieces: list[tuple[int, int, np.ndarray]]) -> str:
+        """What the reader must act on, without the abuse; empty when nothing is practical."""
+        if "logistics" not in labels:
+            return ""
+        if not labels & ABUSE_LABELS:
+            return _tidy(text)
+        col = self._col["logistics"]
+        kept = []
+        for a, b, p in pieces:
+            abusive = any(p[self._col[name]] >= self._th[name] for name in ABUSE_LABELS)
+            practical = p[col] >= self._th["logistics"] * _PIECE_FACTOR
+            if practical and not abusive and not danger_flags(text[a:b]):
+                kept.append(_tidy(text[a:b]))
+        summary = " ".join(kept)
+        missing = [f for f in dict.fromkeys(facts(text)) if f.lower() not in summary.lower()]
+        if missing:
+            note = f"Mentions: {', '.join(missing)}."
+            summary = f"{summary} {note}" if summary else note
+        return summary

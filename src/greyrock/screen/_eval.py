@@ -1,0 +1,100 @@
+"""Scoring the screener on a labelled set (labels.md's format): the figures issue targets.
+
+Per label precision/recall/F1, macro-F1 over the six labels, needs_reply F1, the
+false-alarm rate on plain messages (any abuse label on a message that has none), and, for
+messages that mix logistics with abuse, how often the summary keeps every time, date and
+amount and is itself screened clean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from greyrock.errors import InputError
+
+from ._text import facts
+from ._vocab import ABUSE_LABELS, LABELS
+
+__all__ = ["evaluate", "format_report", "read_labelled"]
+
+
+def read_labelled(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc}).") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, labels = row["text"], row["labels"]
+            if not isinstance(text, str) or not isinstance(labels, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise InputError(f"{path}, line {n}: expected an object with 'text' and a 'labels' list.") from None
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise InputError(f"{path}, line {n}: unknown label(s) {', '.join(sorted(unknown))}.")
+        rows.append({"id": row.get("id", f"line {n}"), "text": text, "labels": labels,
+                     "needs_reply": bool(row.get("needs_reply", False))})
+    if not rows:
+        raise InputError(f"{path}: no labelled messages in it.")
+    return rows
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
+
+
+def evaluate(rows: list[dict[str, Any]], screener: Any) -> dict[str, Any]:
+    findings = screener.screen([r["text"] for r in rows])
+    per_label = {}
+    for label in LABELS:
+        tp = sum(1 for r, f in zip(rows, findings) if label in r["labels"] and label in f.labels)
+        fp = sum(1 for r, f in zip(rows, findings) if label not in r["labels"] and label in f.labels)
+        fn = sum(1 for r, f in zip(rows, findings) if label in r["labels"] and label not in f.labels)
+        per_label[label] = _prf(tp, fp, fn)
+    tp = sum(1 for r, f in zip(rows, findings) if r["needs_reply"] and f.needs_reply)
+    fp = sum(1 for r, f in zip(rows, findings) if not r["needs_reply"] and f.needs_reply)
+    fn = sum(1 for r, f in zip(rows, findings) if r["needs_reply"] and not f.needs_reply)
+    plain = [(r, f) for r, f in zip(rows, findings) if not r["labels"]]
+    false_alarms = sum(1 for _, f in plain if set(f.labels) & ABUSE_LABELS)
+    mixed = [(r, f) for r, f in zip(rows, findings) if "logistics" in r["labels"] and set(r["labels"]) & ABUSE_LABELS]
+    summaries = screener.screen([f.summary for _, f in mixed]) if mixed else []
+    kept = sum(1 for r, f in mixed if all(x.lower() in f.summary.lower() for x in facts(r["text"])))
+    clean = sum(1 for s in summaries if not set(s.labels) & ABUSE_LABELS)
+    return {
+        "messages": len(rows),
+        "labels": per_label,
+        "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(LABELS), 3),
+        "needs_reply": _prf(tp, fp, fn),
+        "plain_false_alarm_rate": round(false_alarms / len(plain), 3) if plain else None,
+        "plain_messages": len(plain),
+        "mixed_messages": len(mixed),
+        "summary_keeps_facts": round(kept / len(mixed), 3) if mixed else None,
+        "summary_screened_clean": round(clean / len(mixed), 3) if mixed else None,
+        "model": screener.model_id,
+    }
+
+
+def format_report(report: dict[str, Any]) -> Iterable[str]:
+    yield f"{report['messages']} messages   model {report['model'][:12]}"
+    yield f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>6}"
+    for label, v in report["labels"].items():
+        yield f"{label:<14}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>7.3f}{v['support']:>6}"
+    nr = report["needs_reply"]
+    yield f"{'needs_reply':<14}{nr['precision']:>10.3f}{nr['recall']:>8.3f}{nr['f1']:>7.3f}{nr['support']:>6}"
+    yield f"macro-F1 (six labels): {report['macro_f1']:.3f}"
+    if report["plain_false_alarm_rate"] is not None:
+        yield f"false alarms on plain messages: {report['plain_false_alarm_rate']:.1%} of {report['plain_messages']}"
+    if report["mixed_messages"]:
+        yield (f"mixed logistics+abuse messages: {report['mixed_messages']}; summary keeps every time/date/amount "
+               f"{report['summary_keeps_facts']:.1%}, summary screened clean {report['summary_screened_clean']:.1%}")

@@ -1,0 +1,162 @@
+"""The shipped classifier: loading it loudly, and running it on any text.
+
+The model is a fine-tuned all-MiniLM-L6-v2 exported to ONNX (int8), run with onnxruntime
+and the `tokenizers` library: no torch, no hub, no network. It is checked before use
+(presence, SHA-256, format version, label order), and any failure stops screening with a
+ModelError: silently screening with no model would hide threats.
+
+Long texts are windowed, not truncated: a threat at the end of a long e-mail is scored in
+its own window, and a message's score is the highest of its windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from greyrock.errors import ModelCorrupt, ModelIncompatible, ModelMissing
+
+from ._vocab import LABELS
+
+__all__ = ["MODEL_FORMAT_VERSION", "Model", "default_model_dir"]
+
+# v1 - MiniLM-L6 int8, mean pooling; outputs: six labels, needs_reply, tactics.
+MODEL_FORMAT_VERSION = 1
+_BATCH = 64
+_STRIDE = 32  # tokens shared by neighbouring windows, so no phrase is cut in two
+
+
+def default_model_dir() -> Path:
+    return Path(str(resources.files("greyrock.screen") / "model"))
+
+
+@dataclass(frozen=True)
+class _Meta:
+    outputs: list[str]
+    temperatures: np.ndarray
+    thresholds: np.ndarray
+    max_length: int
+    sha256: str
+
+
+class Model:
+    """Loaded once, then `probabilities(texts)` gives calibrated scores per output."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None, threads: int | None = None) -> None:
+        self.directory = Path(directory) if directory else default_model_dir()
+        self.meta = self._read_meta()
+        self._session = self._load_session(threads)
+        self._tokenizer = self._load_tokenizer()
+
+    @property
+    def outputs(self) -> list[str]:
+        return self.meta.outputs
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return {name: float(t) for name, t in zip(self.meta.outputs, self.meta.thresholds)}
+
+    @property
+    def sha256(self) -> str:
+        return self.meta.sha256
+
+    def _file(self, name: str) -> Path:
+        path = self.directory / name
+        if not path.is_file():
+            raise ModelMissing(
+                f"Classifier model file not found at {path}; screening cannot run.",
+                "Reinstall greyrock or restore the file.",
+            )
+        return path
+
+    def _read_meta(self) -> _Meta:
+        path = self._file("model.json")
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelCorrupt(f"{path}: unreadable model description ({exc}).", "Reinstall greyrock.") from exc
+        if meta.get("format_version") != MODEL_FORMAT_VERSION:
+            raise ModelIncompatible(
+                f"{path}: model format {meta.get('format_version')!r}, this greyrock reads {MODEL_FORMAT_VERSION}.",
+                "Install the greyrock release that shipped this model.",
+            )
+        if meta.get("labels") != LABELS or meta.get("outputs", [])[: len(LABELS) + 1] != [*LABELS, "needs_reply"]:
+            raise ModelIncompatible(f"{path}: the model's labels are not labels.md's six labels in order.")
+        for name in ("model.onnx", "tokenizer.json"):
+            digest = hashlib.sha256(self._file(name).read_bytes()).hexdigest()
+            if digest != meta.get("sha256", {}).get(name):
+                raise ModelCorrupt(
+                    f"{self.directory / name}: does not match the SHA-256 in model.json; it is damaged or was changed.",
+                    "Reinstall greyrock or restore the file.",
+                )
+        n = len(meta["outputs"])
+        temps, ths = np.asarray(meta["temperatures"], float), np.asarray(meta["thresholds"], float)
+        if temps.shape != (n,) or ths.shape != (n,):
+            raise ModelCorrupt(f"{path}: temperatures and thresholds do not match the outputs.")
+        return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"])
+
+    def _load_session(self, threads: int | None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            return ort.InferenceSession(str(self._file("model.onnx")), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors
+            raise ModelCorrupt(f"{self.directory / 'model.onnx'}: onnxruntime cannot load it ({exc}).") from exc
+
+    def _load_tokenizer(self):
+        from tokenizers import Tokenizer
+
+        try:
+            tok = Tokenizer.from_file(str(self._file("tokenizer.json")))
+        except Exception as exc:
+            raise ModelCorrupt(f"{self.directory / 'tokenizer.json'}: cannot be loaded ({exc}).") from exc
+        tok.no_padding()
+        tok.no_truncation()
+        return tok
+
+    def _windows(self, ids: list[int]) -> list[list[int]]:
+        """[CLS] … [SEP] windows of at most max_length tokens covering the whole text."""
+        if len(ids) <= self.meta.max_length:
+            return [ids]
+        cls, body, sep = ids[0], ids[1:-1], ids[-1]
+        size = self.meta.max_length - 2
+        step = size - _STRIDE
+        return [[cls, *body[i : i + size], sep] for i in range(0, max(1, len(body) - _STRIDE), step)]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, one column per output."""
+        if not texts:
+            return np.zeros((0, len(self.meta.outputs)))
+        encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        seqs: list[list[int]] = []
+        owner: list[int] = []
+        for i, enc in enumerate(encodings):
+            for window in self._windows(enc.ids):
+                seqs.append(window)
+                owner.append(i)
+        order = sorted(range(len(seqs)), key=lambda j: len(seqs[j]))
+        logits = np.empty((len(seqs), len(self.meta.outputs)), dtype=np.float32)
+        for start in range(0, len(order), _BATCH):
+            idx = order[start : start + _BATCH]
+            width = max(len(seqs[j]) for j in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, j in enumerate(idx):
+                ids[row, : len(seqs[j])] = seqs[j]
+                mask[row, : len(seqs[j])] = 1
+            logits[idx] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        probs = 1.0 / (1.0 + np.exp(-logits / self.meta.temperatures))
+        out = np.zeros((len(texts), len(self.meta.outputs)))
+        np.maximum.at(out, np.asarray(owner), probs)
+        return out

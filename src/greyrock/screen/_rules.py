@@ -1,0 +1,157 @@
+"""The explainable layer beside the model: high-precision danger phrases and tactic cues.
+
+A danger phrase is a threat no model may talk us out of: when one matches, the message is
+a threat, and the words are shown to the reader with the danger sign they point to. The
+list is deliberately narrow (precision over recall); the model catches what no list names.
+
+Tactic cues name a pattern ("gaslighting") from the words that show it, so the reader can
+recognise it. A cue is only shown when the model also gave the tactic's label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from greyrock.model import DangerFlag
+
+__all__ = ["DANGER_RULES", "TACTIC_CUES", "danger_flags", "tactic_cues"]
+
+_YOU = r"(?:you|u|ya|yourself|the kids|the children|your (?:mum|mom|dad|mother|father|sister|brother|boyfriend|girlfriend|new (?:man|woman|fella|bloke|guy|partner)|family|kids|lawyer))"
+
+
+@dataclass(frozen=True, slots=True)
+class DangerRule:
+    sign: str
+    why: str
+    pattern: re.Pattern[str]
+
+
+def _rule(sign: str, why: str, *patterns: str) -> DangerRule:
+    return DangerRule(sign, why, re.compile("|".join(f"(?:{p})" for p in patterns), re.I))
+
+
+DANGER_RULES: tuple[DangerRule, ...] = (
+    _rule(
+        "threat_to_kill", "a message threatens to kill you or someone close to you",
+        rf"\b(?:i(?:'?ll| will|'?m (?:going|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury)\s+{_YOU}",
+        r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside))",
+        r"\bnobody(?:'ll| will)\s+(?:ever\s+)?find\s+(?:you|u|your body|the body)",
+        r"\b(?:six feet under|in a (?:box|body bag|coffin))\b",
+        r"\bwon'?t (?:live|survive) to see\b",
+        r"\bbefore i (?:kill|end) (?:you|u)\b",
+    ),
+    _rule(
+        "weapon", "a message mentions a weapon in a threatening way",
+        r"\b(?:my|a|the)\s+(?:loaded\s+)?(?:gun|shotgun|rifle|pistol|knife|machete|blade)\b[^.!?\n]{0,40}\b(?:for|on|at|to|into)\s+(?:you|u|your|ya)\b",
+        r"\b(?:shoot|stab|cut)\s+(?:you|u|ya)\b",
+        r"\b(?:gun|knife|blade)\b[^.!?\n]{0,30}\b(?:waiting|ready|loaded|sharpened)\b",
+    ),
+    _rule(
+        "strangulation", "a message mentions choking or strangling",
+        r"\b(?:choke|choking|strangle|strangling|throttle)\s+(?:you|u|ya|her|the life)",
+        r"\bhands?\s+(?:around|round|on)\s+(?:your|ur|her)\s+(?:neck|throat)\b",
+        r"\bsqueeze\s+(?:the\s+)?(?:life|air)\s+out\b",
+    ),
+    _rule(
+        "suicide_threat", "a message threatens suicide, which is also used to pull you back",
+        r"\b(?:i(?:'?ll| will|'?m going to|'?m gonna)|gonna)\s+(?:kill|end|hurt)\s+myself\b",
+        r"\b(?:end|ending|take|taking)\s+(?:it all|my (?:own )?life)\b",
+        r"\b(?:pills|rope|bridge)\s+(?:right\s+)?(?:here|ready|in front of me)\b",
+        r"\bwhen i(?:'m| am)\s+(?:dead|gone)\b[^.!?\n]{0,30}\b(?:your fault|on you|sorry|happy)\b",
+        r"\bit(?:'s| is| will be| ll be)\s+on\s+you\b[^.!?\n]{0,40}\b(?:die|dead|gone)\b",
+    ),
+    _rule(
+        "self_harm_goading", "a message urges you to harm yourself",
+        r"\b(?:go\s+)?kill\s+(?:yourself|urself|ur self|your self)\b",
+        r"\bkys\b",
+        r"\b(?:hope|wish)\s+(?:you|u)\s+(?:die|were dead|drop dead)\b",
+        r"\bdo (?:us|everyone|the world) a favou?r and (?:die|disappear|end it)\b",
+    ),
+    _rule(
+        "stalking", "a message shows you are being followed, watched or tracked",
+        r"\bi know where (?:you|u|she|he|the kids?)\s+(?:live|are|work|stay|sleep|go|park|is|parks)",
+        r"\bi(?:'ve| have)?\s+(?:been\s+)?(?:watching|following)\s+(?:you|u|your)\b",
+        r"\bi (?:saw|seen) (?:you|u)\s+(?:at|with|leaving|outside|in)\b",
+        r"\bi followed (?:you|u)\b",
+        r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
+        r"\bwho was (?:at|in) (?:yours|your (?:place|flat|house|apartment))\b",
+        r"\b(?:parked|sat|sitting|waiting) (?:outside|across from|near|opposite) (?:your|ur) (?:house|place|flat|work|office|sister'?s|mum'?s|mom'?s|parents'?)",
+        r"\blights? (?:was|were|is|are)?\s*on in (?:the|your) (?:back |front )?(?:bedroom|room|kitchen)\b",
+    ),
+    _rule(
+        "property", "a message threatens your home, car or belongings",
+        r"\b(?:burn|torch|smash|trash|wreck)\s+(?:your|ur|the)\s+(?:house|car|place|flat|home|stuff)\b",
+        r"\bshame if (?:anything|something) happened to\b",
+        r"\b(?:house|car|place) (?:would |could )?(?:catch|caught) fire\b",
+    ),
+    _rule(
+        "past_violence", "a message excuses or threatens a repeat of violence",
+        r"\b(?:you can|u can) (?:handle|take) a (?:few|couple of) (?:slaps|hits|punches|smacks)\b",
+        r"\b(?:remember|like) (?:last time|what happened last time)\b[^.!?\n]{0,40}\b(?:hit|slap|hurt|bruise|hospital)\b",
+    ),
+)
+
+
+_NEGATED = re.compile(r"\b(?:never|not|didn'?t|don'?t|wouldn'?t|won'?t|no one said|nobody said)\b[^.!?\n]{0,12}$", re.I)
+
+
+def danger_flags(text: str) -> list[DangerFlag]:
+    out = []
+    for rule in DANGER_RULES:
+        for m in rule.pattern.finditer(text):
+            if _NEGATED.search(text, max(0, m.start() - 30), m.start()):
+                continue  # "I never said I'd kill myself" reports, it does not threaten
+            out.append(DangerFlag(rule.sign, rule.why, m.group(), m.start(), m.end()))
+    return out
+
+
+def _cues(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+# tactic -> words that show it. Only tactics whose label the model gave are reported.
+TACTIC_CUES: dict[str, re.Pattern[str]] = {
+    "name calling": _cues(
+        r"\b(?:you(?:'re| are| r)|ur|such an?|you)\s+(?:\w+\s+){0,2}(?:idiot|moron|loser|bitch|slut|whore|cunt|psycho|nutcase|failure|waste of space|pig|cow|retard|joke|disgrace|excuse for)",
+        r"\b(?:useless|pathetic|worthless|stupid|lazy|fat|ugly|disgusting)\s+(?:\w+\s+)?(?:mother|father|mum|mom|dad|parent|wife|husband|woman|man|cow|bitch|cunt|idiot|piece)",
+    ),
+    "ordering": _cues(
+        r"\banswer (?:me|your phone|the phone)\b", r"\bstop ignoring me\b", r"\bcall me\b[^.!?\n]{0,10}\bnow\b",
+        r"\bpick up (?:the|your) (?:phone|fucking phone)\b", r"\b(?:do|you will do) (?:as|what) (?:i say|you'?re told)\b",
+        r"\bshut (?:up|your mouth)\b", r"\bkeep your mouth shut\b",
+    ),
+    "abusive anger": _cues(r"\b[A-Z]{4,}(?:\s+[A-Z]{2,}){3,}\b", r"\bf+u+c+k+(?:ing)?\b", r"!!!+"),
+    "abuse disguised as jokes": _cues(r"\b(?:only|just) (?:joking|kidding|a joke)\b", r"\bcan'?t take a joke\b", r"\blighten up\b", r"\blol\b[^.!?\n]{0,30}\b(?:stupid|fat|useless|crazy)\b"),
+    "trivialising": _cues(r"\b(?:overreacting|too sensitive|making a (?:big )?(?:deal|drama|scene)|drama queen|get over it)\b"),
+    "judging and criticising": _cues(r"\b(?:you(?:'re| are)?|ur) (?:always|never)\b", r"\bwhat kind of (?:mother|father|parent|person)\b", r"\bno wonder\b"),
+    "accusing and blaming": _cues(r"\b(?:your fault|you made me|because of you|look what you(?:'ve)? (?:made|done))\b"),
+    "denial": _cues(r"\bthat never happened\b", r"\bi never (?:said|did|touched)\b", r"\bi didn'?t do anything\b"),
+    "gaslighting": _cues(
+        r"\bthat never happened\b", r"\byou(?:'re| are)\s+(?:crazy|insane|imagining|delusional|making (?:it|things|this) up|remembering it wrong|losing it|mental)\b",
+        r"\bno one will believe you\b", r"\byou need (?:help|therapy|to see someone)\b",
+    ),
+    "guilt-tripping": _cues(
+        r"\bafter (?:all|everything) (?:i(?:'ve)?|i have) (?:done|did|given|sacrificed)\b", r"\bhow could you\b",
+        r"\b(?:the kids|they) (?:cry|cried|keep asking) (?:for|about) (?:you|their)\b", r"\bi hope you(?:'re| are) happy\b",
+        r"\byou(?:'re| are) (?:breaking|tearing) (?:this|our) family\b",
+    ),
+    "playing the victim": _cues(r"\b(?:poor me|i(?:'m| am) the (?:one|victim) (?:who|here)|nobody cares about me|i have no one)\b"),
+    "DARVO": _cues(r"\byou(?:'re| are) the (?:abuser|abusive one|real abuser|crazy one|problem)\b", r"\bi(?:'m| am) the (?:real )?victim\b"),
+    "triangulation": _cues(r"\b(?:my new|new) (?:girlfriend|boyfriend|partner|wife|husband)\b", r"\b(?:she|he) (?:never|would never|actually)\b[^.!?\n]{0,30}\b(?:like you|unlike you)\b", r"\bthe kids (?:prefer|like|love) (?:her|him|me)\b"),
+    "smearing": _cues(r"\beveryone (?:knows|agrees|thinks|can see|says)\b", r"\bi(?:'ve| have)? told (?:everyone|the school|your (?:boss|family|parents|friends)|the teachers?)\b"),
+    "love-bombing": _cues(r"\bi (?:miss|love) (?:you|us|u)\b", r"\b(?:can'?t|cannot) stop thinking about (?:you|us)\b", r"\bsoul ?mate\b", r"\b(?:the )?love of my life\b", r"\bfor old times\b", r"❤|😘|💕|💔"),
+    "future-faking": _cues(r"\bi(?:'ve| have)? changed\b", r"\b(?:i(?:'ll| will)|we(?:'ll| will|could)) (?:change|be different|start over|get married|buy a house|go to therapy)\b", r"\bthis time (?:it(?:'ll| will) be|i promise)\b"),
+    "pretext contact": _cues(r"\b(?:your|ur) (?:stuff|things|box|post|mail|letters?|jumper|charger)\b", r"\bjust (?:one )?(?:coffee|drink|chat|talk)\b", r"\b(?:birthday|anniversary)\b"),
+    "threatening": _cues(r"\b(?:you'?ll|you will) (?:regret|be sorry|pay)\b", r"\bwatch your back\b", r"\bor else\b", r"\bif you (?:take|leave|go|call|tell)\b"),
+}
+
+
+def tactic_cues(text: str) -> dict[str, str]:
+    """tactic -> the first words that show it."""
+    found = {}
+    for tactic, pattern in TACTIC_CUES.items():
+        m = pattern.search(text)
+        if m:
+            found[tactic] = m.group()
+    return found
