@@ -1,20 +1,23 @@
 """`make demo`: greyrock's main job on the bundled, invented sample export.
 
 The sample is an SMS backup of a co-parenting thread with an abusive ex, written for this
-project (no real person's messages). The demo reads it the way `greyrock parse` does and
-shows what was read.
+project (no real person's messages). The demo does what a reader would: create an
+encrypted case (in a temporary folder, deleted afterwards), import the backup (originals
+kept, messages screened and chained), verify it, and show the shielded view.
 """
 
 from __future__ import annotations
 
+import tempfile
 from importlib import resources
+from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from greyrock import ingest
-from greyrock.cli._output import safe_text
+from greyrock import pipeline, vault
+from greyrock.cli._shield import render
+from greyrock.screen import Screener
+from greyrock.shield import shield
 
 __all__ = ["main", "sample_path"]
 
@@ -25,20 +28,19 @@ def sample_path() -> str:
 
 def main() -> None:
     console = Console()
-    parsed = ingest.parse(sample_path(), region="US")
-    messages = parsed.sorted()
-    console.print(f"[bold]greyrock demo[/bold]: read {len(messages)} messages from the bundled sample "
-                  f"({', '.join(parsed.formats)}).")
-    table = Table(show_lines=False)
-    for column in ("when (UTC)", "dir", "from", "message"):
-        table.add_column(column, overflow="fold")
-    for m in messages:
-        when = m.timestamp.strftime("%Y-%m-%d %H:%M") if m.timestamp else "?"
-        # Text(), not str: abuser-written text must never be read as Rich markup.
-        table.add_row(when, str(m.direction), Text(safe_text(m.sender or "")), Text(safe_text(m.body)))
-    console.print(table)
-    for warning in parsed.warnings:
-        console.print(Text(f"warning: {safe_text(str(warning))}"))
+    screener = Screener()
+    with tempfile.TemporaryDirectory() as tmp:
+        case_path = Path(tmp) / "demo.grc"
+        with vault.create_case(case_path, "demo passphrase") as case:
+            pipeline.set_contact(case, ["+1 202 555 0147"], region="US")
+            result = pipeline.import_export(case, sample_path(), region="US",
+                                            screener=screener.screen_messages, model_id=screener.model_id)
+            check = case.verify()
+            console.print(f"[bold]greyrock demo[/bold]: imported {result.added} messages from the bundled sample "
+                          f"into an encrypted case ({', '.join(result.formats)}).")
+            console.print(f"Case verified: {check.entries} chain entries, fingerprint {check.fingerprint[:16]}…\n")
+            console.print("[bold]What needs your attention[/bold] (abuse left out; nothing here is hidden from a court):")
+            render(shield(case.messages()), "CASE", console)
 
 
 if __name__ == "__main__":

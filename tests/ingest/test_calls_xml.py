@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from greyrock import ingest
 from greyrock.errors import InputError, ParseError
+from greyrock.ingest._export import open_export
 from greyrock.ingest.calls_xml import CallsXml
 from greyrock.model import Channel, Direction, Kind, Message
 
@@ -68,8 +69,8 @@ def test_cut_off_call_log_keeps_the_calls_before_the_cut() -> None:
 
 def test_sniff_tells_calls_from_messages() -> None:
     importer = CallsXml()
-    calls = ingest.parse(HERE / "calllog.xml").export.entries[0]
-    sms = ingest.parse(Path(__file__).parent / "sms_xml" / "coparenting.xml").export.entries[0]
+    calls = open_export(HERE / "calllog.xml").entries[0]
+    sms = open_export(Path(__file__).parent / "sms_xml" / "coparenting.xml").entries[0]
     assert importer.sniff(calls) == 95
     assert importer.sniff(sms) is None
 
@@ -108,7 +109,9 @@ def _parse(path: Path) -> list[Message] | None:
         return None
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     how=st.sampled_from(["truncate", "flip", "insert", "delete"]),
     a=st.integers(0, 1 << 14),

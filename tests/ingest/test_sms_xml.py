@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from greyrock import ingest
 from greyrock.errors import InputError, ParseError
 from greyrock.ingest import sms_xml
+from greyrock.ingest._export import open_export
 from greyrock.ingest.sms_xml import SmsXml, _CharRefFixer
 from greyrock.model import Channel, Direction, Kind, Message
 
@@ -271,8 +273,6 @@ def test_char_ref_repair_is_the_same_for_any_read_size(pieces: list[str], chunk:
         repaired = b"".join(iter(lambda: fixer.read(7), b""))
     finally:
         sms_xml._CHUNK = original
-    from lxml import etree
-
     element = etree.fromstring(repaired).find("sms")
     assert element is not None and element.get("body") == _reference(pieces)
 
@@ -313,15 +313,16 @@ def test_damage_inside_an_mms_resumes_at_the_next_record(tmp_path: Path) -> None
 
 def test_sniff_is_specific(tmp_path: Path) -> None:
     importer = SmsXml()
-    entries = {p.name: p for p in (HERE / "coparenting.xml", Path(__file__).parent / "calls_xml" / "calllog.xml")}
-    for name, path in entries.items():
-        export = ingest.parse(path).export
-        expected = 95 if name == "coparenting.xml" else None
-        assert importer.sniff(export.entries[0]) == expected
+    sms = open_export(HERE / "coparenting.xml").entries[0]
+    calls = open_export(Path(__file__).parent / "calls_xml" / "calllog.xml").entries[0]
+    assert importer.sniff(sms) == 95
+    assert importer.sniff(calls) is None
     other = tmp_path / "notes.xml"
     other.write_text("<?xml version='1.0'?>\n<!-- <smses> in a comment -->\n<notes><smses/></notes>\n")
-    with pytest.raises(InputError):
-        ingest.parse(other)
+    assert importer.sniff(open_export(other).entries[0]) is None
+    renamed = tmp_path / "backup.txt"
+    renamed.write_bytes((HERE / "coparenting.xml").read_bytes())
+    assert importer.sniff(open_export(renamed).entries[0]) == 90
 
 
 # --- bad input -----------------------------------------------------------------------
@@ -396,7 +397,8 @@ def _parse_mangled(path: Path, fmt: str) -> list[Message] | None:
     how=st.sampled_from(["truncate", "flip", "insert", "delete"]),
     a=st.integers(0, 1 << 16),
     b=st.integers(0, 1 << 16),
-    junk=st.binary(min_size=1, max_size=40) | st.sampled_from([b"<", b"&#55357;", b'"', b"</mms>", b"\n<sms ", b"\x00"]),
+    junk=st.binary(min_size=1, max_size=40)
+    | st.sampled_from([b"<", b"&#55357;", b'"', b"</mms>", b"\n<sms ", b"\x00"]),
 )
 def test_mangled_backups_never_crash(tmp_path: Path, source: Path, how: str, a: int, b: int, junk: bytes) -> None:
     path = tmp_path / "mangled.xml"
@@ -407,7 +409,9 @@ def test_mangled_backups_never_crash(tmp_path: Path, source: Path, how: str, a: 
         assert message.kind is not Kind.UNPARSED or message.body
 
 
-@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(cut=st.integers(0, 20000))
 def test_truncation_keeps_every_complete_record(tmp_path: Path, fixtures: Path, cut: int) -> None:
     """Whatever the cut, every record that ends before it is read, and what follows it

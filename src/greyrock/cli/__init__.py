@@ -22,7 +22,7 @@ from greyrock.errors import GreyrockError
 from ._case import case_app, journal_app
 from ._output import safe_text, write_jsonl
 from ._screen import classify, evaluate
-from . import _reply, _report, _safety
+from . import _reply, _report, _safety, _shield
 
 __all__ = ["app", "main"]
 
@@ -108,6 +108,7 @@ app.command("classify")(classify)
 app.command("eval")(evaluate)
 app.add_typer(case_app, name="case")
 app.add_typer(journal_app, name="journal")
+_shield.register(app)
 _safety.register(app)
 _reply.register(app)
 _report.register(app)

@@ -36,8 +36,6 @@ Quirks:
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +46,7 @@ import lxml.html
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import load_attachment
 from ._base import Context
 from ._export import Entry
 from ._time import parse_iso
@@ -202,15 +201,7 @@ def _attachment(ref: str, entry: Entry, ctx: Context, files: dict[str, Entry]) -
     """A media file named in the HTML; hashed when it lies beside the HTML file."""
     folder = entry.name.rsplit("/", 1)[0] + "/" if "/" in entry.name else ""
     found = files.get(folder + ref)
-    if found is None:
-        return Attachment(ref, mimetypes.guess_type(ref)[0])
-    try:
-        data = found.read_bytes()
-    except ParseError:
-        ctx.warn(found, None, "attachment file unreadable; kept by name only.")
-        return Attachment(found.basename, mimetypes.guess_type(found.basename)[0])
-    mime = mimetypes.guess_type(found.basename)[0]
-    return Attachment(found.basename, mime, len(data), hashlib.sha256(data).hexdigest(), data)
+    return load_attachment(found, found.basename if found else ref, ctx)
 
 
 def _media(element: Any, entry: Entry, ctx: Context, files: dict[str, Entry]) -> tuple[Attachment, ...]:

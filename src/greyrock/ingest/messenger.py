@@ -53,6 +53,7 @@ from lxml import etree
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import guess_mime
 from ._base import Context
 from ._export import Entry, Export
 from ._time import from_epoch, from_epoch_ms
@@ -64,14 +65,6 @@ _MEDIA_KEYS = ("photos", "videos", "audio_files", "files", "gifs")
 _SYSTEM_TYPES = frozenset({"Subscribe", "Unsubscribe"})
 _KNOWN_TYPES = frozenset({"Generic", "Call", "Share"}) | _SYSTEM_TYPES
 _SHARE_KEYS = {"link": "link", "share_text": "text", "original_content_owner": "owner"}
-_MIME = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp", "heic": "image/heic", "bmp": "image/bmp",
-    "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "3gp": "video/3gpp",
-    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
-    "ogg": "audio/ogg", "opus": "audio/opus", "amr": "audio/amr",
-    "pdf": "application/pdf", "txt": "text/plain", "zip": "application/zip",
-}  # fmt: skip
 
 # --- sniffing -----------------------------------------------------------------------
 
@@ -142,11 +135,6 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _mime(uri: str) -> str | None:
-    base = uri.split("?", 1)[0].rsplit("/", 1)[-1]
-    return _MIME.get(base.rpartition(".")[2].lower()) if "." in base else None
-
-
 def _dump(item: object) -> str:
     try:
         return json.dumps(item, ensure_ascii=False)
@@ -202,7 +190,7 @@ class _Media:
 
     def attachment(self, uri: str, near: Entry, ctx: Context, audio: bool = False) -> Attachment:
         """`audio`: the export lists it as a voice clip, which Meta stores as .mp4."""
-        mime = _mime(uri)
+        mime = guess_mime(uri) if "." in uri.split("?", 1)[0].rsplit("/", 1)[-1] else None
         if audio and mime and mime.startswith("video/"):
             mime = "audio/" + mime.split("/", 1)[1]
         target = self._find(uri, near)

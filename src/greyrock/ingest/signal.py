@@ -26,9 +26,7 @@ reader is, else directions are unknown.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import mimetypes
 import posixpath
 import re
 from collections.abc import Iterator
@@ -40,6 +38,7 @@ from urllib.parse import unquote
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import guess_mime, load_attachment
 from ._base import Context
 from ._export import Entry
 from ._time import parse_iso
@@ -56,15 +55,6 @@ _CALL = re.compile(r"^(Incoming|Outgoing|Missed)(?: (voice|video))? call(?: \((.
 _DURATION = re.compile(r"(?:(\d+)m )?(\d+)s\b")
 _DELETED = "(This message was deleted)"
 _READER_NAMES = ("Me", "You")
-_MIME = mimetypes.MimeTypes()  # the built-in table only, never the machine's own files
-# Media these exports carry, pinned: Python versions disagree about some (.webp, .ogg).
-_MEDIA_MIME = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp", "heic": "image/heic", "mp4": "video/mp4", "mov": "video/quicktime",
-    "webm": "video/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
-    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
-    "pdf": "application/pdf", "tgs": "application/x-tgsticker",
-}
 _MARKDOWN_NAMES = ("chat.md", "index.md")
 _JSON_KEYS = frozenset({"date", "sender", "body", "quote", "sticker", "reactions", "attachments", "deleted", "call", "missed"})
 _WRITES_ME = "messages from 'Me' are taken as the reader's, everyone else's as received"
@@ -134,11 +124,6 @@ def _unmark(rest: str) -> tuple[str, dict[str, Any]]:
         parts["quote"] = _quote_text(quote.group(1))
         rest = rest[quote.end() :].lstrip("\n")
     return rest, parts
-
-
-def _guess_mime(name: str) -> str | None:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return _MEDIA_MIME.get(extension) or _MIME.guess_type(name)[0]
 
 
 class Signal:
@@ -366,13 +351,5 @@ class Signal:
 
     def _attachment(self, ctx: Context, files: dict[str, Entry], chat_dir: str, name: str, path: str) -> Attachment:
         """An attachment by name, hashed when the export folder or zip holds the file."""
-        mime = _guess_mime(path or name)
         found = files.get(posixpath.normpath(posixpath.join(chat_dir, path))) if path else None
-        if found is None:
-            return Attachment(name=name, mime=mime)
-        try:
-            data = found.read_bytes()
-        except ParseError:
-            ctx.warn(found, None, "the attached file cannot be read; kept by name only.")
-            return Attachment(name=name, mime=mime)
-        return Attachment(name=name, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)
+        return load_attachment(found, name, ctx, guess_mime(path or name))

@@ -301,7 +301,8 @@ class _Backup:
                 except _READ_ERRORS as exc:  # a damaged zip member, a failing disk
                     if not self.read_any:
                         raise ParseError(entry.file, entry.member, f"cannot read: {type(exc).__name__}.") from exc
-                    self.ctx.warn(entry, None, f"reading stopped early: the rest cannot be read ({type(exc).__name__}).")
+                    reason = f"reading stopped early: the rest cannot be read ({type(exc).__name__})."
+                    self.ctx.warn(entry, None, reason)
                     break
                 replaced += fixer.replaced
                 if error is None:
@@ -536,16 +537,8 @@ def _sms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
     if subject and subject != "null":
         extra["subject"] = subject
     return Message(
-        timestamp=timestamp,
-        channel=Channel.SMS,
-        kind=Kind.MESSAGE,
-        direction=direction,
-        sender=sender,
-        body=body,
-        source=Source(entry.file, place),
-        sender_name=sender_name,
-        recipients=recipients,
-        extra=extra,
+        timestamp, Channel.SMS, Kind.MESSAGE, direction, sender, body, Source(entry.file, place), sender_name,
+        recipients, (), extra,
     )
 
 

@@ -25,9 +25,7 @@ Two shapes. "Export chat history" on one chat writes that chat at the top level 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import mimetypes
 import posixpath
 import re
 from collections.abc import Iterator
@@ -38,6 +36,7 @@ from typing import Any
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import guess_mime, load_attachment
 from ._base import Context
 from ._export import Entry
 from ._time import from_epoch, parse_iso
@@ -50,15 +49,6 @@ _SNIFF = re.compile(
     r'|private_supergroup|public_supergroup|private_channel|public_channel)"'
 )
 _NOT_EXPORTED = re.compile(r"\((?:File|Photo) (?:not included|exceeds maximum size|unavailable)[^)]*\)\s*$")
-_MIME = mimetypes.MimeTypes()  # the built-in table only, never the machine's own files
-# Media these exports carry, pinned: Python versions disagree about some (.webp, .ogg).
-_MEDIA_MIME = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-    "webp": "image/webp", "heic": "image/heic", "mp4": "video/mp4", "mov": "video/quicktime",
-    "webm": "video/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
-    "m4a": "audio/mp4", "aac": "audio/aac", "mp3": "audio/mpeg", "wav": "audio/wav",
-    "pdf": "application/pdf", "tgs": "application/x-tgsticker",
-}
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _WS = re.compile(r"[ \t\n\r]*")
 _GAP = re.compile(r"[\s,]*")
@@ -266,11 +256,6 @@ def _chats(root: Any) -> Iterator[tuple[str, Any]]:
                 yield f"{section}.list[{i}].", chat
 
 
-def _guess_mime(name: str) -> str | None:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return _MEDIA_MIME.get(extension) or _MIME.guess_type(name)[0]
-
-
 class Telegram:
     name = "telegram"
     help = "Telegram Desktop export result.json."
@@ -455,17 +440,9 @@ class Telegram:
         if _NOT_EXPORTED.search(path):
             extra["media_not_exported"] = path
             name = file_name or (msg.get("media_type") if isinstance(msg.get("media_type"), str) else None) or key
-            return Attachment(name=name, mime=mime or (_guess_mime(name) if file_name else None))
+            return Attachment(name=name, mime=mime or (guess_mime(name) if file_name else None))
         extra["media_path"] = path
         name = file_name or posixpath.basename(path)
-        mime = mime or _guess_mime(path)
-        found = files.get(posixpath.normpath(posixpath.join(base, path)))
-        if found is None:
-            return Attachment(name=name, mime=mime)
-        try:
-            data = found.read_bytes()
-        except ParseError:
-            ctx.warn(found, None, "the attached file cannot be read; kept by name only.")
-            return Attachment(name=name, mime=mime)
-        return Attachment(name=name, mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)
+        mime = mime or guess_mime(path)
+        return load_attachment(files.get(posixpath.normpath(posixpath.join(base, path))), name, ctx, mime)
 

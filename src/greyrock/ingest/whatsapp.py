@@ -29,8 +29,6 @@ Quirks this module handles:
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 import re
 import zlib
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ from typing import Any
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import guess_mime, load_attachment
 from ._base import Context
 from ._export import Entry
 
@@ -94,11 +93,6 @@ _OMITTED = re.compile(
     r"|(?P<label>[^\n]+?)[ \u200e]*\u200e(?P<doc>document) omitted)$"
 )
 _WA_MARKERS = ("end-to-end encrypted", "<Media omitted>", "(file attached)", "\u200e", "<attached: ")
-# WhatsApp's own kinds first (voice notes are Opus in Ogg); then Python's built-in table,
-# not the system's, so that the same export reads the same on every machine.
-_MIME = {".opus": "audio/ogg", ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".webp": "image/webp",
-         ".vcf": "text/vcard"}
-_BUILTIN_MIME = mimetypes.MimeTypes()
 # What reading a zip member raises beyond what Entry catches: corrupt deflate data, and
 # RuntimeError for an encrypted member or an unsupported compression method.
 _ZIP_ERRORS = (zlib.error, RuntimeError)
@@ -208,11 +202,6 @@ def _split_author(rest: str) -> tuple[str | None, str]:
     if not sep or not head.translate(_STRIP_MARKS).strip():
         return None, rest
     return head, body
-
-
-def _mime(name: str) -> str | None:
-    ext = name[name.rfind(".") :].lower() if "." in name else ""
-    return _MIME.get(ext) or _BUILTIN_MIME.guess_type(name)[0]
 
 
 def _duration(detail: str) -> int | None:
@@ -390,14 +379,8 @@ class WhatsApp:
         if found is None or found is entry:
             ctx.note_once(entry, "some attached files are not in this export; only their names were kept "
                                  "(export the chat with media, and give the whole zip or folder)")
-            return Attachment(name=name, mime=_mime(name))
-        try:
-            data = found.read_bytes()
-        except (ParseError, ValueError, *_ZIP_ERRORS):
-            ctx.warn(found, None, "the attached file cannot be read; only its name was kept.")
-            return Attachment(name=name, mime=_mime(name))
-        return Attachment(name=name, mime=_mime(name), size=len(data),
-                          sha256=hashlib.sha256(data).hexdigest(), data=data)
+            return Attachment(name=name, mime=guess_mime(name))
+        return load_attachment(found, name, ctx)
 
     @staticmethod
     def _reader(entry: Entry, ctx: Context, authors: list[str]) -> str | None:

@@ -32,6 +32,7 @@ __all__ = ["LABELS", "MODEL_FORMAT_VERSION", "Model", "Screener", "TACTICS", "su
 _DANGER_SCORE = 0.99  # a matched danger phrase is as sure as screening gets
 _PIECE_FACTOR = 0.8  # a sentence counts as evidence a little below the message threshold
 _SPACE = re.compile(r"\s+")
+_MAX_MODEL_TACTICS = 2
 
 
 def _tidy(text: str) -> str:
@@ -121,8 +122,10 @@ class Screener:
         )
 
     def _tactics(self, text: str, p: np.ndarray, labels: set[str]) -> tuple[str, ...]:
-        found = {t for t in TACTICS if t in self._col and p[self._col[t]] >= self._th[t]}
-        found |= set(tactic_cues(text))
+        """Tactics whose words appear (cues), plus the model's surest few: a name the
+        reader can recognise, not a list to wade through."""
+        scored = sorted((t for t in TACTICS if p[self._col[t]] >= self._th[t]), key=lambda t: -p[self._col[t]])
+        found = set(scored[:_MAX_MODEL_TACTICS]) | set(tactic_cues(text))
         return tuple(t for t in TACTICS if t in found and TACTIC_LABEL[t] in labels)
 
     def _spans(
