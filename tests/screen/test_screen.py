@@ -18,7 +18,7 @@ def test_explicit_threat_is_flagged_with_its_words(screener: Screener) -> None:
     [f] = screener.screen(["If you take the kids to your mother's I'm going to kill you. I mean it."])
     assert "threat" in f.labels
     assert [(d.sign, d.text) for d in f.danger] == [("threat_to_kill", "I'm going to kill you")]
-    assert any(s.label == "threat" and s.text == "I'm going to kill you" for s in f.spans)
+    assert any(s.label == "threat" and "I'm going to kill you" in s.text for s in f.spans)
     assert f.scores["threat"] >= 0.99
 
 

@@ -33,7 +33,7 @@ _CORE = re.compile(
 # Words that only join facts. Prepositions may also open a phrase ("by Friday").
 _OPENERS = {"by", "on", "at", "from", "between", "before", "after", "until", "till", "around"}
 _JOINERS = _OPENERS | {"the", "of", "or", "and", "to", "instead", "rather", "than", "not", "this", "next", "-", "–", ",", "&"}
-_TOKEN = re.compile(r"[$£€]?\d[\d,]*(?:[:.]\d+)?(?:st|nd|rd|th|am|pm)?(?:\s?[-–]\s?\d{1,2}(?:[:.]\d{2})?(?:am|pm)?)?|[A-Za-z']+|[-–,&]")
+_TOKEN = re.compile(r"[$£€]?\d(?:[\d,]*\d)?(?:[:.]\d+)?(?:st|nd|rd|th|am|pm)?(?:\s?[-–]\s?\d{1,2}(?:[:.]\d{2})?(?:am|pm)?)?|[A-Za-z']+|[-–,&]")
 _STOP = re.compile(r"[.!?\n;:()\"]")
 
 
@@ -111,6 +111,15 @@ def _extend(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+_PART_OF_DAY = re.compile(r"(?:morning|afternoon|evening|night|lunchtime|weekend)\s+", re.I)
+
+
+def _drop_leading_part_of_day(text: str, start: int, first_fact: int) -> int:
+    """"an extra night next week" gives "next week", not "night next week"."""
+    m = _PART_OF_DAY.match(text, start)
+    return m.end() if m and m.end() <= first_fact else start
+
+
 def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t":
         pos += 1
@@ -133,6 +142,7 @@ def fact_phrases(text: str) -> list[FactPhrase]:
             last = phrases.pop()
             start = last.start
             group = [(0, 0, f) for f in last.facts] + group
+        start = _drop_leading_part_of_day(text, start, group[0][0])
         phrase = text[start:end].strip(" ,-–")
         phrases.append(FactPhrase(phrase, start, end, tuple(f for _, _, f in group)))
     return _unique(phrases)
@@ -160,25 +170,26 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"parents'? ?evening", "parents' evening"),
     (r"permission slip", "the permission slip"),
     (r"passports?", "the passport forms"),
-    (r"tenancy|lease|letting agent|landlord", "the tenancy"),
     (r"deposit", "the deposit"),
+    (r"tenancy|lease|letting agent|landlord", "the tenancy"),
     (r"mortgage", "the mortgage"),
     (r"council tax|bill|invoice", "the bill"),
     (r"insurance", "the insurance"),
     (r"joint account|account", "the account"),
     (r"tax (?:refund|office|letter)|refund", "the tax letter"),
     (r"survey(?:or)?|viewings?|estate agent|buyers", "access to the house"),
-    (r"pick[- ]?up|collect(?:ion|ing)?", "pick-up"),
+    (r"pick[- ]?up|collection|collect(?:ing)? (?:her|him|them|the kids|the children)", "pick-up"),
     (r"hand[- ]?over", "the handover"),
     (r"drop[- ]?off", "drop-off"),
     (r"sleepover", "the sleepover"),
     (r"dentist|doctor|gp|optician|hospital|appointment|appt", "the appointment"),
     (r"(?:school|field) trip", "the school trip"),
     (r"tournament|match|practice|lessons?|training|recital|assembly", "the {}"),
+    (r"soccer|football|swimming|dance|ballet|rugby|cricket|gymnastics|drama|scouts|brownies|cubs", "{}"),
     (r"birthday|party", "the party"),
-    (r"weekends?|swap", "the weekend arrangement"),
+    (r"swap(?:ping)? (?:weekends?|days|nights)|weekends|(?:your|my) weekend", "the weekend arrangement"),
     (r"holidays?|summer|christmas|easter|half[- ]term", "the holiday dates"),
-    (r"teacher|meeting", "the meeting"),
+    (r"meeting|teacher (?:wants|meeting|call)", "the meeting"),
     (r"medicine|medication|prescription", "the medicine"),
     (r"vet|booster", "the vet bill"),
     (r"keys?", "the key"),
@@ -186,6 +197,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"login|password|school app", "the login details"),
     (r"signatures?|sign", "the signature"),
     (r"forms?", "the form"),
+    (r"(?:swimming|swim|pe|gym|football|rugby|dance|ballet|school) (?:stuff|kit|bag|things)", "the {}"),
     (r"shoes|wellies|uniform|kit|coat|retainer|glasses|folder", "the {}"),
     (r"letter|post|mail", "the post"),
     (r"bike rack|bike|furniture|belongings|boxes|stuff|things", "the belongings"),
@@ -217,8 +229,20 @@ _WHO_CHOICE = re.compile(
     r"|\b(?:you|u) or (?:me|i)\b",
     re.I,
 )
-_INFO = re.compile(r"^\W*(?:what|which|where|when|how (?:much|many|long))\b", re.I)
-_PAYMENT = re.compile(r"\b(?:half|split|share|50/50|pay|paid|send me|transfer|owe|contribute|refund)\b", re.I)
+# A question about where the reader (or the child) is: answered only with a handover place.
+_PLACE = re.compile(
+    r"\bwhere\b[^.!?\n]{0,40}\b(?:you|u|she|he|they|staying|living|collect|pick)|\bat (?:yours|your (?:place|house|flat|new \w+))\b"
+    r"|\byour (?:mum|mom|dad|mother|father|parents|sister|brother|nan|gran)'?s\b|\byour (?:new )?address\b",
+    re.I,
+)
+_INFO = re.compile(
+    r"\b(?:what|which|where|when|how (?:much|many|long))\s+(?:is|are|was|were|do|does|did|can|could|will|would|should"
+    r"|size|time|day|date|number|works?|suits?)\b",
+    re.I,
+)
+# "confirm the account number", "send me the login": a piece of information is asked for.
+_ASKS_FOR = re.compile(r"\b(?:confirm|let me know|send me|tell me|text me|email me) (?:the|your|which|what|when|how)\b", re.I)
+_PAYMENT = re.compile(r"\b(?:half|split|share|50/50|pay|paid|send me|transfer|owe|contribute)\b", re.I)
 _CHANGE = re.compile(r"\b(?:instead|swap|switch|move|moved|change|changed|rather than|extra (?:night|day)|earlier|later)\b", re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
@@ -228,7 +252,8 @@ class Request:
     """The practical question a message asks, as far as a reply needs to know it.
 
     `shape` is one of: "yes_no" (confirm or decline), "who" (you or me?), "choice" (one of
-    two times or dates), "info" (a piece of information is asked for), "payment".
+    two times or dates), "info" (a piece of information is asked for), "payment", "place"
+    (where the reader or the child will be: answered only with a handover place).
     """
 
     shape: str
@@ -260,16 +285,18 @@ def read_request(text: str, summary: str = "") -> Request:
     # two phrases joined by "or" inside one phrase of the message: "10am on the 22nd or 2pm on the 24th"
     for p in phrases:
         parts = re.split(r"\s+or\s+", p.text, flags=re.I)
-        if len(parts) == 2 and all(facts(part) for part in parts):
+        if len(parts) == 2 and all(facts(part) or _CORE.match(part.strip(" ,")) for part in parts):
             a, b = parts
             options = (
                 FactPhrase(a.strip(" ,"), p.start, p.start + len(a), tuple(facts(a))),
                 FactPhrase(b.strip(" ,"), p.end - len(b), p.end, tuple(facts(b))),
             )
             return Request("choice", topic, phrases, options, change)
-    if _WHO_CHOICE.search(ask):
+    if _PLACE.search(practical):
+        shape = "place"
+    elif _WHO_CHOICE.search(ask):
         shape = "who"
-    elif _INFO.search(ask) and ask.endswith("?"):
+    elif (ask.endswith("?") and _INFO.search(ask)) or _ASKS_FOR.search(ask):
         shape = "info"
     elif _PAYMENT.search(practical) and any(re.search(r"[$£€]|\d\s?(?:dollars|pounds|euros|quid)", p.text) for p in phrases):
         shape = "payment"

@@ -1,1 +1,59 @@
-"""placeholder"""
+"""Reports: the escalation timeline of a case, and the record a lawyer or judge can read and check.
+
+    tl = report.case_timeline(case)                     # counts per day and week, trend, bursts
+    record = report.gather(case, report.ReportOptions(start=date(2024, 1, 1)))
+    report.write_pdf(record, "report.pdf").pages        # cover, summary, charts, ... statement
+    report.write_html(record, "report.html")
+    report.write_csv(record, "messages.csv"); report.write_json(record, "record.json")
+
+Everything is gathered once into a `CaseRecord`, so the PDF, HTML, CSV and JSON cannot
+disagree. The other person's words are shown exactly; labels are shown as what they are,
+automated suggestions; the chain fingerprint lets anyone check the case is unaltered.
+"""
+
+from __future__ import annotations
+
+from ._entries import Entry
+from ._export import message_dict, record_dict, to_csv, to_json, write_csv, write_json
+from ._fonts import FontSet, core_fonts, find_fonts
+from ._html import render_html, write_html
+from ._pdf import RenderedPdf, render_pdf, write_pdf
+from ._record import CaseRecord, DangerSign, Integrity, ReportOptions, gather, parse_day
+from ._settings import CaseSettings, Clock, read_settings
+from ._text import format_ts
+from ._timeline import DayCount, NightBurst, Timeline, Trend, WeekCount, build_timeline, case_timeline
+
+__all__ = [
+    "CaseRecord",
+    "CaseSettings",
+    "Clock",
+    "DangerSign",
+    "DayCount",
+    "Entry",
+    "FontSet",
+    "Integrity",
+    "NightBurst",
+    "RenderedPdf",
+    "ReportOptions",
+    "Timeline",
+    "Trend",
+    "WeekCount",
+    "build_timeline",
+    "case_timeline",
+    "core_fonts",
+    "find_fonts",
+    "format_ts",
+    "gather",
+    "message_dict",
+    "parse_day",
+    "read_settings",
+    "record_dict",
+    "render_html",
+    "render_pdf",
+    "to_csv",
+    "to_json",
+    "write_csv",
+    "write_html",
+    "write_json",
+    "write_pdf",
+]

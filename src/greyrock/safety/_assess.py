@@ -91,7 +91,7 @@ def _numbers(resources: tuple[Resource, ...]) -> str:
     helpline = next((r for r in resources if not r.emergency and r.phone), None)
     parts = []
     if helpline is not None:
-        parts.append(f"You can call {helpline.name} on {helpline.phone}"
+        parts.append(f"You can call {helpline.name}: {helpline.phone}"
                      + (f" ({helpline.text})" if helpline.text else "") + ".")
     if emergency is not None:
         parts.append(f"If you are in danger right now, call {emergency.phone}.")

@@ -66,7 +66,7 @@ SOURCES: tuple[Citation, ...] = (
         "strangulation",
         "Glass N, Laughon K, Campbell J, et al. (2008). Non-fatal strangulation is an important risk factor "
         "for homicide of women. Journal of Emergency Medicine 35(3):329-335.",
-        "https://doi.org/10.1016/j.jemermed.2007.02.065",
+        "",
     ),
 )
 

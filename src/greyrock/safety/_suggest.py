@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from greyrock.errors import InputError
 from greyrock.vault import Case, StoredMessage
 
 from ._activity import WeekCount, attempts, other_person, weekly_counts
@@ -33,6 +33,7 @@ __all__ = [
     "confirm_sign",
     "confirmed_signs",
     "dismiss_sign",
+    "record_answers",
     "sign_answers",
     "suggest_signs",
 ]
@@ -58,9 +59,10 @@ _WHY: dict[str, str] = {
 }
 
 _GUN = re.compile(r"\b(?:guns?|gun ?safe|firearms?|rifles?|shotguns?|pistols?|handguns?|revolvers?|glocks?|"
-                  r"ammo|ammunition|bullets?|loaded)\b", re.I)
+                  r"ammo|ammunition|bullets?)\b", re.I)
 
-# Weeks in a row, each with more attempts than the one before, that count as rising.
+# Weeks in a row, each with more attempts than the one before, that count as rising (the
+# first of them with at least one attempt).
 ESCALATION_WEEKS = 3
 
 
@@ -109,14 +111,17 @@ def _evidence(s: StoredMessage, words: str = "") -> Evidence:
 
 
 def _rising_run(weeks: list[WeekCount]) -> list[WeekCount]:
-    """The latest run of at least ESCALATION_WEEKS weeks, each with more attempts than the last."""
+    """The latest run of at least ESCALATION_WEEKS weeks, each with more attempts than the last.
+
+    A run starts at a week with at least one attempt: 0, 1, 2 is a trickle, not a rise.
+    """
     best: list[WeekCount] = []
     run: list[WeekCount] = []
     for w in weeks:
         if run and w.total > run[-1].total:
             run.append(w)
         else:
-            run = [w]
+            run = [w] if w.total > 0 else []
         if len(run) >= ESCALATION_WEEKS:
             best = list(run)
     return best
@@ -183,20 +188,32 @@ def suggest_signs(case: Case) -> list[Suggestion]:
     return out
 
 
-def _answer(case: Case, sign: str, answer: str, where: str, message_ids: list[int] | None) -> None:
-    check_sign(sign, where)
-    data: dict[str, Any] = {"sign": sign, "answer": answer, "on": date.today().isoformat()}
-    if message_ids:
-        data["messages"] = sorted(message_ids)
+def record_answers(case: Case, answers: dict[str, str], source: str, where: str = "sign",
+                   message_ids: dict[str, list[int]] | None = None) -> None:
+    """Store the reader's answers (sign -> "confirmed" | "dismissed") in one transaction."""
+    for sign, answer in answers.items():
+        check_sign(sign, where)
+        if answer not in ("confirmed", "dismissed"):
+            raise ValueError(f"answer must be 'confirmed' or 'dismissed', not {answer!r}")
     with case.transaction():
-        case.add_record("risk_answer", data)
+        for sign, answer in answers.items():
+            data: dict[str, Any] = {"sign": sign, "answer": answer, "source": source}
+            if message_ids and message_ids.get(sign):
+                data["messages"] = sorted(message_ids[sign])
+            case.add_record("risk_answer", data)
 
 
 def confirm_sign(case: Case, sign: str, message_ids: list[int] | None = None, where: str = "sign") -> None:
     """The reader says this sign applies (optionally naming the messages that show it)."""
-    _answer(case, sign, "confirmed", where, message_ids)
+    if message_ids:
+        held = {s.id for s in case.messages()}
+        missing = sorted(set(message_ids) - held)
+        if missing:
+            raise InputError(f"--message: no message {', '.join(map(str, missing))} in this case.",
+                             "Message ids are shown by 'greyrock risk suggest'.")
+    record_answers(case, {sign: "confirmed"}, "suggestion", where, {sign: message_ids or []})
 
 
 def dismiss_sign(case: Case, sign: str, where: str = "sign") -> None:
     """The reader says this sign does not apply; the suggestion stays, marked dismissed."""
-    _answer(case, sign, "dismissed", where, None)
+    record_answers(case, {sign: "dismissed"}, "suggestion", where)

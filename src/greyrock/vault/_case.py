@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,6 +32,8 @@ __all__ = ["Case", "StoredMessage", "VerifyResult"]
 
 CHUNK = 1024 * 1024
 _DEDUP_WINDOW = 20_000
+_MESSAGE_FIELDS = ("locator", "timestamp", "channel", "kind", "direction", "sender", "sender_name",
+                   "recipients", "body", "attachments", "extra")
 
 
 def _now() -> str:
@@ -38,6 +41,11 @@ def _now() -> str:
 
 
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+@lru_cache(maxsize=4096)
+def _recipients_json(recipients: tuple[str, ...]) -> str:
+    return _encode(list(recipients))
 
 
 def _dumps(obj: Any) -> str:
@@ -95,21 +103,9 @@ class _Writer:
             self.pending.clear()
 
 
-def _message_payload(row: dict[str, Any], original_sha: str) -> dict[str, Any]:
-    return {
-        "original": original_sha,
-        "locator": row["locator"],
-        "timestamp": row["timestamp"],
-        "channel": row["channel"],
-        "kind": row["kind"],
-        "direction": row["direction"],
-        "sender": row["sender"],
-        "sender_name": row["sender_name"],
-        "recipients": row["recipients"],
-        "body": row["body"],
-        "attachments": row["attachments"],
-        "extra": row["extra"],
-    }
+def _message_payload(row: dict[str, Any], original_sha: str) -> list[Any]:
+    """What the chain commits to for a message: every stored field, in a fixed order."""
+    return [original_sha, *(row[k] for k in _MESSAGE_FIELDS)]
 
 
 def _original_payload(row: dict[str, Any]) -> dict[str, Any]:
@@ -264,30 +260,27 @@ class Case:
         batch: list[tuple[str, dict[str, Any], Message, int]] = []
 
         def flush() -> Iterator[tuple[int, Message]]:
+            # INSERT OR IGNORE with ids we choose: the ids that exist afterwards are the
+            # messages that were new (a duplicate leaves a gap), in one index probe each.
             nonlocal next_id
-            keys = [b[0] for b in batch]
-            held = {
-                k for (k,) in self._conn.execute(
-                    f"SELECT dedup_key FROM messages WHERE dedup_key IN ({','.join('?' * len(keys))})", keys
-                )
-            }
-            rows, added = [], []
-            for key, row, message, oid in batch:
-                if key in held:
-                    continue
-                held.add(key)
-                rows.append((next_id, key, oid, row["locator"], row["timestamp"], sort_key(message), row["channel"],
-                             row["kind"], row["direction"], row["sender"], row["sender_name"], row["recipients"],
-                             row["body"], row["attachments"], row["extra"]))
-                w.append("message", next_id, _message_payload(row, originals[oid]))
-                added.append((next_id, message))
-                next_id += 1
+            first = next_id
+            next_id += len(batch)
             self._conn.executemany(
-                "INSERT INTO messages (id, dedup_key, original_id, locator, timestamp, sort_ts, channel, kind,"
-                " direction, sender, sender_name, recipients, body, attachments, extra)"
+                "INSERT OR IGNORE INTO messages (id, dedup_key, original_id, locator, timestamp, sort_ts, channel,"
+                " kind, direction, sender, sender_name, recipients, body, attachments, extra)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
+                [(first + j, key, oid, row["locator"], row["timestamp"], sort_key(message), row["channel"],
+                  row["kind"], row["direction"], row["sender"], row["sender_name"], row["recipients"],
+                  row["body"], row["attachments"], row["extra"])
+                 for j, (key, row, message, oid) in enumerate(batch)],
             )
+            inserted = {i for (i,) in self._conn.execute(
+                "SELECT id FROM messages WHERE id >= ? AND id < ?", (first, next_id))}
+            added = []
+            for j, (_, row, message, oid) in enumerate(batch):
+                if first + j in inserted:
+                    w.append("message", first + j, _message_payload(row, originals[oid]))
+                    added.append((first + j, message))
             batch.clear()
             return iter(added)
 
@@ -307,7 +300,7 @@ class Case:
                 "direction": str(message.direction),
                 "sender": message.sender,
                 "sender_name": message.sender_name,
-                "recipients": _dumps(list(message.recipients)),
+                "recipients": _recipients_json(message.recipients),
                 "body": message.body,
                 "attachments": _dumps([a.to_dict() for a in message.attachments]),
                 "extra": _dumps(message.extra),
@@ -450,6 +443,14 @@ class Case:
 
     def _verify(self) -> VerifyResult:
         q = self._conn.execute
+        # Every page, read or not by the checks below, must pass SQLCipher's HMAC.
+        damaged = q("PRAGMA cipher_integrity_check").fetchall()
+        if damaged:
+            return VerifyResult(False, "", 0, f"the case file is damaged: {len(damaged)} page(s) fail their "
+                                              f"integrity check (first: {damaged[0][0]}).")
+        structure = q("PRAGMA integrity_check").fetchone()
+        if structure is None or structure[0] != "ok":
+            return VerifyResult(False, "", 0, f"the case file is damaged: {structure[0] if structure else 'unreadable'}.")
         prev = _chain.genesis(self.case_id)
         expected_seq = 0
         originals_sha: dict[int, str] = {}

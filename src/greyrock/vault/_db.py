@@ -47,7 +47,6 @@ CREATE TABLE messages (
     extra TEXT NOT NULL
 );
 CREATE INDEX messages_by_time ON messages(sort_ts);
-CREATE INDEX messages_by_sender ON messages(sender);
 CREATE TABLE findings (
     id INTEGER PRIMARY KEY,
     message_id INTEGER NOT NULL REFERENCES messages(id),
@@ -69,7 +68,6 @@ CREATE TABLE chain (
     payload TEXT NOT NULL,
     hash TEXT NOT NULL
 );
-CREATE UNIQUE INDEX chain_by_ref ON chain(kind, ref);
 """
 
 

@@ -1,0 +1,555 @@
+"""The tone check: what in the reader's own draft gives the other person something to use.
+
+Grey-rock and BIFF advice agree on what to leave out of a reply that must be sent: reasons
+and justifications, arguing, defending oneself, explaining, apologising, feelings,
+sarcasm, insults or threats (which a court could hold against the reader), absolutes
+("always", "never"), questions that open a debate, anything about where the reader is,
+what they do or who they see, and length. Each of these is a small list of phrase
+patterns, read sentence by sentence and clause by clause, so every flag can show the
+exact words that raised it and say in one line why they matter. The check is rules, not
+a model: the reader can see why, and it does not move when the classifier is retrained.
+The classifier may add one thing: a draft it would label threat, coercion or verbal
+abuse is flagged insult_or_threat even when no listed phrase matched.
+
+The rewrite keeps the draft's times, dates and amounts and drops every clause that raised
+a flag, then checks itself again: a rewrite never carries a flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from greyrock.screen._rules import danger_flags
+from greyrock.screen._text import facts
+
+from ._facts import fact_phrases
+
+if TYPE_CHECKING:
+    from greyrock.screen import Screener
+
+__all__ = ["KINDS", "MAX_SENTENCES", "MAX_WORDS", "ToneFlag", "ToneReport", "check", "find_flags", "rewrite"]
+
+KINDS: tuple[str, ...] = (
+    "justifying",
+    "arguing",
+    "defending",
+    "explaining",
+    "apologising",
+    "emotional",
+    "sarcasm",
+    "insult_or_threat",
+    "absolute",
+    "debate_question",
+    "reveals_location_or_plans",
+    "too_long",
+)
+
+MAX_WORDS = 50
+MAX_SENTENCES = 4
+
+WHY: dict[str, str] = {
+    "justifying": "Reasons invite them to argue with the reasons; a decision needs none.",
+    "arguing": "Contradicting them starts a debate and gives them the reaction they want.",
+    "defending": "Defending yourself treats their accusation as something you must answer.",
+    "explaining": "Explanations hand over details they can pick apart; state the practical fact only.",
+    "apologising": "An apology can be read as admitting fault and quoted back at you later.",
+    "emotional": "Feelings give them something to react to and show what gets to you.",
+    "sarcasm": "Sarcasm reads as hostile, to them and to a judge reading it later.",
+    "insult_or_threat": "Insults or threats could be held against you, in court too.",
+    "absolute": "'Always' and 'never' are easy to dispute and start an argument.",
+    "debate_question": "This question invites an argument rather than a practical answer.",
+    "reveals_location_or_plans": "This tells them where you are, your routine, your plans or who you see.",
+    "too_long": f"Long replies give more to react to; keep to {MAX_SENTENCES} short sentences or fewer.",
+}
+
+# How much of the draft a match marks: the words themselves, the rest of their clause
+# (a reason runs to the end of its clause), or the whole sentence (a question).
+_WORD, _CLAUSE, _SENTENCE = "word", "clause", "sentence"
+
+_FEELING = (
+    r"hurt|upset|sad|scared|afraid|frightened|angry|furious|heartbroken|devastated|exhausted|anxious|worried"
+    r"|stressed|lonely|miserable|depressed|disappointed|frustrated|fed up|sick of|tired of|done with|terrified"
+    r"|crushed|broken|gutted|distraught|overwhelmed|ashamed|embarrassed|humiliated|jealous|panicking"
+)
+_INSULT = (
+    r"idiot|moron|pathetic|useless|worthless|liar|loser|narcissist|psycho(?:path)?|sociopath|crazy|insane|mental"
+    r"|disgusting|pig|joke|disgrace|selfish|abuser|monster|bastard|bitch|prick|dick|arsehole|asshole|scum(?:bag)?"
+    r"|vile|evil|toxic|waste of (?:space|oxygen)|deadbeat|piece of (?:work|shit)|coward|clown|failure"
+)
+_FAMILY = r"mum|mom|mother|dad|father|parents|sister|brother|nan|gran|grandma|grandad|aunt|auntie|uncle|friend|mate|cousin"
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    reach: str
+
+
+def _rules(kind: str, reach: str, *patterns: str) -> list[_Rule]:
+    return [_Rule(kind, re.compile(p, re.I), reach) for p in patterns]
+
+
+_RULES: list[_Rule] = [
+    *_rules(
+        "justifying", _CLAUSE,
+        r"\b(?:because|cos|cuz|coz)\b",
+        r"\bsince (?:i|i'm|i've|you|we|my|the|it)\b",
+        r"\bthe reason (?:is|was|why|i)\b",
+        r"\bthat'?s (?:the only reason|why i)\b",
+        r"\bi (?:only|just) (?:did|said|went|wanted|asked|meant)\b",
+        r"\bi had (?:to|no choice)\b",
+        r"\bi didn'?t have (?:a|any) choice\b",
+        r"\bso (?:that )?i (?:could|can|would)\b",
+        r"\bin order to\b",
+        r"\bi was (?:only|just) trying\b",
+        r"\bdue to (?:my|the fact)\b",
+        r"\b(?:given|seeing) that\b",
+    ),
+    *_rules(
+        "arguing", _CLAUSE,
+        r"\bthat'?s (?:not true|a lie|not what happened|not fair|ridiculous|rubbish|nonsense|untrue|not how it)",
+        r"\byou(?:'re| are) (?:wrong|lying|mistaken|twisting)\b",
+        r"\byou know (?:that|full well|perfectly well|very well|it)\b",
+        r"\byou (?:said|agreed|promised|told me)\b",
+        r"\byou(?:'re| are) the one (?:who|that)\b",
+        r"\bhow dare you\b",
+        r"\blet me remind you\b",
+        r"\bfor the record\b",
+        r"\bwith (?:all )?due respect\b",
+        r"\bactually,? (?:you|it|that|i)\b",
+        r"\bdon'?t (?:tell me|you dare|twist)\b",
+        r"\byou can'?t (?:tell|make) me\b",
+        r"\bwhatever you say\b",
+        r"\bif you (?:had|hadn'?t|had just)\b",
+        r"\bit was you (?:who|that)\b",
+        r"\bas usual\b",
+        r"\byou (?:clearly|obviously) (?:don'?t|didn'?t|have|are|can'?t)\b",
+    ),
+    *_rules(
+        "defending", _CLAUSE,
+        r"\bi (?:did not|didn'?t|never|have never|haven'?t ever|would never|wouldn'?t) (?:\w+ )?(?:say|said|do (?:that|it|anything)|did (?:that|it|anything)|mean|meant|lie|lied|forget|forgot|neglect|ignore|ignored|drink|drank|hit|touch|touched|abuse|hurt|turn (?:them|the kids|him|her) against)\b",
+        r"\bi(?:'m not| am not|'m never| am never| wasn'?t| was not| was never) (?:being )?(?:late|drunk|lazy|selfish|irresponsible|unreasonable|difficult|lying|a liar|crazy|abusive|the problem|to blame|at fault|a bad (?:mother|father|parent|mum|mom|dad))\b",
+        r"\b(?:it|that|this)(?:'s not|'s not| is not| isn'?t| was not| wasn'?t) my fault\b",
+        r"\bnot my fault\b",
+        r"\bi(?:'m| am) a (?:good|great|decent|loving|responsible|caring) (?:mother|father|parent|mum|mom|dad|person)\b",
+        r"\bi have every right\b",
+        r"\bi(?:'ve| have) done nothing wrong\b",
+        r"\bi do (?:everything|my best|so much|more than)\b",
+        r"\bi(?:'m| am) doing my best\b",
+        r"\bi have nothing to hide\b",
+        r"\bi(?:'ve| have) (?:always )?(?:been there|put the kids first|paid my share)\b",
+    ),
+    *_rules(
+        "explaining", _CLAUSE,
+        r"\blet me explain\b",
+        r"\bto explain\b",
+        r"\bwhat happened (?:was|is)\b",
+        r"\bthe (?:thing|truth|situation|problem) is\b",
+        r"\bi was (?:just |only )?(?:busy|stuck|running late|working|at work|in a meeting|asleep|ill|sick|tired|driving|on my way|held up)\b",
+        r"\bas i (?:said|explained|mentioned|told you|have said|'ve said)\b",
+        r"\bjust so you (?:know|understand)\b",
+        r"\byou (?:need|have) to understand\b",
+        r"\bi want(?:ed)? you to (?:know|understand)\b",
+        r"\bto be (?:clear|honest|fair)\b",
+        r"\bi(?:'m| am) only saying\b",
+        r"\bthe traffic was\b",
+        r"\bmy (?:car|phone|boss|train|bus|battery)\b[^.!?\n]{0,20}\b(?:broke|died|kept|was|got|made|ran)\b",
+    ),
+    *_rules(
+        "apologising", _WORD,
+        r"\b(?:(?:i'?m|i am) )?(?:(?:so|really|very|truly) )*sorry\b",
+        r"\bapologi[sz](?:e|ing)\b",
+        r"\b(?:my )?apologies\b",
+        r"\bforgive me\b",
+        r"(?<!not )(?<!n't )\bmy (?:fault|bad|mistake)\b",
+        r"\bi regret\b",
+    ),
+    *_rules(
+        "emotional", _WORD,
+        r"\bi (?:feel|felt)\b",
+        rf"\bi(?:'m| am|'ve been| have been| was)(?: (?:so|really|very|just|completely|absolutely|honestly))? (?:{_FEELING})\b",
+        r"\b(?:makes|made) me (?:feel|sad|angry|cry|upset|sick|so)\b",
+        r"\bi (?:love|loved|hate|hated|miss|missed) (?:you|us|it|this|that|how|when|the|our|being)\b",
+        r"\bi (?:can'?t|cannot) (?:take|cope|handle|stand|bear)\b",
+        r"\b(?:it|this|that) (?:hurts|hurt me|broke my heart)\b",
+        r"\bmy heart\b",
+        r"\bi (?:cried|was crying|am crying|cry)\b",
+        r"\bi(?:'m| am) (?:so |really )?(?:happy|glad|relieved|thrilled)\b(?! to\b)",
+        r"\bi(?:'m| am) struggling\b",
+    ),
+    *_rules(
+        "sarcasm", _WORD,
+        r"\boh,? (?:great|wonderful|perfect|brilliant|lovely|sure|really|joy)\b",
+        r"\bthanks (?:a lot|for nothing|so much for nothing)\b",
+        r"\bhow (?:nice|kind|generous|thoughtful|sweet|convenient|mature|responsible) of you\b",
+        r"\bwell done\b",
+        r"\bgood for you\b",
+        r"\bcongratulations\b",
+        r"\bbravo\b",
+        r"\bwhat a (?:surprise|shock|shocker|joke)\b",
+        r"\bshocker\b",
+        r"\bbig surprise\b",
+        r"\byeah,? right\b",
+        r"\bsure you (?:are|will|did|do|would|can)\b",
+        r"\bas if\b",
+        r"\bmust be nice\b",
+        r"\bnice try\b",
+        r"\bof course you (?:did|would|are|do|will|can'?t|didn'?t|forgot|have)\b",
+        r"\b(?:clearly|obviously) you\b",
+        r"\b(?:lol|lmao|rofl)\b",
+        r"/s\b",
+        "\U0001f644|\U0001f602|\U0001f923|\U0001f612|\U0001f643|\U0001f44f",
+        r"\bwow\b",
+        r"\b(?:silly|stupid) me\b",
+        r"\bwho knew\b",
+        r"\b(?:father|mother|parent|dad|mum|mom) of the year\b",
+        r"\bbecause that (?:worked|went) so well\b",
+    ),
+    *_rules(
+        "insult_or_threat", _WORD,
+        rf"\byou(?:'re| are| r)? (?:(?:a|an|such a|such an|so|the|just|really|fucking|complete|total|utter) )*(?:{_INSULT})\b",
+        rf"\b(?:{_INSULT})\b",
+        r"\b(?:fuck(?:ing|ed)?|shit(?:ty)?|piss off|screw you|go to hell|drop dead|shut up|get lost|rot in hell)\b",
+        r"\byou (?:make|made) me sick\b",
+        r"\byou(?:'ll| will) (?:regret|pay for|be sorry|see what happens|never see)\b",
+        r"\bor else\b",
+        r"\bwatch (?:your back|yourself|out)\b",
+        r"\bi(?:'ll| will) (?:make sure you|make you|ruin|destroy|get you|tell everyone|expose|take the kids|take everything|drag you|make your life)\b",
+        r"\bsee you in court\b",
+        r"\bdon'?t (?:push|test) me\b",
+        r"\blast (?:warning|chance)\b",
+        r"\byou(?:'d| had) better\b",
+        r"\bif you (?:don'?t|do not|won'?t)\b[^.!?\n]{0,50}\bi(?:'ll| will) (?:tell|report|take|make|ruin|expose|go to|stop paying|keep)\b",
+    ),
+    *_rules(
+        "absolute", _WORD,
+        r"\b(?:always|never|constantly|forever|everything|nothing|nobody|everyone|everybody)\b",
+        r"\bno[- ]one\b",
+        r"\bevery (?:single )?time\b",
+        r"\ball the time\b",
+        r"\bnot (?:once|ever)\b",
+    ),
+    *_rules(
+        "reveals_location_or_plans", _CLAUSE,
+        r"\bi(?:'m| am) (?:now |currently )?(?:staying|living|moving|sleeping|crashing|renting|house[- ]?sitting)\b",
+        r"\bi(?:'ve| have) (?:just )?(?:moved|relocated)\b",
+        r"\bi(?:'ve| have) (?:just )?(?:found|got|started|bought|rented) (?:a |my )?new (?:place|flat|house|home|job|apartment|partner|boyfriend|girlfriend)\b",
+        r"\b(?:i|we)(?:'re|'m| are| am) (?:going|heading|off|flying|driving|travelling|traveling) (?:to|away|abroad|on holiday|on vacation|out)\b",
+        r"\b(?:i|we)(?:'ll| will) be (?:away|abroad|on holiday|on vacation|staying|out of (?:town|the country)|at my|in [A-Z][a-z]+)",
+        r"\bi (?:live|work|stay|sleep) (?:at|in|near|with|on|round|by)\b",
+        r"\bmy (?:new )?(?:address|postcode|zip code|workplace|office|shifts?|rota|routine|gym)\b",
+        r"\bmy new (?:place|flat|house|home|job|apartment|car|number|school|course)\b",
+        r"\bmy (?:new )?(?:boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife|other half)\b",
+        r"\bi(?:'m| am) (?:seeing|dating) (?:someone|somebody|a new|a guy|a man|a woman|a girl)\b",
+        r"\bi(?:'ve| have) met someone\b",
+        rf"\b(?:at|to|from|with|round|over at|staying at) my (?:{_FAMILY})(?:'?s|s')",
+        r"\bi(?:'m| am) at (?:my|a friend)",
+        rf"\bi (?:usually|normally|always|often) (?:go|leave|get|finish|start|am|work|walk|drive|take|run|swim)\b",
+        rf"\bi (?:go|walk|drive|run|swim|leave|finish|start|train)\b[^.!?\n]{{0,30}}\bevery (?:morning|evening|night|day|weekend|{_DAYS})\b",
+        r"\bi (?:finish|start) (?:work )?at\b",
+        r"\bafter work i\b",
+        r"\b(?:i|we)(?:'m| am|'re| are) (?:planning|thinking of|thinking about|about to|hoping to)\b",
+        r"\b(?:i|we)(?:'m| am|'re| are) going to (?:move|start|leave|apply|take a|go|visit|travel|buy|rent|live|stay)\b",
+        r"\bmy plans?\b",
+        r"\bnext (?:week|month|year|weekend) (?:i|we)(?:'m|'ll|'re| am| will| are)\b",
+        r"\b(?:i|we)(?:'ve| have)? booked (?:a |our )?(?:holiday|vacation|trip|flight)\b",
+    ),
+]
+
+# Questions that open a debate rather than settle a practical point.
+_DEBATE = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"\bwhy\b",
+            r"\bhow come\b",
+            r"\bhow (?:could|dare|can) you\b",
+            r"\bhow (?:is|was) (?:that|this|it) (?:fair|ok|okay|my fault|reasonable|right)\b",
+            r"\bwhat(?:'s| is| was) (?:wrong with|your problem|the point|that supposed)\b",
+            r"\bwho (?:do|does) (?:you|he|she) think\b",
+            r"\b(?:do|did|can|could|would|will) you (?:really|even|honestly|seriously|actually|ever)\b",
+            r"\bdo you (?:think|realise|realize|understand|care|know how|remember|expect|want me to)\b",
+            r"\b(?:don'?t|can'?t|won'?t|didn'?t|aren'?t|wasn'?t|wouldn'?t|shouldn'?t) you\b",
+            r"\bwhat (?:did|do) you expect\b",
+            r"\bwhat (?:were|was) you thinking\b",
+            r"\bhow many times\b",
+            r"\b(?:is|was) (?:it|that) (?:too much|so hard|so difficult|really necessary|fair)\b",
+            r"\bwhat kind of\b",
+            r"\bare you (?:serious|kidding|joking|insane|crazy|for real|happy now)\b",
+            r"^\W*(?:seriously|really)\W*\?",
+            r",\s*(?:right|isn'?t it|don'?t you|aren'?t you|wasn'?t it|no)\s*\?",
+            r"\bwhat about (?:you|when you|me|the time)\b",
+            r"\bwhere were you\b",
+            r"\bhave you (?:ever|considered|thought)\b",
+            r"\bwhat(?:'s| is) (?:so )?(?:hard|difficult) about\b",
+            r"\bwhat (?:are you|were you) (?:trying|playing|doing)\b",
+            r"\bwhat do you (?:mean|want from me)\b",
+        )
+    ),
+    re.I,
+)
+
+_SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|\n+|$)")
+_PIECE_BREAK = re.compile(
+    r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)",
+    re.I,
+)
+_LEAD = re.compile(r"^(?:and|but|so|also|anyway|then|or|plus|well|ok|okay)\b[\s,]*", re.I)
+_WORDS = re.compile(r"[A-Za-z0-9$£€']+")
+_REMOVABLE_ABSOLUTE = re.compile(r"^(?:always|constantly|every (?:single )?time|all the time|forever)$", re.I)
+_SCREEN_LABELS = {"threat", "coercion", "verbal_abuse"}
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class ToneFlag:
+    """One thing in the draft that gives the other person something to use."""
+
+    kind: str
+    text: str
+    why: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "why": self.why, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class ToneReport:
+    draft: str
+    flags: tuple[ToneFlag, ...]
+    rewrite: str
+    kinds: tuple[str, ...] = field(default=())
+
+    @property
+    def clean(self) -> bool:
+        return not self.flags
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of `greyrock tone --json` (cli.md)."""
+        return {"flags": [f.to_dict() for f in self.flags], "rewrite": self.rewrite}
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _SENT.finditer(text):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence cut into clauses: the unit a flag marks and the rewrite keeps or drops."""
+    out, cursor = [], start
+    for m in _PIECE_BREAK.finditer(text, start, end):
+        if m.start() > cursor:
+            out.append((cursor, m.start()))
+        cursor = m.end()
+    if end > cursor:
+        out.append((cursor, end))
+    trimmed = []
+    for a, b in out:
+        while b > a and text[b - 1] in ".!?,;: ":
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _clause_end(text: str, pos: int) -> int:
+    for a, b in _sentences(text):
+        if a <= pos < b:
+            for pa, pb in _pieces(text, a, b):
+                if pa <= pos < pb:
+                    return pb
+            return b
+    return len(text)
+
+
+def _overlaps(a: int, b: int, c: int, d: int) -> bool:
+    return a < d and c < b
+
+
+def _plain(text: str) -> str:
+    """Curly apostrophes read as straight ones; same length, so offsets still point into the draft."""
+    return text.translate(_APOSTROPHES)
+
+
+def _rule_flags(draft: str) -> list[ToneFlag]:
+    found: list[ToneFlag] = []
+    plain = _plain(draft)
+    for rule in _RULES:
+        for m in rule.pattern.finditer(plain):
+            start, end = m.start(), m.end()
+            if rule.reach == _CLAUSE:
+                end = max(end, _clause_end(draft, start))
+            found.append(ToneFlag(rule.kind, draft[start:end], WHY[rule.kind], start, end))
+    for d in danger_flags(plain):  # screening's own danger phrases ("I'll kill you") are threats here too
+        found.append(ToneFlag("insult_or_threat", draft[d.start:d.end], WHY["insult_or_threat"], d.start, d.end))
+    for a, b in _sentences(draft):
+        sentence = draft[a:b]
+        if "?" in sentence and _DEBATE.search(plain[a:b]):
+            found.append(ToneFlag("debate_question", sentence, WHY["debate_question"], a, b))
+    return found
+
+
+def _length_flag(draft: str) -> ToneFlag | None:
+    sents = _sentences(draft)
+    words = 0
+    for i, (a, b) in enumerate(sents):
+        words += len(_WORDS.findall(draft[a:b]))
+        if i >= MAX_SENTENCES or words > MAX_WORDS:
+            end = sents[-1][1]
+            return ToneFlag("too_long", draft[a:end], WHY["too_long"], a, end)
+    return None
+
+
+def _merge(flags: list[ToneFlag]) -> list[ToneFlag]:
+    """One flag per kind and place: overlapping matches of the same kind become one."""
+    out: list[ToneFlag] = []
+    for f in sorted(flags, key=lambda f: (KINDS.index(f.kind), f.start, -f.end)):
+        last = out[-1] if out else None
+        if last and last.kind == f.kind and f.start < last.end:
+            if f.end > last.end:
+                out[-1] = ToneFlag(f.kind, f"{last.text}{f.text[last.end - f.start:]}", last.why, last.start, f.end)
+            continue
+        out.append(f)
+    return sorted(out, key=lambda f: (f.start, KINDS.index(f.kind)))
+
+
+def _screen_flags(draft: str, screener: Screener, have: list[ToneFlag]) -> list[ToneFlag]:
+    [finding] = screener.screen([draft])
+    if not set(finding.labels) & _SCREEN_LABELS:
+        return []
+    spans = [s for s in finding.spans if s.label in _SCREEN_LABELS]
+    if not spans:
+        spans_at = [(a, b) for a, b in _sentences(draft)]
+    else:
+        spans_at = [(s.start, s.end) for s in spans]
+    out = []
+    for a, b in dict.fromkeys(spans_at):
+        if any(f.kind == "insult_or_threat" and _overlaps(a, b, f.start, f.end) for f in have):
+            continue
+        out.append(ToneFlag("insult_or_threat", draft[a:b], WHY["insult_or_threat"], a, b))
+    return out
+
+
+def find_flags(draft: str, screener: Screener | None = None) -> list[ToneFlag]:
+    """Every flag in a draft, in the order of the draft."""
+    flags = _rule_flags(draft)
+    if screener is not None and draft.strip():
+        flags += _screen_flags(draft, screener, flags)
+    long = _length_flag(draft)
+    if long:
+        flags.append(long)
+    return _merge(flags)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _without_removable_absolutes(text: str, start: int, end: int, flags: Sequence[ToneFlag]) -> str | None:
+    """A clause whose only fault is "always" / "every time" can lose the word and keep its facts."""
+    inside = [f for f in flags if f.kind != "too_long" and _overlaps(start, end, f.start, f.end)]
+    if not inside or not all(f.kind == "absolute" and _REMOVABLE_ABSOLUTE.match(f.text) for f in inside):
+        return None
+    out = text[start:end]
+    for f in sorted(inside, key=lambda f: -f.start):
+        a, b = f.start - start, f.end - start
+        out = (out[:a].rstrip() + " " + out[b:].lstrip()).strip()
+    return out
+
+
+def _compose(draft: str, flags: Sequence[ToneFlag]) -> tuple[list[str], list[str]]:
+    """The kept sentences, and the facts that were only in dropped clauses."""
+    faults = [f for f in flags if f.kind != "too_long"]
+    kept_sentences: list[str] = []
+    for a, b in _sentences(draft):
+        kept = []
+        last_kept = False
+        pieces = _pieces(draft, a, b)
+        for i, (pa, pb) in enumerate(pieces):
+            if any(_overlaps(pa, pb, f.start, f.end) for f in faults):
+                fixed = _without_removable_absolutes(draft, pa, pb, faults) if facts(draft[pa:pb]) else None
+                if fixed is None:
+                    last_kept = False
+                    continue
+                piece = fixed
+            else:
+                piece = draft[pa:pb]
+            piece = _LEAD.sub("", piece).strip()
+            if piece:
+                kept.append(piece)
+                last_kept = i == len(pieces) - 1
+        if kept:
+            end = draft[a:b].rstrip()[-1:]
+            mark = end if end in ".!?" and last_kept else "."
+            if mark == "!":
+                mark = "."
+            kept_sentences.append(_cap(", ".join(kept)) + mark)
+    text = " ".join(kept_sentences).lower()
+    lost = [f for f in dict.fromkeys(facts(draft)) if f.lower() not in text]
+    return kept_sentences, lost
+
+
+def _shorten(sentences: list[str]) -> list[str]:
+    """Keep the sentences that carry facts first, then the rest, within the length limit."""
+    ranked = sorted(range(len(sentences)), key=lambda i: (not facts(sentences[i]), i))
+    chosen: list[int] = []
+    words = 0
+    for i in ranked:
+        n = len(_WORDS.findall(sentences[i]))
+        if len(chosen) < MAX_SENTENCES and words + n <= MAX_WORDS:
+            chosen.append(i)
+            words += n
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def _re_line(draft: str, lost: list[str]) -> str:
+    """A neutral line that carries facts whose clause had to go: "Re: Saturday at 5pm."."""
+    phrases = [p.text for p in fact_phrases(draft) if any(f in p.facts for f in lost)]
+    missing = [f for f in lost if not any(f.lower() in p.lower() for p in phrases)]
+    return "Re: " + ", ".join([*phrases, *missing]) + "."
+
+
+def rewrite(draft: str, flags: Sequence[ToneFlag], screener: Screener | None = None) -> str:
+    """A grey-rock version of the draft: flagged clauses dropped, every fact kept, no flags."""
+    current, current_flags = draft, list(flags)
+    for _ in range(4):
+        if not current_flags:
+            return current.strip() or "Noted."
+        sentences, lost = _compose(current, current_flags)
+        sentences = _shorten(sentences)
+        if lost:
+            sentences.append(_re_line(current, lost))
+        candidate = " ".join(sentences).strip()
+        if not candidate:
+            return "Noted."
+        # facts of the original that the candidate lost on the way (shortening) come back
+        missing = [f for f in dict.fromkeys(facts(draft)) if f.lower() not in candidate.lower()]
+        if missing:
+            candidate = f"{candidate} {_re_line(draft, missing)}"
+        current, current_flags = candidate, find_flags(candidate, screener)
+    if current_flags:  # nothing safe could be kept: the facts alone
+        lost = list(dict.fromkeys(facts(draft)))
+        return _re_line(draft, lost) if lost else "Noted."
+    return current
+
+
+def check(draft: str, screener: Screener | None = None) -> ToneReport:
+    """Flag a draft and offer a grey-rock rewrite of it."""
+    flags = find_flags(draft, screener)
+    new = rewrite(draft, flags, screener) if flags else draft.strip()
+    return ToneReport(draft, tuple(flags), new, tuple(dict.fromkeys(f.kind for f in flags)))

@@ -1,0 +1,189 @@
+"""The record a report shows: gathered once from the case, then drawn as PDF, HTML, CSV or JSON.
+
+Gathering everything into one `CaseRecord` first is what makes the four outputs "the same
+record": they cannot disagree about which messages are in it, what the period is, or what
+the fingerprint was, because they all read this one object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from greyrock import __version__, journal
+from greyrock.errors import InputError
+from greyrock.model import Label
+from greyrock.vault import Case
+
+from ._entries import Entry, select
+from ._settings import CaseSettings, read_settings
+from ._signs import describe
+from ._timeline import Timeline, build_timeline
+
+__all__ = ["CaseRecord", "DangerSign", "Integrity", "ReportOptions", "gather", "parse_day"]
+
+# Messages shown in full in their own section, whatever the --labels choice.
+SERIOUS = ("threat", "coercion")
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A --from/--to value as a date, or an InputError naming the option."""
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option}: {value!r} is not a date like 2024-03-01.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """What the reader chose to put in the report.
+
+    `labels` keeps, in the log and the exports, only the other person's messages that the
+    screening gave one of these labels (the reader's own messages carry no labels, so they
+    leave too); empty keeps everything. `own_messages` False leaves the reader's own
+    messages out of the log and the exports (they still count in the timeline's `sent`).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    labels: tuple[str, ...] = ()
+    own_messages: bool = True
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise InputError(f"--from {self.start} is after --to {self.end}.")
+        known = {str(label) for label in Label}
+        unknown = [label for label in self.labels if label not in known]
+        if unknown:
+            raise InputError(f"--labels: unknown label(s) {', '.join(unknown)}.",
+                             f"Labels: {', '.join(str(label) for label in Label)}.")
+
+    def keeps(self, entry: Entry) -> bool:
+        if not entry.from_other:
+            return self.own_messages and not self.labels
+        return not self.labels or any(label in self.labels for label in entry.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Integrity:
+    """The result of verifying the case when the report was made."""
+
+    ok: bool
+    fingerprint: str
+    entries: int
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DangerSign:
+    """A danger sign the reader confirmed, with the messages screening linked to it."""
+
+    sign: str
+    statement: str
+    confirmed_at: str
+    messages: tuple[tuple[Entry, dict[str, Any]], ...]  # (entry, its danger flag)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    case_name: str
+    case_file: str
+    case_id: str
+    people: dict[str, list[str]]
+    options: ReportOptions
+    settings: CaseSettings
+    entries: tuple[Entry, ...]  # everyone's, within the period: what the timeline counts
+    log: tuple[Entry, ...]  # what the reader chose to show: the appendix and the exports
+    serious: tuple[Entry, ...]  # the other person's threats and coercion, within the period
+    timeline: Timeline
+    danger_signs: tuple[DangerSign, ...]
+    journal: tuple[dict[str, Any], ...]
+    originals: tuple[dict[str, Any], ...]
+    integrity: Integrity
+    generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    version: str = __version__
+
+    @property
+    def other(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.from_other)
+
+    @property
+    def first(self) -> Entry | None:
+        return next((e for e in self.entries if e.when is not None), None)
+
+    @property
+    def last(self) -> Entry | None:
+        return next((e for e in reversed(self.entries) if e.when is not None), None)
+
+    def counts(self) -> dict[str, int]:
+        other = self.other
+        return {
+            "their_messages": sum(e.is_attempt and not e.is_call for e in other),
+            "their_calls": sum(e.is_attempt and e.is_call for e in other),
+            "your_messages": sum(not e.from_other for e in self.entries),
+            "threat": sum("threat" in e.labels for e in other),
+            "coercion": sum("coercion" in e.labels for e in other),
+            "night_bursts": len(self.timeline.night_bursts),
+            "journal_entries": len(self.journal),
+            "originals": len(self.originals),
+            "in_log": len(self.log),
+        }
+
+
+def _confirmed_signs(case: Case, other: tuple[Entry, ...]) -> tuple[DangerSign, ...]:
+    latest: dict[str, dict[str, Any]] = {}
+    for rec in case.records("risk_answer"):
+        if isinstance(rec.get("sign"), str):
+            latest[rec["sign"]] = rec  # records come oldest first: the last answer wins
+    signs = []
+    for sign, rec in latest.items():
+        if rec.get("answer") != "confirmed":
+            continue
+        linked = tuple((e, flag) for e in other for flag in e.danger if flag.get("sign") == sign)
+        signs.append(DangerSign(sign, describe(sign), str(rec.get("created_at", "")), linked))
+    return tuple(signs)
+
+
+def _journal_in(entries: list[dict[str, Any]], options: ReportOptions) -> tuple[dict[str, Any], ...]:
+    kept = []
+    for e in entries:
+        try:
+            day = datetime.fromisoformat(str(e.get("when"))).date()
+        except ValueError:
+            day = None
+        if day is None or ((options.start is None or day >= options.start)
+                           and (options.end is None or day <= options.end)):
+            kept.append(e)
+    return tuple(kept)
+
+
+def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
+    """Read everything a report shows from `case`, verifying it first."""
+    options = options or ReportOptions()
+    settings = read_settings(case)
+    verified = case.verify()
+    integrity = Integrity(verified.ok, verified.fingerprint if verified.ok else "", verified.entries,
+                          verified.problem)
+    entries = tuple(select(case, settings.clock, options.start, options.end))
+    other = tuple(e for e in entries if e.from_other)
+    timeline = build_timeline(entries, separation_date=settings.separation_date, start=options.start,
+                              end=options.end, timezone=settings.clock.name)
+    return CaseRecord(
+        case_name=settings.case_name,
+        case_file=case.path.name,
+        case_id=case.case_id,
+        people={name: sorted(aliases) for name, aliases in sorted(case.contacts().items())},
+        options=options,
+        settings=settings,
+        entries=entries,
+        log=tuple(e for e in entries if options.keeps(e)),
+        serious=tuple(e for e in other if any(label in SERIOUS for label in e.labels)),
+        timeline=timeline,
+        danger_signs=_confirmed_signs(case, other),
+        journal=_journal_in(journal.entries(case), options),
+        originals=tuple(case.originals()),
+        integrity=integrity,
+    )

@@ -1,0 +1,174 @@
+"""The words of a report that are not the evidence: how to verify, the method, the statement.
+
+Kept in one place so that the PDF and the HTML say exactly the same thing, and so that a
+lawyer reviewing greyrock's wording reviews one file. Plain, factual, first person where
+the reader speaks; no adjectives about the other person: the messages speak for themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._record import CaseRecord
+from ._text import format_ts
+from ._timeline import NIGHT_BURST, TREND_DAYS
+
+__all__ = ["LABEL_NAMES", "Paragraphs", "how_to_verify", "method", "period_text", "statement", "summary_lines"]
+
+LABEL_NAMES = {
+    "threat": "threat",
+    "coercion": "coercion",
+    "verbal_abuse": "verbal abuse",
+    "manipulation": "manipulation",
+    "hoovering": "hoovering (pulling back into contact)",
+    "logistics": "logistics (practical matters)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraphs:
+    """A titled block of text: a heading and its paragraphs."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def period_text(record: CaseRecord) -> str:
+    start = record.options.start or (record.first.day if record.first else None)
+    end = record.options.end or (record.last.day if record.last else None)
+    if start is None:
+        return "no dated messages"
+    return f"{start.isoformat()} to {end.isoformat() if end else '?'}"
+
+
+def how_to_verify(record: CaseRecord) -> str:
+    return (
+        f"Every original export, message, screening result and journal entry in the case file "
+        f"'{record.case_file}' is linked in a SHA-256 hash chain. The fingerprint above is the hash of its "
+        f"last entry ({record.integrity.entries} entries when this report was made). To check it, open the "
+        f"case with greyrock and run: greyrock case verify {record.case_file} . The command recomputes the "
+        "SHA-256 of every original and every link of the chain, and prints the same fingerprint if nothing "
+        "has been changed, removed or added since. Material added to the case later extends the chain and "
+        "changes the fingerprint; an encrypted copy made with 'greyrock case backup' at the time of this "
+        "report keeps this exact fingerprint."
+    )
+
+
+def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
+    """The facts of the one-page summary, as (what, value) pairs."""
+    c = record.counts()
+    tl = record.timeline
+    first_other = next((e for e in record.entries if e.from_other and e.when), None)
+    last_other = next((e for e in reversed(record.entries) if e.from_other and e.when), None)
+    rows = [
+        ("Period of this report", period_text(record)),
+        ("Messages from the other person", str(c["their_messages"])),
+        ("Calls from the other person", str(c["their_calls"])),
+        ("Messages sent by the reader", str(c["your_messages"])),
+        ("First contact in the period", format_ts(first_other.message.timestamp) if first_other else "none"),
+        ("Last contact in the period", format_ts(last_other.message.timestamp) if last_other else "none"),
+        ("Messages suggested as threats", str(c["threat"])),
+        ("Messages suggested as coercion", str(c["coercion"])),
+        ("First suggested threat", format_ts(tl.first_threat.message.timestamp) if tl.first_threat else "none"),
+    ]
+    if tl.separation_date:
+        rows.append(("Separation date (set by the reader)", tl.separation_date.isoformat()))
+        rows.append(("Suggested threats on or after separation", str(len(tl.threats_after_separation))))
+    else:
+        rows.append(("Separation date", "not set in the case"))
+    busiest = max(tl.days, key=lambda d: d.attempts, default=None)
+    if busiest and busiest.attempts:
+        rows.append(("Most contact attempts in one day", f"{busiest.attempts} on {busiest.date.isoformat()}"))
+    rows.append((f"Nights with {NIGHT_BURST}+ attempts (22:00-06:00)", str(len(tl.night_bursts))))
+    t = tl.trend
+    rows.append(("Trend of contact attempts",
+                 f"{t.direction}: {t.last} in the last {t.window_days} days of the record, "
+                 f"{t.previous} in the {t.window_days} days before"))
+    rows.append(("Danger signs confirmed by the reader", str(len(record.danger_signs))))
+    rows.append(("Incident journal entries", str(c["journal_entries"])))
+    return rows
+
+
+def method(record: CaseRecord, font_note: str | None, replaced_any: bool) -> list[Paragraphs]:
+    """The method note; `font_note` names the PDF's font, None for the HTML page."""
+    o = record.options
+    choices = []
+    if o.start or o.end:
+        choices.append(f"only messages dated {period_text(record)} (days on the report's clock, both included)")
+    if o.labels:
+        choices.append("in the log, only the other person's messages suggested as "
+                       + ", ".join(LABEL_NAMES.get(label, label) for label in o.labels))
+    if not o.own_messages:
+        choices.append("the reader's own messages left out of the log")
+    people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
+    blocks = [
+        Paragraphs("Where the messages come from", (
+            "The reader exported the conversations from their own phone or accounts (the exports listed in the "
+            "manifest). greyrock stored each export byte for byte inside an encrypted case file, recorded its "
+            "SHA-256, and read the messages out of it without changing them. Every message in this report "
+            "points back to its export and its place in it (the reference after 'source').",
+            "The other person's messages are those received by the reader"
+            + (f" from the numbers, addresses or names the reader recorded for them ({people})." if people
+               else "; the case does not name the other person's numbers, so every received message counts.")
+            + " The log shows the original text of each message, never a summary.",
+        )),
+        Paragraphs("Times", (
+            "Times are shown as the export recorded them, with their offset from UTC. Where an export recorded "
+            "the time zone, the time is shown on one clock, "
+            + (f"the case's time zone ({record.settings.timezone})" if record.settings.timezone
+               else "the time zone of the computer that made this report")
+            + ", and days and nights are counted on that clock. Where an export did not record the zone, the "
+            "time is the phone's local clock and is marked 'local time, zone not recorded'.",
+        )),
+        Paragraphs("Automated labels are suggestions", (
+            "greyrock screens each message of the other person with a small text classifier that runs on the "
+            "reader's own computer (a sentence-embedding model with one output per label, plus fixed phrase "
+            "rules for danger signs). It suggests labels: threat, coercion, verbal abuse, manipulation, "
+            "hoovering (pulling the reader back into contact) and logistics. These labels are automated "
+            "suggestions, not findings: the classifier can miss a message or mark one wrongly, and every "
+            "label in this report should be read against the message's full text, which is always shown. "
+            "The danger signs section shows only what the reader personally confirmed.",
+        )),
+        Paragraphs("Counting", (
+            "A contact attempt is a message, photo, deleted message or call from the other person. "
+            f"A night runs from 22:00 to 06:00 and is named by the evening it starts on; a night with "
+            f"{NIGHT_BURST} or more attempts is counted as a night-time burst. The trend compares the attempts "
+            f"in the last {TREND_DAYS} days of the record with the {TREND_DAYS} days before (the two halves of "
+            "the record when it is shorter than eight weeks): more than 20% more is 'rising', more than 20% "
+            "fewer is 'falling', otherwise 'steady'. A threat after separation is a message suggested as a "
+            "threat dated on or after the separation date that the reader set in the case.",
+        )),
+        Paragraphs("What the reader chose", (
+            ("This report includes " + "; ".join(choices) + ".") if choices
+            else "This report includes every message of the case between the reader and the other person.",
+        )),
+        Paragraphs("Characters", (
+            "This page shows every character as received, except invisible formatting characters that could "
+            "change how a line reads (such as right-to-left overrides), which are shown as their code, e.g. "
+            "[U+202E]. The CSV and JSON exports keep every character exactly." if font_note is None else
+            f"This PDF is set in {font_note}. "
+            + ("Characters that this font cannot draw (for example some emoji) are replaced by a visible "
+               "placeholder such as [emoji] or [U+1F44D], and invisible formatting characters that could change "
+               "how a line reads (such as right-to-left overrides) are shown as their code, e.g. [U+202E]. The "
+               "messages where this happened are marked. The CSV and JSON exports of this report keep every "
+               "character exactly." if replaced_any else
+               "Every character of the messages shown could be drawn in this font. The CSV and JSON exports "
+               "of this report keep every character exactly."),
+        )),
+    ]
+    if record.settings.warnings:
+        blocks.append(Paragraphs("Settings that could not be used", tuple(record.settings.warnings)))
+    return blocks
+
+
+def statement(record: CaseRecord) -> Paragraphs:
+    return Paragraphs("Statement of the person who made this report", (
+        "I made this report with greyrock from message exports of my own phone and accounts. To the best of "
+        "my knowledge, the messages in it are complete and unaltered copies of the messages I received"
+        + (" and sent" if record.options.own_messages and not record.options.labels else "")
+        + f" in the period {period_text(record)}, except where I chose to leave messages out as stated in "
+        "the method note. The journal entries are my own account of what happened.",
+        "The labels shown with the messages were suggested by software and were not written by me.",
+        "Ask your lawyer or advocate whether this statement needs to be sworn, witnessed or worded differently "
+        "where your case is heard.",
+    ))

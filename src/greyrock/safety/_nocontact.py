@@ -1,0 +1,179 @@
+"""The no-contact tracker: how long since the reader last reached out, how hard the other
+person keeps trying, the hoover attempts, the urges the reader logged, and their own
+"reasons I left" card.
+
+All figures come from the case, and "today" is a parameter, so that the numbers are
+exact and the same on every machine. The reasons card is shown when the reader logs an
+urge and when a hoover attempt has just arrived: the moments when going back feels
+easiest.
+
+Going no-contact can itself raise the danger: when grave danger signs are confirmed (or
+suggested by the messages and not dismissed), the caution says to plan it with an advocate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from greyrock.errors import InputError
+from greyrock.vault import Case
+
+from ._activity import WeekCount, attempts, last_reader_contact, other_person, weekly_counts
+from ._settings import separation_date
+from ._signs import GRAVE_SIGNS
+from ._suggest import confirmed_signs, suggest_signs
+
+__all__ = [
+    "CAUTION",
+    "GRAVE_CAUTION",
+    "Hoover",
+    "NoContactStatus",
+    "RECENT_HOOVER_DAYS",
+    "SUGGESTED_CAUTION",
+    "log_urge",
+    "no_contact_status",
+    "reasons",
+    "set_reasons",
+]
+
+CAUTION = (
+    "Going no-contact is your choice, and it can be the right one. For some people, a sudden stop makes the "
+    "other person more dangerous: if you are afraid of how they will react, plan it with a domestic-violence "
+    "advocate."
+)
+GRAVE_CAUTION = (
+    "You confirmed one of the gravest danger signs. Please plan no-contact with a domestic-violence advocate "
+    "before you go further: the time around leaving and cutting contact can be the most dangerous."
+)
+
+SUGGESTED_CAUTION = (
+    "Your messages suggest some of the gravest danger signs (see 'greyrock risk suggest'). If they are true, "
+    "please plan no-contact with a domestic-violence advocate: cutting contact can make the other person more "
+    "dangerous."
+)
+
+# A hoover this recent brings up the reasons card.
+RECENT_HOOVER_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Hoover:
+    """A message the screening labelled hoovering (pulling the reader back into contact)."""
+
+    id: int
+    timestamp: str | None
+    channel: str
+    text: str
+    summary: str
+    day: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "timestamp": self.timestamp, "channel": self.channel, "text": self.text,
+                "summary": self.summary}
+
+
+@dataclass(frozen=True, slots=True)
+class NoContactStatus:
+    today: date
+    days_since_reader_contact: int | None
+    last_reader_contact: str | None
+    attempts_per_week: tuple[WeekCount, ...]
+    hoovers: tuple[Hoover, ...]
+    urges: int
+    reasons: str | None
+    grave_signs: tuple[str, ...]
+    separation_date: date | None
+    grave_signs_suggested: tuple[str, ...] = ()
+
+    @property
+    def recent_hoover(self) -> bool:
+        """A hoover arrived within RECENT_HOOVER_DAYS of today."""
+        return any(0 <= (self.today - h.day).days < RECENT_HOOVER_DAYS for h in self.hoovers)
+
+    @property
+    def caution(self) -> str:
+        if self.grave_signs:
+            return GRAVE_CAUTION
+        return SUGGESTED_CAUTION if self.grave_signs_suggested else CAUTION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `greyrock nocontact --json` (cli.md), plus extras."""
+        return {
+            "days_since_reader_contact": self.days_since_reader_contact,
+            "attempts_per_week": [w.to_dict() for w in self.attempts_per_week],
+            "hoovers": [h.to_dict() for h in self.hoovers],
+            "urges": self.urges,
+            "today": self.today.isoformat(),
+            "last_reader_contact": self.last_reader_contact,
+            "separation_date": self.separation_date.isoformat() if self.separation_date else None,
+            "recent_hoover": self.recent_hoover,
+            "reasons": self.reasons,
+            "grave_signs_confirmed": list(self.grave_signs),
+            "grave_signs_suggested": list(self.grave_signs_suggested),
+            "caution": self.caution,
+        }
+
+
+def no_contact_status(case: Case, today: date, since: date | None = None) -> NoContactStatus:
+    """The no-contact figures as of `today`.
+
+    Weeks run from the week of `since` (default: the other person's first attempt) to the
+    week of `today`, with zero weeks included, so a quiet week shows as quiet.
+    """
+    messages = list(case.messages())
+    aliases = other_person(case)
+    theirs = list(attempts(messages, aliases))
+    last = last_reader_contact(messages, aliases)
+    last_day = last.message.timestamp.date() if last is not None and last.message.timestamp else None
+
+    start = since or (min(a.day for a in theirs) if theirs else None)
+    weeks: list[WeekCount] = []
+    if start is not None:
+        end = max([today, *(a.day for a in theirs)])
+        weeks = weekly_counts(theirs, start, end)
+
+    hoovers = tuple(
+        Hoover(a.stored.id, a.stored.message.timestamp.isoformat() if a.stored.message.timestamp else None,
+               str(a.stored.message.channel), a.stored.message.body,
+               str((a.stored.finding or {}).get("summary") or ""), a.day)
+        for a in theirs
+        if "hoovering" in ((a.stored.finding or {}).get("labels") or [])
+    )
+    grave = tuple(s for s in confirmed_signs(case) if s in GRAVE_SIGNS)
+    suggested = tuple(g.sign for g in suggest_signs(case) if g.sign in GRAVE_SIGNS and g.status == "open")
+    return NoContactStatus(
+        today=today,
+        days_since_reader_contact=(today - last_day).days if last_day is not None else None,
+        last_reader_contact=last.message.timestamp.isoformat() if last is not None and last.message.timestamp else None,
+        attempts_per_week=tuple(weeks),
+        hoovers=hoovers,
+        urges=len(case.records("urge")),
+        reasons=reasons(case),
+        grave_signs=grave,
+        separation_date=separation_date(case),
+        grave_signs_suggested=suggested,
+    )
+
+
+def log_urge(case: Case, note: str = "", when: datetime | None = None) -> int:
+    """Record an urge to make contact (with the reader's note); returns the record id."""
+    at = (when or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    with case.transaction():
+        return case.add_record("urge", {"at": at, "note": note.strip()})
+
+
+def set_reasons(case: Case, text: str) -> int:
+    """Store the reader's "reasons I left" card; the latest one is the one shown."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise InputError("reasons: the card is empty; write at least one reason.")
+    with case.transaction():
+        return case.add_record("reasons", {"text": cleaned})
+
+
+def reasons(case: Case) -> str | None:
+    """The reader's latest "reasons I left" card, or None when they have not written one."""
+    records = case.records("reasons")
+    return records[-1]["text"] if records else None
