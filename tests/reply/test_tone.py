@@ -204,3 +204,36 @@ def test_to_dict_has_the_contract_keys() -> None:
 def test_long_limit_is_words_not_characters() -> None:
     assert find_flags(" ".join(["word"] * MAX_WORDS) + ".") == []
     assert [f.kind for f in find_flags(" ".join(["word"] * (MAX_WORDS + 1)) + ".")] == ["too_long"]
+
+
+class _FakeScreener:
+    """Stands in for greyrock's classifier: labels one phrase verbal abuse, exactly."""
+
+    def __init__(self, phrase: str, label: str = "verbal_abuse") -> None:
+        self.phrase, self.label = phrase, label
+
+    def screen(self, texts):
+        from greyrock.model import Finding, Span
+
+        out = []
+        for text in texts:
+            at = text.find(self.phrase)
+            if at < 0:
+                out.append(Finding((), False, {}, (), (), ""))
+            else:
+                span = Span(self.label, at, at + len(self.phrase), self.phrase)
+                out.append(Finding((self.label,), False, {}, (), (span,), ""))
+        return out
+
+
+def test_the_classifier_adds_insult_or_threat_for_what_no_rule_names() -> None:
+    draft = "Pick-up is 5pm. You absolute waste of a parent."
+    assert find_flags(draft) == []
+    report = check(draft, _FakeScreener("You absolute waste of a parent."))
+    assert [(f.kind, f.text) for f in report.flags] == [("insult_or_threat", "You absolute waste of a parent.")]
+    assert report.rewrite == "Pick-up is 5pm."
+
+
+def test_the_classifier_is_not_asked_about_labels_outside_insult_or_threat() -> None:
+    draft = "I know this is hard for you."
+    assert check(draft, _FakeScreener(draft, label="manipulation")).flags == ()

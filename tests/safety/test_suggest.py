@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from greyrock import pipeline
 from greyrock.errors import InputError
 from greyrock.safety import (
     confirm_sign,
@@ -17,7 +18,7 @@ from greyrock.safety import (
 )
 from greyrock.vault import Case
 
-from .conftest import Row, add_rows, finding
+from .conftest import FRIEND, Row, add_rows, finding
 
 
 def _threat_and_gun_case(case: Case) -> list[int]:
@@ -115,3 +116,13 @@ def test_confirm_keeps_the_evidence_ids_and_refuses_unknown_ones(case: Case) -> 
     assert case.records("risk_answer")[-1]["messages"] == [ids[1]]
     with pytest.raises(InputError, match="no message 999 in this case"):
         confirm_sign(case, "threat_to_kill", [999])
+
+
+def test_with_contacts_only_the_other_persons_messages_are_evidence(case: Case) -> None:
+    pipeline.set_contact(case, ["+1 202 555 0147"])
+    ids = add_rows(case, [
+        Row("2024-03-02T22:14:00+00:00", "I will kill you", finding=finding(["threat"], [("threat_to_kill", "I will kill you")])),
+        Row("2024-03-02T22:20:00+00:00", "He said I will kill you to me too", sender=FRIEND,
+            finding=finding(["threat"], [("threat_to_kill", "I will kill you")])),
+    ])
+    assert [(s.sign, [e.id for e in s.messages]) for s in suggest_signs(case)] == [("threat_to_kill", [ids[0]])]

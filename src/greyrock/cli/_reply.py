@@ -76,8 +76,11 @@ def reply_cmd(
 def tone_cmd(
     draft: Annotated[str, typer.Argument(help="Your draft reply, in quotes ('-' reads it from stdin).")],
     as_json: JsonOpt = False,
-    rules_only: Annotated[
-        bool, typer.Option("--rules-only", help="Use the phrase rules only, not the classifier as well.")
+    model: Annotated[
+        bool,
+        typer.Option("--model", help="Also ask greyrock's classifier whether the draft reads as a threat, coercion "
+                                     "or abuse. It was trained on the other person's messages and flags some "
+                                     "neutral replies."),
     ] = False,
 ) -> None:
     """Check a draft of yours for what gives them something to use, and offer a grey-rock rewrite."""
@@ -86,7 +89,7 @@ def tone_cmd(
     if not draft.strip():
         raise InputError("tone: the draft is empty.")
     screener = None
-    if not rules_only:
+    if model:
         from greyrock.screen import Screener
 
         screener = Screener()

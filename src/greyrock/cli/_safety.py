@@ -130,19 +130,24 @@ def risk(
     if as_json and answers_file is None:
         raise InputError("--json: needs --answers FILE; without a file the questions are asked on the terminal.")
     resources = _resources(country)
-    if answers_file is not None:
-        answers = safety.load_answers(answers_file)
-    else:
-        emergency = next((r for r in resources if r.emergency), None)
-        typer.echo(f"If you are in danger right now, call {emergency.phone if emergency else 'your local emergency number'}.")
-        answers = _ask_answers()
-        typer.echo("")
-    result = safety.assess(answers, resources)
-    if case is not None:
-        with _open(case) as c:
+    answers = safety.load_answers(answers_file) if answers_file is not None else None
+    # Open the case before asking, so a wrong passphrase does not throw the answers away.
+    opened = _open(case) if case is not None else None
+    try:
+        if answers is None:
+            emergency = next((r for r in resources if r.emergency), None)
+            typer.echo(f"If you are in danger right now, call "
+                       f"{emergency.phone if emergency else 'your local emergency number'}.")
+            answers = _ask_answers()
+            typer.echo("")
+        if opened is not None:
             safety.record_answers(
-                c, {**{s: "confirmed" for s in answers.yes}, **{s: "dismissed" for s in answers.no}}, "checklist"
+                opened, {**{s: "confirmed" for s in answers.yes}, **{s: "dismissed" for s in answers.no}}, "checklist"
             )
+    finally:
+        if opened is not None:
+            opened.close()
+    result = safety.assess(answers, resources)
     if as_json:
         write_json(result.to_dict())
     else:

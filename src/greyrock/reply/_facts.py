@@ -173,6 +173,7 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"deposit", "the deposit"),
     (r"tenancy|lease|letting agent|landlord", "the tenancy"),
     (r"mortgage", "the mortgage"),
+    (r"vet|booster", "the vet bill"),
     (r"council tax|bill|invoice", "the bill"),
     (r"insurance", "the insurance"),
     (r"joint account|account", "the account"),
@@ -191,7 +192,6 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"holidays?|summer|christmas|easter|half[- ]term", "the holiday dates"),
     (r"meeting|teacher (?:wants|meeting|call)", "the meeting"),
     (r"medicine|medication|prescription", "the medicine"),
-    (r"vet|booster", "the vet bill"),
     (r"keys?", "the key"),
     (r"boiler|engineer|plumber|repairs?", "the repair visit"),
     (r"login|password|school app", "the login details"),
@@ -274,6 +274,12 @@ def _request_sentence(text: str) -> str:
     return sents[0] if sents else ""
 
 
+def _without_opener(option: str) -> str:
+    """"at 10am on the 2nd" reads as "10am on the 2nd" in "... works for me", if no fact needs the word."""
+    bare = re.sub(r"^(?:at|on|by|from)\s+", "", option, flags=re.I)
+    return bare if all(f in bare for f in facts(option)) else option
+
+
 def read_request(text: str, summary: str = "") -> Request:
     """Read what is asked. `text` gives the facts; `summary` (the shielded text), when
     there is one, gives the request and the topic, so that abuse never decides them."""
@@ -286,10 +292,10 @@ def read_request(text: str, summary: str = "") -> Request:
     for p in phrases:
         parts = re.split(r"\s+or\s+", p.text, flags=re.I)
         if len(parts) == 2 and all(facts(part) or _CORE.match(part.strip(" ,")) for part in parts):
-            a, b = parts
+            a, b = (_without_opener(part.strip(" ,")) for part in parts)
             options = (
-                FactPhrase(a.strip(" ,"), p.start, p.start + len(a), tuple(facts(a))),
-                FactPhrase(b.strip(" ,"), p.end - len(b), p.end, tuple(facts(b))),
+                FactPhrase(a, p.start, p.start + len(parts[0]), tuple(facts(a))),
+                FactPhrase(b, p.end - len(parts[1]), p.end, tuple(facts(b))),
             )
             return Request("choice", topic, phrases, options, change)
     if _PLACE.search(practical):

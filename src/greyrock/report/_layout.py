@@ -9,10 +9,12 @@ breaks are ours too, so that a message header never ends up alone at the foot of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from fpdf import FPDF
+from fpdf.bidi import BidiParagraph
 
 from ._fonts import FontSet
 from ._text import Shown, show
@@ -25,6 +27,16 @@ Colour = tuple[int, int, int]
 INK: Colour = (20, 20, 20)
 MUTED: Colour = (85, 85, 85)
 ALERT: Colour = (170, 0, 0)
+# Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def visual(line: str) -> str:
+    """A line in the order it is seen: PDF text is drawn left to right, so a right-to-left
+    run is reversed here (the Unicode bidi algorithm, fpdf2's pure-Python implementation)."""
+    if not _RTL.search(line):
+        return line
+    return BidiParagraph(line).get_reordered_string()
 
 
 class _Pdf(FPDF):
@@ -76,6 +88,7 @@ class Layout:
         self._widths: dict[tuple[str, float], dict[str, float]] = {}
         self._face = ("", 10.0)
         self.replaced_any = False
+        self.reordered_any = False
         self.y = self.top
         self.page_started = False
 
@@ -201,17 +214,23 @@ class Layout:
             self.y += lh
 
     def para(self, text: str, *, size: float = 10.0, style: str = "", indent: float = 0.0,
-             colour: Colour = INK, after: float = 2.0, safe: bool = True) -> bool:
-        """A wrapped paragraph; returns whether characters had to be replaced to draw it."""
+             colour: Colour = INK, after: float = 2.0) -> tuple[bool, bool]:
+        """A wrapped paragraph. Returns whether characters had to be replaced to draw it, and
+        whether right-to-left text had to be reordered."""
         if not self.page_started:
             self.new_page()
         self.font(style, size)
         self.colour(colour)
-        s = self.shown(text) if safe else Shown(text, False)
-        self.lines(self.wrap(s.text, self.width - indent), size, indent)
+        s = self.shown(text)
+        lines = self.wrap(s.text, self.width - indent)
+        reordered = bool(_RTL.search(s.text))
+        if reordered:
+            lines = [visual(line) for line in lines]
+            self.reordered_any = True
+        self.lines(lines, size, indent)
         self.colour()
         self.y += after
-        return s.replaced
+        return s.replaced, reordered
 
     def heading(self, text: str, level: int = 1, outline: bool = True) -> None:
         size = {0: 20.0, 1: 15.0, 2: 12.0}[level]

@@ -48,9 +48,9 @@ def _message(layout: Layout, e: Entry, flag: str = "") -> None:
         layout.para(flag, size=META_SIZE, style="B", indent=5, colour=ALERT, after=0.4)
     for note in notes(e):
         layout.para(note, size=BODY_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
-    replaced = False
+    replaced = reordered = False
     if m.body:
-        replaced = layout.para(m.body, size=BODY_SIZE, indent=5, colour=INK if e.from_other else (55, 55, 55),
+        replaced, reordered = layout.para(m.body, size=BODY_SIZE, indent=5, colour=INK if e.from_other else (55, 55, 55),
                                after=0.6)
     meta = []
     label_note = suggestion(e)
@@ -60,6 +60,8 @@ def _message(layout: Layout, e: Entry, flag: str = "") -> None:
     meta.append(f"message {e.id}")
     if replaced:
         meta.append("characters replaced for display, see method note")
+    if reordered:
+        meta.append("right-to-left text, see method note")
     layout.para("   ·   ".join(meta), size=META_SIZE, indent=5, colour=MUTED, after=3.2)
 
 
@@ -239,7 +241,7 @@ def _manifest(layout: Layout, record: CaseRecord) -> None:
 def _method(layout: Layout, record: CaseRecord) -> None:
     layout.new_page()
     layout.heading("Method note")
-    for block in method(record, layout.fonts.name, layout.replaced_any):
+    for block in method(record, layout.fonts.name, layout.replaced_any, layout.reordered_any):
         layout.para(block.title, size=11, style="B", after=1)
         for p in block.paragraphs:
             layout.para(p, size=10, after=2)

@@ -89,7 +89,8 @@ def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
     return rows
 
 
-def method(record: CaseRecord, font_note: str | None, replaced_any: bool) -> list[Paragraphs]:
+def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
+           reordered_any: bool = False) -> list[Paragraphs]:
     """The method note; `font_note` names the PDF's font, None for the HTML page."""
     o = record.options
     choices = []
@@ -154,7 +155,10 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool) -> lis
                "character exactly." if replaced_any else
                "Every character of the messages shown could be drawn in this font. The CSV and JSON exports "
                "of this report keep every character exactly."),
-        )),
+        ) + (("Right-to-left text (such as Hebrew or Arabic) is shown in reading order by the Unicode "
+              "bidirectional algorithm; Arabic letters are shown in their separate forms, without joining. The "
+              "messages with right-to-left text are marked; the exports keep the text as received.",)
+             if reordered_any and font_note is not None else ())),
     ]
     if record.settings.warnings:
         blocks.append(Paragraphs("Settings that could not be used", tuple(record.settings.warnings)))

@@ -25,6 +25,7 @@ __all__ = [
     "attempts",
     "iso_week",
     "last_reader_contact",
+    "not_from_reader",
     "other_person",
     "weekly_counts",
 ]
@@ -76,6 +77,19 @@ def other_person(case: Case) -> frozenset[str]:
 
 def _is_theirs(address: str | None, aliases: frozenset[str], region: str) -> bool:
     return bool(address) and (address in aliases or normalise_address(address, region) in aliases)
+
+
+def not_from_reader(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> Iterator[StoredMessage]:
+    """Messages the reader did not send (received, or of unknown direction), from the other
+    person's aliases when the case names them: the messages whose words can show danger."""
+    region = default_region()
+    for s in messages:
+        m = s.message
+        if m.direction is Direction.OUT:
+            continue
+        if aliases and not (_is_theirs(m.sender, aliases, region) or _is_theirs(m.sender_name, aliases, region)):
+            continue
+        yield s
 
 
 def attempts(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> Iterator[Attempt]:

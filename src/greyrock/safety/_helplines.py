@@ -67,7 +67,7 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
            web="https://www.police.uk",
            note="112 works too. If you cannot speak on a mobile, stay on the line and press 55 when asked: "
                 "the call is put through to the police (the Silent Solution)."),
-        _e("National Domestic Abuse Helpline (England, run by Refuge)", "0808 2000 247", area="England",
+        _e("National Domestic Abuse Helpline (run by Refuge)", "0808 2000 247", area="England",
            web="https://www.nationaldahelpline.org.uk", source="https://www.nationaldahelpline.org.uk",
            note="Free. Live chat is also available on the website."),
         _e("Scotland's Domestic Abuse and Forced Marriage Helpline", "0800 027 1234", area="Scotland",

@@ -78,11 +78,11 @@ def render_html(plan: Plan, resources: Sequence[Resource] = (), printed_on: date
     ]
     if resources:
         out.append('<section><h2>Help numbers</h2><table><tr><th>Who</th><th>Phone</th><th>Text</th>'
-                   "<th>Hours</th></tr>")
+                   "<th>Hours</th><th>Good to know</th></tr>")
         for r in resources:
             name = r.name + (f" ({r.area})" if r.area else "")
             out.append(f"<tr><td>{_e(name)}</td><td>{_e(r.phone or r.web)}</td><td>{_e(r.text)}</td>"
-                       f"<td>{_e(r.hours)}</td></tr>")
+                       f"<td>{_e(r.hours)}</td><td>{_e(r.note)}</td></tr>")
         out.append("</table></section>")
     for section in SECTIONS:
         entry = plan.section(section.id)
@@ -115,6 +115,8 @@ def render_text(plan: Plan, resources: Sequence[Resource] = (), printed_on: date
             name = r.name + (f" ({r.area})" if r.area else "")
             extra = f"; {r.text}" if r.text else ""
             lines.append(f"  {name}: {r.phone or r.web}{extra} ({r.hours})")
+            if r.note:
+                lines.append(f"      {r.note}")
         lines.append("")
     for section in SECTIONS:
         entry = plan.section(section.id)

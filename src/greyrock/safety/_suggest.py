@@ -1,6 +1,7 @@
 """Danger signs that a case's messages suggest, each with the messages as evidence.
 
-Sources, all already in the case:
+Sources, all already in the case, read from the messages the reader did not send (only the
+other person's, when the case names their aliases):
 - the screening's danger flags (high-precision phrases: a threat to kill, a weapon,
   strangulation, suicide as leverage, stalking), mapped to the sign ids;
 - threatening messages that mention a gun (a gun within reach is its own sign);
@@ -22,7 +23,7 @@ from typing import Any
 from greyrock.errors import InputError
 from greyrock.vault import Case, StoredMessage
 
-from ._activity import WeekCount, attempts, other_person, weekly_counts
+from ._activity import WeekCount, attempts, not_from_reader, other_person, weekly_counts
 from ._settings import separation_date
 from ._signs import SIGN_IDS, check_sign
 
@@ -166,7 +167,7 @@ def suggest_signs(case: Case) -> list[Suggestion]:
     """Every sign the case's messages suggest, in the screens' order, with its evidence."""
     messages = list(case.messages())
     found: dict[str, list[Evidence]] = {}
-    for s in messages:
+    for s in not_from_reader(messages, other_person(case)):
         f = s.finding or {}
         seen_here: set[str] = set()
         for flag in f.get("danger") or []:
