@@ -118,6 +118,10 @@ NEUTRAL: list[str] = [
     "Please arrange access for the survey through the agent.",
     "Sam can go to the tournament on the 12th.",
     "Not possible for me: the handover on Friday, at 4:30 instead of 3:30. The current arrangement stands.",
+    "I won't be discussing this further.",
+    "Please communicate through my solicitor.",
+    "She's with me until Sunday 6pm as per the order.",
+    "I'm not able to make it.",
 ]
 
 

@@ -123,8 +123,9 @@ def build_case(folder: Path, rows: list[tuple] = ROWS, calls: bool = True, setti
     return Built(path, exports)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Built once: the tests only read it (a test that changes a case builds its own)."""
     return build_case(tmp_path_factory.mktemp("case"))
 
 

@@ -40,3 +40,11 @@ def test_timestamps_carry_their_offset_or_say_it_is_unknown() -> None:
     assert format_ts(datetime(2024, 3, 6, 23, 41, tzinfo=timezone(timedelta(hours=5, minutes=30)))) == \
         "2024-03-06 23:41:00 UTC+05:30"
     assert format_ts(datetime(2024, 3, 6, 23, 41)) == "2024-03-06 23:41:00 (local time, zone not recorded)"
+
+
+def test_right_to_left_lines_are_drawn_in_reading_order() -> None:
+    from greyrock.report._layout import visual
+
+    assert visual("I said שלום (hi) to him") == "I said םולש (hi) to him"
+    assert visual("קוד [emoji]") == "[emoji] דוק"
+    assert visual("plain (ltr)") == "plain (ltr)"

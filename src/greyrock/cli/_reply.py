@@ -28,7 +28,7 @@ def _echo(text: str = "") -> None:
 
 def _show_advice(advice: reply.Advice, indent: str = "") -> None:
     if advice.summary:
-        _echo(f"{indent}What it asks: {advice.summary}")
+        _echo(f"{indent}Practical part: {advice.summary}")
     _echo(f"{indent}Advice: {'reply' if advice.advice == 'reply' else 'no reply'}. {advice.why}")
     for i, draft in enumerate(advice.drafts, 1):
         _echo(f"{indent}  {i}. {draft.text}")

@@ -49,7 +49,7 @@ def timeline(
     typer.echo(f"nights with 3+ attempts (22:00-06:00): {len(tl.night_bursts)}")
     t = tl.trend
     typer.echo(f"trend: {t.direction} ({t.last} in the last {t.window_days} days, {t.previous} in the "
-               f"{t.window_days} before)")
+               f"{t.window_days} before)" if t.window_days else "trend: too few days of contact to tell")
     table = Table(title="Per week (labels are automated suggestions)")
     for column in ("week", "messages", "calls", "sent by you", "labels"):
         table.add_column(column)
@@ -113,7 +113,7 @@ def report_cmd(
             written.append(f"{json_out} (JSON)")
     except OSError as exc:
         raise InputError(f"{exc.filename or out}: cannot write the report ({exc.strerror}).") from exc
-    for warning in record.settings.warnings:
+    for warning in record.notes:
         typer.echo(f"greyrock: warning: {safe_text(warning)}", err=True)
     for line in written:
         typer.echo(f"written: {safe_text(line)}")

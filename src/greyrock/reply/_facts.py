@@ -179,7 +179,8 @@ _TOPICS: tuple[tuple[str, str], ...] = (
     (r"joint account|account", "the account"),
     (r"tax (?:refund|office|letter)|refund", "the tax letter"),
     (r"survey(?:or)?|viewings?|estate agent|buyers", "access to the house"),
-    (r"pick[- ]?up|collection|collect(?:ing)? (?:her|him|them|the kids|the children)", "pick-up"),
+    (r"pick[- ]?up|pick (?:[A-Z]\w+|her|him|them|the kids|the children) up|collection"
+     r"|collect(?:ing)? (?:her|him|them|the kids|the children)", "pick-up"),
     (r"hand[- ]?over", "the handover"),
     (r"drop[- ]?off", "drop-off"),
     (r"sleepover", "the sleepover"),

@@ -20,7 +20,7 @@ from greyrock.vault import Case
 
 from ._settings import Clock
 
-__all__ = ["ATTEMPT_KINDS", "Entry", "select"]
+__all__ = ["ATTEMPT_KINDS", "Entry", "Unplaced", "select"]
 
 # What counts as the other person trying to reach the reader.
 ATTEMPT_KINDS = frozenset({Kind.MESSAGE, Kind.MEDIA, Kind.DELETED, Kind.CALL})
@@ -64,11 +64,16 @@ def _is_alias(value: str | None, aliases: set[str]) -> bool:
 
 
 def _side(message: Message, aliases: set[str]) -> bool | None:
-    """True for the other person's, False for the reader's own, None for anyone else's."""
+    """True for the other person's, False for the reader's own, None for anyone else's.
+
+    A message whose export did not say who sent it (direction unknown: a WhatsApp chat
+    imported without --me) is the other person's when it comes from one of their aliases.
+    """
+    from_alias = _is_alias(message.sender, aliases) or _is_alias(message.sender_name, aliases)
     if message.direction is Direction.IN:
-        if not aliases or _is_alias(message.sender, aliases) or _is_alias(message.sender_name, aliases):
-            return True
-        return None
+        return True if not aliases or from_alias else None
+    if message.direction is Direction.UNKNOWN:
+        return True if from_alias else None
     if message.direction is Direction.OUT:
         recipients = [r for r in message.recipients if r and r != "me"]
         if not aliases or not recipients or any(_is_alias(r, aliases) for r in recipients):
@@ -77,7 +82,15 @@ def _side(message: Message, aliases: set[str]) -> bool | None:
     return None
 
 
-def select(case: Case, clock: Clock, start: date | None = None, end: date | None = None) -> Iterator[Entry]:
+@dataclass
+class Unplaced:
+    """Messages left out because nobody can tell who sent them: counted, so the report says so."""
+
+    count: int = 0
+
+
+def select(case: Case, clock: Clock, start: date | None = None, end: date | None = None,
+           unplaced: Unplaced | None = None) -> Iterator[Entry]:
     """The other person's and the reader's own messages, oldest first, within [start, end].
 
     Dates are days on the report's clock, both ends included. A record whose time could
@@ -92,6 +105,8 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
             continue
         side = _side(m, aliases)
         if side is None:
+            if unplaced is not None and m.direction is Direction.UNKNOWN:
+                unplaced.count += 1
             continue
         when = clock.local(m.timestamp)
         if start or end:

@@ -75,6 +75,7 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
         },
         "integrity": {"ok": integrity.ok, "fingerprint": integrity.fingerprint or None, "entries": integrity.entries,
                       "problem": integrity.problem, "how_to_verify": how_to_verify(record)},
+        "notes": list(record.notes),
         "people": record.people,
         "counts": record.counts(),
         "timeline": record.timeline.to_dict(),

@@ -17,7 +17,7 @@ from ._entries import Entry
 from ._describe import channel_name, notes, sender, suggestion
 from ._record import CaseRecord
 from ._text import format_ts, show
-from ._wording import how_to_verify, method, period_text, statement, summary_lines
+from ._wording import method, period_text, statement, summary_lines, verify_command, verify_steps
 
 __all__ = ["render_html", "write_html"]
 
@@ -105,7 +105,7 @@ def _message(e: Entry, flag: str = "") -> str:
     parts = [f'<div class="msg{"" if e.from_other else " own"}"><div class="head">{_e(head)}</div>']
     parts += [f'<div class="note">{_e(n)}</div>' for n in notes(e)]
     if m.body:
-        parts.append(f'<div class="body">{_e(m.body)}</div>')
+        parts.append(f'<div class="body" dir="auto">{_e(m.body)}</div>')
     meta = [f'<span class="flag">{_e(flag)}</span>'] if flag else []
     label_note = suggestion(e)
     if label_note:
@@ -132,7 +132,7 @@ def render_html(record: CaseRecord) -> str:
             ("Period", period_text(record)),
             ("Messages from the other person", str(c["their_messages"])),
             ("Calls from the other person", str(c["their_calls"])),
-            ("Messages sent by the reader", str(c["your_messages"])),
+            ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
             ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
             ("Incident journal entries", str(c["journal_entries"])),
             ("Case file", f"{record.case_file} (case id {record.case_id})"),
@@ -140,8 +140,10 @@ def render_html(record: CaseRecord) -> str:
         ]),
     ]
     if integrity.ok:
+        before, after = verify_steps(record)
         out.append(f'<h3>Chain fingerprint (SHA-256)</h3><p class="fp">{_e(integrity.fingerprint)}</p>'
-                   f"<p>{_e(how_to_verify(record))}</p>")
+                   f'<h3>How to verify this report</h3><p>{_e(before)}</p><p class="fp">'
+                   f"{_e(verify_command(record))}</p><p>{_e(after)}</p>")
     else:
         out.append(f'<div class="alert"><strong>INTEGRITY CHECK FAILED</strong><br>When this report was made, '
                    f"'greyrock case verify' found: {_e(integrity.problem)}<br>This report was produced anyway, "

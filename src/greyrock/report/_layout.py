@@ -31,12 +31,17 @@ ALERT: Colour = (170, 0, 0)
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
+_MIRROR = dict(zip("()[]{}<>«»‹›", ")(][}{><»«›‹"))
+
+
 def visual(line: str) -> str:
     """A line in the order it is seen: PDF text is drawn left to right, so a right-to-left
-    run is reversed here (the Unicode bidi algorithm, fpdf2's pure-Python implementation)."""
+    run is reversed here (the Unicode bidi algorithm, fpdf2's pure-Python implementation),
+    and brackets inside it are mirrored as a right-to-left renderer would draw them."""
     if not _RTL.search(line):
         return line
-    return BidiParagraph(line).get_reordered_string()
+    return "".join(_MIRROR.get(c.character, c.character) if c.embedding_level % 2 else c.character
+                   for c in BidiParagraph(line).get_reordered_characters())
 
 
 class _Pdf(FPDF):

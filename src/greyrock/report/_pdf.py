@@ -20,7 +20,7 @@ from ._pdf_charts import draw_chart
 from ._charts import timeline_charts
 from ._record import CaseRecord
 from ._text import format_ts
-from ._wording import how_to_verify, method, period_text, statement, summary_lines
+from ._wording import method, period_text, statement, summary_lines, verify_command, verify_steps
 
 __all__ = ["RenderedPdf", "render_pdf", "write_pdf"]
 
@@ -79,7 +79,7 @@ def _cover(layout: Layout, record: CaseRecord) -> None:
         ("Period", period_text(record)),
         ("Messages from the other person", str(c["their_messages"])),
         ("Calls from the other person", str(c["their_calls"])),
-        ("Messages sent by the reader", str(c["your_messages"])),
+        ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
         ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
         ("Incident journal entries", str(c["journal_entries"])),
         ("Original exports", str(c["originals"])),
@@ -89,14 +89,19 @@ def _cover(layout: Layout, record: CaseRecord) -> None:
     layout.skip(6)
     integrity = record.integrity
     if integrity.ok:
-        layout.box(11, (238, 242, 248))
-        layout.skip(1.5)
-        layout.para("Chain fingerprint (SHA-256)", size=10, style="B", indent=3, after=0.8)
+        layout.box(14, (238, 242, 248))
+        layout.skip(2)
+        layout.para("Chain fingerprint (SHA-256)", size=10, style="B", indent=3, after=1)
         layout.font("mono", 10)
         layout.lines([integrity.fingerprint], 10, 3)
-        layout.skip(4)
+        layout.skip(6)
         layout.para("How to verify this report", size=10, style="B", after=1)
-        layout.para(how_to_verify(record), size=9.5, after=2)
+        before, after = verify_steps(record)
+        layout.para(before, size=9.5, after=1.5)
+        layout.font("mono", 10)
+        layout.lines([layout.shown(verify_command(record)).text], 10, 6)
+        layout.skip(1.5)
+        layout.para(after, size=9.5, after=2)
     else:
         layout.box(24, (255, 236, 236), ALERT)
         layout.skip(2)

@@ -16,7 +16,7 @@ from greyrock.errors import InputError
 from greyrock.model import Label
 from greyrock.vault import Case
 
-from ._entries import Entry, select
+from ._entries import Entry, Unplaced, select
 from ._settings import CaseSettings, read_settings
 from ._signs import describe
 from ._timeline import Timeline, build_timeline
@@ -103,6 +103,7 @@ class CaseRecord:
     journal: tuple[dict[str, Any], ...]
     originals: tuple[dict[str, Any], ...]
     integrity: Integrity
+    notes: tuple[str, ...] = ()  # what the reader should know about this record (unusable settings, ...)
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     version: str = __version__
 
@@ -123,7 +124,8 @@ class CaseRecord:
         return {
             "their_messages": sum(e.is_attempt and not e.is_call for e in other),
             "their_calls": sum(e.is_attempt and e.is_call for e in other),
-            "your_messages": sum(not e.from_other for e in self.entries),
+            "your_messages": sum(not e.from_other and not e.is_call for e in self.entries),
+            "your_calls": sum(not e.from_other and e.is_call for e in self.entries),
             "threat": sum("threat" in e.labels for e in other),
             "coercion": sum("coercion" in e.labels for e in other),
             "night_bursts": len(self.timeline.night_bursts),
@@ -167,7 +169,14 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
     verified = case.verify()
     integrity = Integrity(verified.ok, verified.fingerprint if verified.ok else "", verified.entries,
                           verified.problem)
-    entries = tuple(select(case, settings.clock, options.start, options.end))
+    unplaced = Unplaced()
+    entries = tuple(select(case, settings.clock, options.start, options.end, unplaced))
+    notes = settings.warnings
+    if unplaced.count:
+        n = unplaced.count
+        notes += (f"{n} message{'s are' if n != 1 else ' is'} left out because the export does not say who sent "
+                  f"{'them' if n != 1 else 'it'}; import the export again with --me YOUR_NAME, or name the other "
+                  "person with --contact.",)
     other = tuple(e for e in entries if e.from_other)
     timeline = build_timeline(entries, separation_date=settings.separation_date, start=options.start,
                               end=options.end, timezone=settings.clock.name)
@@ -186,4 +195,5 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
         journal=_journal_in(journal.entries(case), options),
         originals=tuple(case.originals()),
         integrity=integrity,
+        notes=notes,
     )

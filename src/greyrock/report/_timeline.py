@@ -2,7 +2,8 @@
 
 Every number here is a count of the other person's contact attempts (messages, photos,
 deleted messages and calls; see `Entry.is_attempt`) on the report's clock, so that a day
-or a night is the one the reader lived. The definitions are deliberately simple, so that a
+or a night is the one the reader lived; only `sent` counts the reader's own messages and
+calls, so that both sides of the contact can be seen. The definitions are deliberately simple, so that a
 lawyer can check any of them by hand against the log:
 
 - a *night* runs from 22:00 to 06:00 and is named by the evening it starts on; a *night

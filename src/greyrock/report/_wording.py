@@ -13,7 +13,10 @@ from ._record import CaseRecord
 from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
-__all__ = ["LABEL_NAMES", "Paragraphs", "how_to_verify", "method", "period_text", "statement", "summary_lines"]
+__all__ = [
+    "LABEL_NAMES", "Paragraphs", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "verify_command", "verify_steps",
+]
 
 LABEL_NAMES = {
     "threat": "threat",
@@ -41,17 +44,30 @@ def period_text(record: CaseRecord) -> str:
     return f"{start.isoformat()} to {end.isoformat() if end else '?'}"
 
 
-def how_to_verify(record: CaseRecord) -> str:
-    return (
+def verify_command(record: CaseRecord) -> str:
+    return f"greyrock case verify {record.case_file}"
+
+
+def verify_steps(record: CaseRecord) -> tuple[str, str]:
+    """What to do to check the fingerprint: the text before the command, and after it."""
+    before = (
         f"Every original export, message, screening result and journal entry in the case file "
         f"'{record.case_file}' is linked in a SHA-256 hash chain. The fingerprint above is the hash of its "
         f"last entry ({record.integrity.entries} entries when this report was made). To check it, open the "
-        f"case with greyrock and run: greyrock case verify {record.case_file} . The command recomputes the "
-        "SHA-256 of every original and every link of the chain, and prints the same fingerprint if nothing "
-        "has been changed, removed or added since. Material added to the case later extends the chain and "
-        "changes the fingerprint; an encrypted copy made with 'greyrock case backup' at the time of this "
-        "report keeps this exact fingerprint."
+        "case with greyrock (the passphrase is needed) and run:"
     )
+    after = (
+        "The command recomputes the SHA-256 of every original and every link of the chain, and prints the same "
+        "fingerprint if nothing has been changed, removed or added since. Material added to the case later "
+        "extends the chain and changes the fingerprint; an encrypted copy made with 'greyrock case backup' at "
+        "the time of this report keeps this exact fingerprint."
+    )
+    return before, after
+
+
+def how_to_verify(record: CaseRecord) -> str:
+    before, after = verify_steps(record)
+    return f"{before} {verify_command(record)}. {after}"
 
 
 def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
@@ -64,7 +80,7 @@ def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
         ("Period of this report", period_text(record)),
         ("Messages from the other person", str(c["their_messages"])),
         ("Calls from the other person", str(c["their_calls"])),
-        ("Messages sent by the reader", str(c["your_messages"])),
+        ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
         ("First contact in the period", format_ts(first_other.message.timestamp) if first_other else "none"),
         ("Last contact in the period", format_ts(last_other.message.timestamp) if last_other else "none"),
         ("Messages suggested as threats", str(c["threat"])),
@@ -83,7 +99,8 @@ def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
     t = tl.trend
     rows.append(("Trend of contact attempts",
                  f"{t.direction}: {t.last} in the last {t.window_days} days of the record, "
-                 f"{t.previous} in the {t.window_days} days before"))
+                 f"{t.previous} in the {t.window_days} days before" if t.window_days
+                 else "too few days of contact to tell"))
     rows.append(("Danger signs confirmed by the reader", str(len(record.danger_signs))))
     rows.append(("Incident journal entries", str(c["journal_entries"])))
     return rows
@@ -160,8 +177,8 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
               "messages with right-to-left text are marked; the exports keep the text as received.",)
              if reordered_any and font_note is not None else ())),
     ]
-    if record.settings.warnings:
-        blocks.append(Paragraphs("Settings that could not be used", tuple(record.settings.warnings)))
+    if record.notes:
+        blocks.append(Paragraphs("Notes on this case", record.notes))
     return blocks
 
 
