@@ -160,9 +160,6 @@ class Layout:
         face, self._face = self._face, ("", 0.0)
         self.font(*face)
 
-    def room(self) -> float:
-        return self.bottom - self.y
-
     def ensure(self, height: float) -> None:
         """Start a new page unless `height` millimetres still fit on this one."""
         if not self.page_started or self.y + height > self.bottom:
