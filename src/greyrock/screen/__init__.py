@@ -77,8 +77,8 @@ class Screener:
         # Second pass, sentence by sentence, only where it can change what is shown.
         pieces: list[tuple[int, int, int]] = []  # (message, start, end)
         for i, text in enumerate(texts):
-            if not on[i]:
-                continue
+            if not on[i] & ABUSE_LABELS:
+                continue  # plain or purely practical: the whole message is its own evidence
             sents = sentences(text)
             mixed = "logistics" in on[i] and on[i] & ABUSE_LABELS
             split = [c for a, b in sents for c in (clauses(text, a, b) if mixed else [(a, b)])]

@@ -29,7 +29,8 @@ __all__ = ["MODEL_FORMAT_VERSION", "Model", "default_model_dir"]
 
 # v1 - MiniLM-L6 int8, mean pooling; outputs: six labels, needs_reply, tactics.
 MODEL_FORMAT_VERSION = 1
-_BATCH = 64
+_BATCH_TOKENS = 3072  # rows x width per run: memory grows with it, speed barely does
+_BATCH_ROWS = 256
 _STRIDE = 32  # tokens shared by neighbouring windows, so no phrase is cut in two
 
 
@@ -147,9 +148,16 @@ class Model:
                 owner.append(i)
         order = sorted(range(len(seqs)), key=lambda j: len(seqs[j]))
         logits = np.empty((len(seqs), len(self.meta.outputs)), dtype=np.float32)
-        for start in range(0, len(order), _BATCH):
-            idx = order[start : start + _BATCH]
-            width = max(len(seqs[j]) for j in idx)
+        start = 0
+        while start < len(order):
+            # Sorted by length, so the batch's last row is its widest.
+            end = start + 1
+            while (end < len(order) and end - start < _BATCH_ROWS
+                   and (end - start + 1) * len(seqs[order[end]]) <= _BATCH_TOKENS):
+                end += 1
+            idx = order[start:end]
+            start = end
+            width = len(seqs[idx[-1]])
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for row, j in enumerate(idx):

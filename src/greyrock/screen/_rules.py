@@ -34,7 +34,7 @@ def _rule(sign: str, why: str, *patterns: str) -> DangerRule:
 DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "threat_to_kill", "a message threatens to kill you or someone close to you",
-        rf"\b(?:i(?:'?ll| will|'?m (?:going|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury)\s+{_YOU}",
+        rf"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury)\s+{_YOU}",
         r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside))",
         r"\bnobody(?:'ll| will)\s+(?:ever\s+)?find\s+(?:you|u|your body|the body)",
         r"\b(?:six feet under|in a (?:box|body bag|coffin))\b",
@@ -55,7 +55,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
     ),
     _rule(
         "suicide_threat", "a message threatens suicide, which is also used to pull you back",
-        r"\b(?:i(?:'?ll| will|'?m going to|'?m gonna)|gonna)\s+(?:kill|end|hurt)\s+myself\b",
+        r"\b(?:i(?:'?ll| will|'?m going to|'?m gonna)|gonna|going to)\s+(?:kill|end|hurt)\s+myself\b",
         r"\b(?:end|ending|take|taking)\s+(?:it all|my (?:own )?life)\b",
         r"\b(?:pills|rope|bridge)\s+(?:right\s+)?(?:here|ready|in front of me)\b",
         r"\bwhen i(?:'m| am)\s+(?:dead|gone)\b[^.!?\n]{0,30}\b(?:your fault|on you|sorry|happy)\b",
@@ -84,6 +84,17 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:burn|torch|smash|trash|wreck)\s+(?:your|ur|the)\s+(?:house|car|place|flat|home|stuff)\b",
         r"\bshame if (?:anything|something) happened to\b",
         r"\b(?:house|car|place) (?:would |could )?(?:catch|caught) fire\b",
+    ),
+    _rule(
+        "intimidation", "a message threatens you with harm or revenge",
+        r"\b(?:look(?:ing)?|watch(?:ing)?) over (?:your|ur) shoulders?\b",
+        r"\bwatch (?:your|ur) back\b",
+        r"\bsleep with one eye open\b",
+        r"\b(?:your|ur) days are numbered\b",
+        r"\bwon'?t know what hit (?:you|u|ya)\b",
+        r"\b(?:you'?ll|you will|you(?:'re| are) (?:going|gonna) to?) (?:pay for|regret) (?:this|that|it)\b",
+        r"\b(?:restraining|protective|protection|court|non-molestation) order\b[^.!?\n]{0,60}\b(?:won'?t|isn'?t going to|can'?t|doesn'?t) (?:stop|protect|save|keep)\b",
+        r"\b(?:restraining|protective|protection) order\b[^.!?\n]{0,40}\bpiece of paper\b",
     ),
     _rule(
         "past_violence", "a message excuses or threatens a repeat of violence",
