@@ -23,3 +23,21 @@ def fixtures() -> Path:
     if not FIXTURES.is_dir():
         pytest.fail(f"shared fixtures not found at {FIXTURES}; set GREYROCK_SHARED")
     return FIXTURES
+
+
+def edit_behind_greyrocks_back(path: Path, passphrase: str, sql: str, args: tuple = ()) -> None:
+    """Change a case the way someone with the passphrase and SQLCipher could, bypassing
+    greyrock entirely: what `verify` exists to catch."""
+    import sqlcipher3
+
+    from greyrock.vault import _kdf
+    from greyrock.vault._db import PAGE_SIZE
+
+    header, params = _kdf.read_header(path)
+    key = _kdf.derive_key(passphrase, header, params)
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}{header.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
+    conn.execute(sql, args)
+    conn.commit()
+    conn.close()

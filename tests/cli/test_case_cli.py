@@ -73,19 +73,12 @@ def test_missing_case_and_damaged_case(env: None, tmp_path: Path) -> None:
 
 
 def test_verify_exits_1_when_tampered(env: None, tmp_path: Path, export: Path) -> None:
-    from greyrock.vault import _kdf
-    import sqlcipher3
+    from tests.conftest import edit_behind_greyrocks_back
 
     case = tmp_path / "c.grc"
     runner.invoke(app, ["case", "create", str(case)])
     runner.invoke(app, ["case", "import", str(case), str(export)])
-    header, params = _kdf.read_header(case)
-    key = _kdf.derive_key("a long case passphrase", header, params)
-    conn = sqlcipher3.connect(str(case))
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}{header.hex()}'\"")
-    conn.execute("UPDATE messages SET body = 'Pick-up is 6pm Saturday' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    edit_behind_greyrocks_back(case, "a long case passphrase", "UPDATE messages SET body = 'Pick-up is 6pm Saturday' WHERE id = 1")
     result = runner.invoke(app, ["case", "verify", str(case)])
     assert result.exit_code == 1
     assert "chain entry 2: the message with id 1 (line 2) was changed" in result.stderr

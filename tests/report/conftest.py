@@ -138,14 +138,6 @@ def case(built: Built):
 
 def tamper(path: Path, sql: str) -> None:
     """Change a case behind greyrock's back, as someone with the passphrase and sqlite could."""
-    import sqlcipher3
+    from tests.conftest import edit_behind_greyrocks_back
 
-    from greyrock.vault import _kdf
-
-    header, params = _kdf.read_header(path)
-    key = _kdf.derive_key(PASS, header, params)
-    conn = sqlcipher3.connect(str(path))
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}{header.hex()}'\"")
-    conn.execute(sql)
-    conn.commit()
-    conn.close()
+    edit_behind_greyrocks_back(path, PASS, sql)

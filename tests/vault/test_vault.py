@@ -11,6 +11,7 @@ import pytest
 from greyrock import pipeline, vault
 from greyrock.errors import CaseNotFound, InputError, WrongPassphrase
 from greyrock.vault import _kdf
+from tests.conftest import edit_behind_greyrocks_back
 
 from .conftest import CHEAP, PASS, write_csv
 
@@ -92,16 +93,7 @@ def test_missing_and_foreign_files_are_clear_errors(tmp_path: Path) -> None:
 
 
 def _edit_with_key(case_path: Path, sql: str, args: tuple = ()) -> None:
-    """Change the case the way an attacker with the passphrase would: bypassing greyrock."""
-    header, params = _kdf.read_header(case_path)
-    key = _kdf.derive_key(PASS, header, params)
-    import sqlcipher3
-
-    conn = sqlcipher3.connect(str(case_path))
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}{header.hex()}'\"")
-    conn.execute(sql, args)
-    conn.commit()
-    conn.close()
+    edit_behind_greyrocks_back(case_path, PASS, sql, args)
 
 
 @pytest.fixture

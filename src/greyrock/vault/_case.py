@@ -88,9 +88,8 @@ class _Writer:
     head: _Head
     pending: list[tuple[int, str, int, str, str]] = field(default_factory=list)
 
-    def append(self, kind: str, ref: int, payload: Any) -> None:
+    def append(self, kind: str, ref: int, digest: str) -> None:
         seq = self.head.seq + 1
-        digest = _chain.payload_hash(payload)
         h = _chain.entry_hash(self.head.hash, seq, kind, ref, digest)
         self.pending.append((seq, kind, ref, digest, h))
         self.head = _Head(seq, h)
@@ -103,9 +102,9 @@ class _Writer:
             self.pending.clear()
 
 
-def _message_payload(row: dict[str, Any], original_sha: str) -> list[Any]:
+def _message_digest(row: dict[str, Any], original_sha: str) -> str:
     """What the chain commits to for a message: every stored field, in a fixed order."""
-    return [original_sha, *(row[k] for k in _MESSAGE_FIELDS)]
+    return _chain.fields_hash([original_sha, *(row[k] for k in _MESSAGE_FIELDS)])
 
 
 def _original_payload(row: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +239,7 @@ class Case:
             raise InputError(f"{name}: the file changed while it was being imported; nothing was added.")
         row["size"] = size
         self._conn.execute("UPDATE originals SET size = ? WHERE id = ?", (size, oid))
-        w.append("original", oid, _original_payload(row))
+        w.append("original", oid, _chain.payload_hash(_original_payload(row)))
         return oid, True
 
     def add_messages(
@@ -254,10 +253,11 @@ class Case:
         told apart by their order of occurrence.
         """
         w = self._w()
-        seen: OrderedDict[str, int] = OrderedDict()
+        seen: OrderedDict[tuple[Any, ...], int] = OrderedDict()
         originals = dict(self._conn.execute("SELECT id, sha256 FROM originals").fetchall())
         next_id = (self._conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
-        batch: list[tuple[str, dict[str, Any], Message, int]] = []
+        # (dedup key, original id, sort key, values in _MESSAGE_FIELDS order, message)
+        batch: list[tuple[bytes, int, float, tuple[Any, ...], Message]] = []
 
         def flush() -> Iterator[tuple[int, Message]]:
             # INSERT OR IGNORE with ids we choose: the ids that exist afterwards are the
@@ -265,21 +265,21 @@ class Case:
             nonlocal next_id
             first = next_id
             next_id += len(batch)
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO messages (id, dedup_key, original_id, locator, timestamp, sort_ts, channel,"
+            cur = self._conn.executemany(
+                "INSERT OR IGNORE INTO messages (id, dedup_key, original_id, sort_ts, locator, timestamp, channel,"
                 " kind, direction, sender, sender_name, recipients, body, attachments, extra)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(first + j, key, oid, row["locator"], row["timestamp"], sort_key(message), row["channel"],
-                  row["kind"], row["direction"], row["sender"], row["sender_name"], row["recipients"],
-                  row["body"], row["attachments"], row["extra"])
-                 for j, (key, row, message, oid) in enumerate(batch)],
+                [(first + j, key, oid, ts, *values) for j, (key, oid, ts, values, _) in enumerate(batch)],
             )
-            inserted = {i for (i,) in self._conn.execute(
-                "SELECT id FROM messages WHERE id >= ? AND id < ?", (first, next_id))}
+            if cur.rowcount == len(batch):
+                inserted = range(first, next_id)  # nothing was already held: the usual case
+            else:
+                inserted = {i for (i,) in self._conn.execute(
+                    "SELECT id FROM messages WHERE id >= ? AND id < ?", (first, next_id))}
             added = []
-            for j, (_, row, message, oid) in enumerate(batch):
+            for j, (_, oid, _, values, message) in enumerate(batch):
                 if first + j in inserted:
-                    w.append("message", first + j, _message_payload(row, originals[oid]))
+                    w.append("message", first + j, _chain.fields_hash((originals[oid], *values)))
                     added.append((first + j, message))
             batch.clear()
             return iter(added)
@@ -292,30 +292,18 @@ class Case:
                 if att.data is not None:
                     sha = att.sha256 or hashlib.sha256(att.data).hexdigest()
                     self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, att.data))
-            row = {
-                "locator": message.source.locator,
-                "timestamp": message.timestamp.isoformat() if message.timestamp else None,
-                "channel": str(message.channel),
-                "kind": str(message.kind),
-                "direction": str(message.direction),
-                "sender": message.sender,
-                "sender_name": message.sender_name,
-                "recipients": _recipients_json(message.recipients),
-                "body": message.body,
-                "attachments": _dumps([a.to_dict() for a in message.attachments]),
-                "extra": _dumps(message.extra),
-            }
-            base = hashlib.sha256(
-                "\x1f".join(
-                    row[k] or "" for k in ("timestamp", "channel", "kind", "direction", "sender", "body", "attachments")
-                ).encode("utf-8", "surrogatepass")
-            ).hexdigest()[:32]
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            seen.move_to_end(base)
+            timestamp = message.timestamp.isoformat() if message.timestamp else None
+            attachments = _dumps([a.to_dict() for a in message.attachments])
+            values = (message.source.locator, timestamp, str(message.channel), str(message.kind),
+                      str(message.direction), message.sender, message.sender_name,
+                      _recipients_json(message.recipients), message.body, attachments, _dumps(message.extra))
+            content = values[1:6] + values[8:10]  # not where it was read: that may differ
+            n = seen.get(content, 0)
+            seen[content] = n + 1
+            seen.move_to_end(content)
             if len(seen) > _DEDUP_WINDOW:
                 seen.popitem(last=False)
-            batch.append((f"{base}:{n}", row, message, oid))
+            batch.append((_chain.fields_key(content, min(n, 65535)), oid, sort_key(message), values, message))
             if len(batch) >= 1000:
                 yield from flush()
         if batch:
@@ -329,7 +317,8 @@ class Case:
             "INSERT OR IGNORE INTO findings (message_id, model, data) VALUES (?, ?, ?)", (message_id, model, text)
         )
         if cur.rowcount == 1:
-            w.append("finding", int(cur.lastrowid), {"message_id": message_id, "model": model, "data": text})
+            w.append("finding", int(cur.lastrowid),
+                     _chain.payload_hash(_finding_payload({"message_id": message_id, "model": model, "data": text})))
 
     def add_record(self, kind: str, data: dict[str, Any]) -> int:
         """Append a record of the reader's (journal entry, note, contact, setting)."""
@@ -339,7 +328,7 @@ class Case:
             "INSERT INTO records (kind, created_at, data) VALUES (?, ?, ?)", (kind, row["created_at"], row["data"])
         )
         rid = int(cur.lastrowid)
-        w.append("record", rid, _record_payload(row))
+        w.append("record", rid, _chain.payload_hash(_record_payload(row)))
         return rid
 
     def add_blob(self, data: bytes) -> str:
@@ -486,17 +475,17 @@ class Case:
                 if problem:
                     return fail(seq, problem)
                 originals_sha[ref] = row["sha256"]
-                recomputed = _original_payload(row)
+                recomputed = _chain.payload_hash(_original_payload(row))
             elif kind == "message":
                 sha = originals_sha.get(row["original_id"])
                 if sha is None:
                     return fail(seq, f"message {ref} points at an original that is not in the chain before it.")
-                recomputed = _message_payload(row, sha)
+                recomputed = _message_digest(row, sha)
             elif kind == "finding":
-                recomputed = _finding_payload(row)
+                recomputed = _chain.payload_hash(_finding_payload(row))
             else:
-                recomputed = _record_payload(row)
-            if _chain.payload_hash(recomputed) != payload:
+                recomputed = _chain.payload_hash(_record_payload(row))
+            if recomputed != payload:
                 where = f" ({row['locator']})" if kind == "message" else ""
                 return fail(seq, f"the {kind} with id {ref}{where} was changed after it was recorded.")
             if _chain.entry_hash(prev, seq, kind, ref, payload) != h:

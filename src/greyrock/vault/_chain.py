@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["canonical", "entry_hash", "genesis", "payload_hash"]
+__all__ = ["canonical", "entry_hash", "fields_hash", "fields_key", "genesis", "payload_hash"]
 
 
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
@@ -26,6 +27,24 @@ def canonical(obj: Any) -> bytes:
 
 def payload_hash(obj: Any) -> str:
     return hashlib.sha256(canonical(obj)).hexdigest()
+
+
+def fields_hash(values: Sequence[str | None]) -> str:
+    """The hash of a row of text fields: their lengths (None as '-'), then the fields
+    themselves, so no two different rows can encode alike. Faster than JSON on the hot
+    path of an import."""
+    return _fields_digest(values).hexdigest()
+
+
+def fields_key(values: Sequence[str | None], occurrence: int) -> bytes:
+    """A compact identity for a row's content and its occurrence number (18 bytes)."""
+    return _fields_digest(values).digest()[:16] + occurrence.to_bytes(2, "big")
+
+
+def _fields_digest(values: Sequence[str | None]) -> "hashlib._Hash":
+    lengths = ",".join(["-" if v is None else str(len(v)) for v in values])
+    text = lengths + "|" + "".join([v for v in values if v])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass"))
 
 
 def genesis(case_id: str) -> str:

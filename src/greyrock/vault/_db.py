@@ -12,6 +12,9 @@ __all__ = ["DatabaseError", "SCHEMA_VERSION", "attach_export", "connect", "creat
 
 DatabaseError = sqlcipher3.DatabaseError
 SCHEMA_VERSION = 1
+# Part of case format v1 (the header's version byte): SQLCipher pages of 16 KiB, so that
+# fewer pages are encrypted and authenticated for the same data.
+PAGE_SIZE = 16384
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,7 +34,7 @@ CREATE TABLE original_chunks (
 CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE messages (
     id INTEGER PRIMARY KEY,
-    dedup_key TEXT NOT NULL UNIQUE,
+    dedup_key BLOB NOT NULL UNIQUE,
     original_id INTEGER NOT NULL REFERENCES originals(id),
     locator TEXT NOT NULL,
     timestamp TEXT,
@@ -81,6 +84,7 @@ def connect(path: Path, key: bytes, header: bytes) -> sqlcipher3.Connection:
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher would log to stderr
         conn.execute(_key_pragma(key, header))
+        conn.execute(f"PRAGMA cipher_page_size = {PAGE_SIZE}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DatabaseError as exc:
         conn.close()
@@ -104,6 +108,7 @@ def attach_export(conn: sqlcipher3.Connection, dest: Path, key: bytes, header: b
     if dest.exists():
         raise InputError(f"{dest}: already exists; choose a new file name.")
     conn.execute(f"ATTACH DATABASE ? AS export KEY \"x'{key.hex()}{header.hex()}'\"", (str(dest),))
+    conn.execute(f"PRAGMA export.cipher_page_size = {PAGE_SIZE}")
     try:
         conn.execute("SELECT sqlcipher_export('export')")
         conn.execute(f"PRAGMA export.user_version = {SCHEMA_VERSION}")
