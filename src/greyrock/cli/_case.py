@@ -14,6 +14,7 @@ from rich.text import Text
 from greyrock import journal, pipeline, vault
 from greyrock.errors import InputError
 
+from ._forms import answers_from
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
@@ -159,21 +160,7 @@ def journal_add(
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
 ) -> None:
     """Record an incident, answering the questions advocates ask."""
-    import json
-
-    if json_file is not None:
-        try:
-            answers = json.loads(json_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{json_file}: not a readable JSON file ({exc}).") from exc
-        if not isinstance(answers, dict):
-            raise InputError(f"{json_file}: expected one JSON object with the answers.")
-        source = str(json_file)
-    else:
-        answers = {}
-        for q in journal.QUESTIONS:
-            answers[q.key] = typer.prompt(q.prompt, default="" if not q.required else None, show_default=False)
-        source = "journal"
+    answers, source = answers_from(json_file, journal.QUESTIONS, "journal")
     with _open(case) as c:
         entry_id = journal.add_entry(c, answers, source=source)
     typer.echo(f"Journal entry {entry_id} saved in the case.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -12,6 +11,7 @@ import typer
 from greyrock import reply, vault
 from greyrock.errors import InputError
 
+from ._forms import answers_from
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
@@ -124,19 +124,7 @@ def call_note(
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
 ) -> None:
     """File a phone call in the case's journal: when, who, their words, what was agreed."""
-    if json_file is not None:
-        try:
-            answers = json.loads(json_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{json_file}: not a readable JSON file ({type(exc).__name__}).") from exc
-        if not isinstance(answers, dict):
-            raise InputError(f"{json_file}: expected one JSON object with the answers.")
-        source = str(json_file)
-    else:
-        answers = {}
-        for q in reply.NOTE_QUESTIONS:
-            answers[q.key] = typer.prompt(q.prompt, default="" if not q.required else None, show_default=False)
-        source = "call note"
+    answers, source = answers_from(json_file, reply.NOTE_QUESTIONS, "call note")
     reply.call_note_entry(answers, source)  # check the answers before asking for the passphrase
     with vault.open_case(case, ask_passphrase()) as c:
         entry_id = reply.add_call_note(c, answers, source)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from greyrock.screen._rules import danger_flags
-from greyrock.screen._text import facts
+from greyrock.screen._text import facts, sentences
 
 from ._facts import fact_phrases
 
@@ -303,7 +303,6 @@ _DEBATE = re.compile(
     re.I,
 )
 
-_SENT = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|\n+|$)")
 _PIECE_BREAK = re.compile(
     r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)",
     re.I,
@@ -345,19 +344,6 @@ class ToneReport:
         return {"flags": [f.to_dict() for f in self.flags], "rewrite": self.rewrite}
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out = []
-    for m in _SENT.finditer(text):
-        a, b = m.start(), m.end()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
-
-
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence cut into clauses: the unit a flag marks and the rewrite keeps or drops."""
     out, cursor = [], start
@@ -376,8 +362,8 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _clause_end(text: str, pos: int, sentences: list[tuple[int, int]] | None = None) -> int:
-    for a, b in sentences if sentences is not None else _sentences(text):
+def _clause_end(text: str, pos: int, spans: list[tuple[int, int]] | None = None) -> int:
+    for a, b in spans if spans is not None else sentences(text):
         if a <= pos < b:
             for pa, pb in _pieces(text, a, b):
                 if pa <= pos < pb:
@@ -386,8 +372,8 @@ def _clause_end(text: str, pos: int, sentences: list[tuple[int, int]] | None = N
     return len(text)
 
 
-def _sentence_around(text: str, start: int, end: int, sentences: list[tuple[int, int]] | None = None) -> tuple[int, int]:
-    for a, b in sentences if sentences is not None else _sentences(text):
+def _sentence_around(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
+    for a, b in spans if spans is not None else sentences(text):
         if a <= start < b:
             return a, max(b, end)
     return start, end
@@ -405,7 +391,7 @@ def _plain(text: str) -> str:
 def _rule_flags(draft: str) -> list[ToneFlag]:
     found: list[ToneFlag] = []
     plain = _plain(draft)
-    sents = _sentences(draft)
+    sents = sentences(draft)
     for rule in _RULES:
         for m in rule.pattern.finditer(plain):
             start, end = m.start(), m.end()
@@ -425,7 +411,7 @@ def _rule_flags(draft: str) -> list[ToneFlag]:
 
 
 def _length_flag(draft: str) -> ToneFlag | None:
-    sents = _sentences(draft)
+    sents = sentences(draft)
     words = 0
     for i, (a, b) in enumerate(sents):
         words += len(_WORDS.findall(draft[a:b]))
@@ -454,7 +440,7 @@ def _screen_flags(draft: str, screener: Screener, have: list[ToneFlag]) -> list[
         return []
     spans = [s for s in finding.spans if s.label in _SCREEN_LABELS]
     if not spans:
-        spans_at = [(a, b) for a, b in _sentences(draft)]
+        spans_at = [(a, b) for a, b in sentences(draft)]
     else:
         spans_at = [(s.start, s.end) for s in spans]
     out = []
@@ -496,7 +482,7 @@ def _compose(draft: str, flags: Sequence[ToneFlag]) -> tuple[list[str], list[str
     """The kept sentences, and the facts that were only in dropped clauses."""
     faults = [f for f in flags if f.kind != "too_long"]
     kept_sentences: list[str] = []
-    for a, b in _sentences(draft):
+    for a, b in sentences(draft):
         kept = []
         last_kept = False
         pieces = _pieces(draft, a, b)
