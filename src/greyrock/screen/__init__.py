@@ -74,11 +74,14 @@ class Screener:
             if flags:
                 labels.add("threat")
 
-        # Second pass, sentence by sentence, only where it can change what is shown.
+        # Second pass, sentence by sentence, only where it changes what is shown: where
+        # practical and abusive content must be told apart (the summary), or several
+        # labels must each find their own sentences. A message with one label is its
+        # own evidence, and danger phrases already point at their exact words.
         pieces: list[tuple[int, int, int]] = []  # (message, start, end)
         for i, text in enumerate(texts):
-            if not on[i] & ABUSE_LABELS:
-                continue  # plain or purely practical: the whole message is its own evidence
+            if not on[i] & ABUSE_LABELS or len(on[i]) < 2:
+                continue
             sents = sentences(text)
             mixed = "logistics" in on[i] and on[i] & ABUSE_LABELS
             split = [c for a, b in sents for c in (clauses(text, a, b) if mixed else [(a, b)])]
