@@ -253,7 +253,7 @@ class Case:
         told apart by their order of occurrence.
         """
         w = self._w()
-        seen: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+        seen: OrderedDict[bytes, int] = OrderedDict()
         originals = dict(self._conn.execute("SELECT id, sha256 FROM originals").fetchall())
         next_id = (self._conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
         # (dedup key, original id, sort key, values in _MESSAGE_FIELDS order, message)
@@ -297,13 +297,13 @@ class Case:
             values = (message.source.locator, timestamp, str(message.channel), str(message.kind),
                       str(message.direction), message.sender, message.sender_name,
                       _recipients_json(message.recipients), message.body, attachments, _dumps(message.extra))
-            content = values[1:6] + values[8:10]  # not where it was read: that may differ
+            content = _chain.fields_key(values[1:6] + values[8:10])  # not where it was read: that may differ
             n = seen.get(content, 0)
             seen[content] = n + 1
             seen.move_to_end(content)
             if len(seen) > _DEDUP_WINDOW:
                 seen.popitem(last=False)
-            batch.append((_chain.fields_key(content, min(n, 65535)), oid, sort_key(message), values, message))
+            batch.append((content + min(n, 65535).to_bytes(2, "big"), oid, sort_key(message), values, message))
             if len(batch) >= 1000:
                 yield from flush()
         if batch:

@@ -36,9 +36,9 @@ def fields_hash(values: Sequence[str | None]) -> str:
     return _fields_digest(values).hexdigest()
 
 
-def fields_key(values: Sequence[str | None], occurrence: int) -> bytes:
-    """A compact identity for a row's content and its occurrence number (18 bytes)."""
-    return _fields_digest(values).digest()[:16] + occurrence.to_bytes(2, "big")
+def fields_key(values: Sequence[str | None]) -> bytes:
+    """A compact identity for a row's content (16 bytes)."""
+    return _fields_digest(values).digest()[:16]
 
 
 def _fields_digest(values: Sequence[str | None]) -> "hashlib._Hash":
