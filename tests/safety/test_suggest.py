@@ -49,11 +49,20 @@ def test_threat_to_kill_and_gun_suggest_exactly_those_signs_with_those_ids(case:
 
 def test_flags_with_no_screen_sign_are_not_suggested(case: Case) -> None:
     add_rows(case, [
-        Row("2024-03-02T22:14:00+00:00", "shame if something happened to your car",
-            finding=finding(["threat"], [("property", "shame if something happened to")])),
         Row("2024-03-02T22:15:00+00:00", "go kill yourself", finding=finding(["threat"], [("self_harm_goading", "kill yourself")])),
     ])
     assert suggest_signs(case) == []
+
+
+def test_threatening_messages_count_as_the_screens_stalking_item(case: Case) -> None:
+    """The Lethality Screen asks about following, spying AND leaving threatening messages."""
+    ids = add_rows(case, [
+        Row("2024-03-02T22:14:00+00:00", "shame if something happened to your car",
+            finding=finding(["threat"], [("property", "shame if something happened to")])),
+        Row("2024-03-03T22:14:00+00:00", "you'll regret this, watch your back",
+            finding=finding(["threat"], [("intimidation", "watch your back")])),
+    ])
+    assert [(s.sign, [e.id for e in s.messages]) for s in suggest_signs(case)] == [("stalking", ids)]
 
 
 def test_stalking_and_suicide_flags_map_to_their_signs(case: Case) -> None:

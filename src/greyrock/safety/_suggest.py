@@ -48,6 +48,9 @@ _FLAG_TO_SIGN: dict[str, str] = {
     "strangulation": "strangulation",
     "suicide_threat": "suicide_threat",
     "stalking": "stalking",
+    # The Lethality Screen asks about following, spying AND leaving threatening messages.
+    "intimidation": "stalking",
+    "property": "stalking",
 }
 
 _WHY: dict[str, str] = {
@@ -55,7 +58,7 @@ _WHY: dict[str, str] = {
     "weapon": "a message mentions a weapon in a threatening way",
     "strangulation": "a message mentions choking or strangling",
     "suicide_threat": "a message threatens suicide, which can also be used to pull you back",
-    "stalking": "a message shows you are being followed, watched or tracked",
+    "stalking": "a message shows you are being followed, watched or tracked, or threatens you",
     "gun_access": "a threatening message mentions a gun",
 }
 

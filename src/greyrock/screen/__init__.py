@@ -14,6 +14,7 @@ threat is never hidden, it becomes a danger flag with its words.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ _DANGER_SCORE = 0.99  # a matched danger phrase is as sure as screening gets
 _PIECE_FACTOR = 0.8  # a sentence counts as evidence a little below the message threshold
 _SPACE = re.compile(r"\s+")
 _MAX_MODEL_TACTICS = 2
+_HIDDEN_PRACTICAL = "Something practical is mixed with abuse here; open the message to read it."
 
 
 def _tidy(text: str) -> str:
@@ -92,10 +94,26 @@ class Screener:
         for (i, a, b), p in zip(pieces, piece_probs):
             by_message.setdefault(i, []).append((a, b, p))
 
-        return [
+        findings = [
             self._finding(texts[i], probs[i], on[i], dangers[i], by_message.get(i, []))
             for i in range(len(texts))
         ]
+        return self._checked_summaries(findings)
+
+    def _checked_summaries(self, findings: list[Finding]) -> list[Finding]:
+        """A summary cut from an abusive message is screened once more: if it still reads
+        as abuse, the reader gets only its times, dates and amounts instead."""
+        todo = [i for i, f in enumerate(findings) if f.summary and set(f.labels) & ABUSE_LABELS]
+        if not todo:
+            return findings
+        probs = self.model.probabilities([findings[i].summary for i in todo])
+        for i, p in zip(todo, probs):
+            f = findings[i]
+            if self._labels(p) & ABUSE_LABELS or danger_flags(f.summary):
+                found = list(dict.fromkeys(facts(f.summary)))
+                safe = f"Mentions: {', '.join(found)}." if found else _HIDDEN_PRACTICAL
+                findings[i] = dataclasses.replace(f, summary=safe)
+        return findings
 
     def _labels(self, p: np.ndarray) -> set[str]:
         return {name for name in LABELS if p[self._col[name]] >= self._th[name]}
@@ -158,9 +176,14 @@ class Screener:
         return tuple(sorted(spans, key=lambda s: (s.start, LABELS.index(s.label))))
 
     def _summary(self, text: str, labels: set[str], pieces: list[tuple[int, int, np.ndarray]]) -> str:
-        """What the reader must act on, without the abuse; empty when nothing is practical."""
+        """What the reader must act on, without the abuse; empty when nothing is practical.
+
+        A time, date or amount inside an abusive message is always kept, even when the
+        model did not call the message practical: it is exactly what the reader must not miss.
+        """
         if "logistics" not in labels:
-            return ""
+            found = list(dict.fromkeys(facts(text))) if labels & ABUSE_LABELS else []
+            return f"Mentions: {', '.join(found)}." if found else ""
         if not labels & ABUSE_LABELS:
             return _tidy(text)
         col = self._col["logistics"]

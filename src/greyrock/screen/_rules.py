@@ -77,7 +77,9 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
         r"\bwho was (?:at|in) (?:yours|your (?:place|flat|house|apartment))\b",
         r"\b(?:parked|sat|sitting|waiting) (?:outside|across from|near|opposite) (?:your|ur) (?:house|place|flat|work|office|sister'?s|mum'?s|mom'?s|parents'?)",
-        r"\blights? (?:was|were|is|are)?\s*on in (?:the|your) (?:back |front )?(?:bedroom|room|kitchen)\b",
+        r"\blights?(?:'s| is| are| was| were)? on in (?:the|your) (?:back |front )?(?:bedroom|room|kitchen)\b",
+        r"\b(?:car|van|truck|ute|bike)\s+(?:outside|parked outside|across from|opposite|near) (?:your|ur) "
+        r"(?:house|place|flat|work|office|sister'?s|brother'?s|mum'?s|mom'?s|parents'?|friend'?s)",
     ),
     _rule(
         "property", "a message threatens your home, car or belongings",
