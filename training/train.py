@@ -40,9 +40,9 @@ PLAIN_FALSE_ALARMS = 0.02
 OUTPUTS = [*LABELS, "needs_reply", *TACTICS]
 
 
-def load(data_dir: Path) -> list[dict]:
+def load(data_dir: Path, pattern: str = "*.jsonl") -> list[dict]:
     rows, seen = [], set()
-    for path in sorted(data_dir.glob("*.jsonl")):
+    for path in sorted(data_dir.glob(pattern)):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -226,6 +226,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (MiniLM-L6 has 6)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--data", default="*.jsonl", help="which files of training/data (a glob)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the trained model in --out; recompute temperatures and thresholds")
     args = ap.parse_args()
@@ -235,7 +236,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
 
-    rows = load(HERE / "data")
+    rows = load(HERE / "data", args.data)
     train = [r for r in rows if not is_val(r)]
     val = [r for r in rows if is_val(r)]
     train += compose(train, rng, args.mixes)
@@ -313,7 +314,7 @@ def main() -> None:
         "thresholds": [round(t, 4) for t in thresholds],
         "sha256": {"model.onnx": sha256(onnx_path), "tokenizer.json": sha256(out_dir / "tokenizer.json")},
         "training": {
-            "messages_written": len(rows), "train_examples": len(train), "validation_examples": len(val_all),
+            "data": args.data, "messages_written": len(rows), "train_examples": len(train), "validation_examples": len(val_all),
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "layers": args.layers,
             "seconds": round(time.time() - start), "validation": report,
         },

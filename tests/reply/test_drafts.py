@@ -40,7 +40,7 @@ def test_dev_set_drafts_keep_every_fact_and_screen_clean() -> None:
     lost: list[tuple[str, str, list[str]]] = []
     first_lost = 0
     for row, finding in zip(wanted, findings):
-        drafts = build_drafts(row["text"], finding.summary)
+        drafts = build_drafts(row["text"], finding.summary, screener.screen)
         assert 2 <= len(drafts) <= 3, row["id"]
         wanted_facts = facts(row["text"])
         for i, draft in enumerate(drafts):

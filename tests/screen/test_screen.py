@@ -69,3 +69,11 @@ def test_odd_inputs_are_classified_without_error(screener: Screener, text: str) 
 def test_facts_are_times_dates_and_amounts() -> None:
     assert facts("Child support for March is $450, I'll transfer it Friday. Court 18 April, 10am.") == [
         "$450", "Friday", "18 April", "10am"]
+
+
+def test_scores_do_not_depend_on_the_other_messages_in_the_batch(screener: Screener) -> None:
+    """The same words always get the same screening (evidence must be reproducible)."""
+    text = "Not possible for me: the key, 9am on Wednesday."
+    alone = screener.screen([text])[0]
+    among = screener.screen(["YOU ARE A DISGRACE", text, "ok", "x " * 300])[1]
+    assert alone.scores == among.scores and alone.labels == among.labels

@@ -50,8 +50,9 @@ def reply_cmd(
             raise InputError("--text: the message is empty.")
         from greyrock.screen import Screener
 
-        [finding] = Screener().screen([text])
-        advice = reply.advise(text, finding)
+        screener = Screener()
+        [finding] = screener.screen([text])
+        advice = reply.advise(text, finding, screener.screen)
         if as_json:
             write_json(advice.to_dict())
         else:

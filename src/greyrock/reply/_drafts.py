@@ -14,7 +14,7 @@ The tool suggests; the reader decides.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,9 @@ from ._tone import find_flags
 __all__ = ["Advice", "Draft", "advise", "build_drafts"]
 
 _ABUSE_ORDER = ("threat", "coercion", "hoovering", "manipulation", "verbal_abuse")
+_ABUSE = frozenset(_ABUSE_ORDER)
+# greyrock.screen.Screener.screen, or anything shaped like it.
+Screen = Callable[[list[str]], list[Finding]]
 _OPENING_WORDS = {"by", "on", "at", "from", "between", "before", "after", "until", "till", "around", "this", "next",
                   "tomorrow", "tonight", "today"}
 # The set phrases. They were chosen to read as flat and final to a person and, measured on
@@ -162,12 +165,28 @@ def _place(item: str) -> list[Draft]:
     ]
 
 
-def build_drafts(text: str, summary: str = "") -> list[Draft]:
+def build_drafts(text: str, summary: str = "", screen: Screen | None = None) -> list[Draft]:
     """Two or three drafts for a message that needs a reply; the first carries every fact.
 
     `text` is the message as received (its facts are kept exactly); `summary` is the
     shielded text from screening, which decides the request and the topic when present.
+    With `screen` (greyrock's classifier), a draft that it would itself read as abuse is
+    never offered: the reader's words must give nothing to hold against them.
     """
+    drafts = _templates(text, summary)
+    if screen is None:
+        return drafts
+    # Plainer wordings of the first draft, carrying the same facts, for when others fall away.
+    first = drafts[0].text
+    spare = [Draft("acknowledge", first.replace(word, plain, 1))
+             for word, plain in (("Confirmed:", "Noted:"), ("Confirmed:", "Received:")) if word in first]
+    candidates = drafts + spare
+    verdicts = screen([d.text for d in candidates])
+    clean = [d for d, f in zip(candidates, verdicts) if not set(f.labels) & _ABUSE]
+    return clean[:3] if len(clean) >= 2 or not spare else clean
+
+
+def _templates(text: str, summary: str) -> list[Draft]:
     req = read_request(text, summary)
     item = _item(req.topic, req.phrases)
     if req.shape == "choice":
@@ -249,7 +268,7 @@ def _why_no_reply(summary: str, labels: list[str], tactics: list[str], danger: b
     return "Nothing in it asks about the children, money, property or court; no reply is needed."
 
 
-def advise(text: str, finding: Finding | Mapping[str, Any]) -> Advice:
+def advise(text: str, finding: Finding | Mapping[str, Any], screen: Screen | None = None) -> Advice:
     """Reply or not, why, and drafts, from a message and its screening (Finding or stored dict)."""
     f = _as_dict(finding)
     labels = list(f.get("labels") or [])
@@ -258,7 +277,7 @@ def advise(text: str, finding: Finding | Mapping[str, Any]) -> Advice:
     danger = bool(f.get("danger"))
     if f.get("needs_reply"):
         req = read_request(text, summary)
-        drafts = tuple(build_drafts(text, summary))
+        drafts = tuple(build_drafts(text, summary, screen))
         why = _why_reply(req.topic, labels, tactics, danger)
         return Advice("reply", why, drafts, summary, tuple(labels), tuple(tactics))
     why = _why_no_reply(summary, labels, tactics, danger)

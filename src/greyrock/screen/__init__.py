@@ -34,6 +34,7 @@ _DANGER_SCORE = 0.99  # a matched danger phrase is as sure as screening gets
 _PIECE_FACTOR = 0.8  # a sentence counts as evidence a little below the message threshold
 _SPACE = re.compile(r"\s+")
 _MAX_MODEL_TACTICS = 2
+_MENTIONS = "Mentions:"  # a summary of bare facts (times, dates, amounts): safe by construction
 _HIDDEN_PRACTICAL = "Something practical is mixed with abuse here; open the message to read it."
 
 
@@ -76,17 +77,16 @@ class Screener:
             if flags:
                 labels.add("threat")
 
-        # Second pass, sentence by sentence, only where it changes what is shown: where
-        # practical and abusive content must be told apart (the summary), or several
-        # labels must each find their own sentences. A message with one label is its
-        # own evidence, and danger phrases already point at their exact words.
+        # Second pass, sentence by sentence (clause by clause), only where practical and
+        # abusive content must be told apart: the summary keeps one and leaves the other.
+        # Elsewhere the message is its own evidence, and danger phrases already point at
+        # their exact words.
         pieces: list[tuple[int, int, int]] = []  # (message, start, end)
         for i, text in enumerate(texts):
-            if not on[i] & ABUSE_LABELS or len(on[i]) < 2:
+            if "logistics" not in on[i] or not on[i] & ABUSE_LABELS:
                 continue
             sents = sentences(text)
-            mixed = "logistics" in on[i] and on[i] & ABUSE_LABELS
-            split = [c for a, b in sents for c in (clauses(text, a, b) if mixed else [(a, b)])]
+            split = [c for a, b in sents for c in clauses(text, a, b)]
             if len(split) > 1:
                 pieces.extend((i, a, b) for a, b in split)
         piece_probs = self.model.probabilities([texts[i][a:b] for i, a, b in pieces]) if pieces else np.zeros((0, 0))
@@ -103,7 +103,8 @@ class Screener:
     def _checked_summaries(self, findings: list[Finding]) -> list[Finding]:
         """A summary cut from an abusive message is screened once more: if it still reads
         as abuse, the reader gets only its times, dates and amounts instead."""
-        todo = [i for i, f in enumerate(findings) if f.summary and set(f.labels) & ABUSE_LABELS]
+        todo = [i for i, f in enumerate(findings)
+                if f.summary and set(f.labels) & ABUSE_LABELS and not f.summary.startswith(_MENTIONS)]
         if not todo:
             return findings
         probs = self.model.probabilities([findings[i].summary for i in todo])
@@ -111,7 +112,7 @@ class Screener:
             f = findings[i]
             if self._labels(p) & ABUSE_LABELS or danger_flags(f.summary):
                 found = list(dict.fromkeys(facts(f.summary)))
-                safe = f"Mentions: {', '.join(found)}." if found else _HIDDEN_PRACTICAL
+                safe = f"{_MENTIONS} {', '.join(found)}." if found else _HIDDEN_PRACTICAL
                 findings[i] = dataclasses.replace(f, summary=safe)
         return findings
 
@@ -183,7 +184,7 @@ class Screener:
         """
         if "logistics" not in labels:
             found = list(dict.fromkeys(facts(text))) if labels & ABUSE_LABELS else []
-            return f"Mentions: {', '.join(found)}." if found else ""
+            return f"{_MENTIONS} {', '.join(found)}." if found else ""
         if not labels & ABUSE_LABELS:
             return _tidy(text)
         col = self._col["logistics"]
@@ -196,6 +197,6 @@ class Screener:
         summary = " ".join(kept)
         missing = [f for f in dict.fromkeys(facts(text)) if f.lower() not in summary.lower()]
         if missing:
-            note = f"Mentions: {', '.join(missing)}."
+            note = f"{_MENTIONS} {', '.join(missing)}."
             summary = f"{summary} {note}" if summary else note
         return summary

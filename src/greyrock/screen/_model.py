@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,8 +30,6 @@ __all__ = ["MODEL_FORMAT_VERSION", "Model", "default_model_dir"]
 
 # v1 - MiniLM-L6 int8, mean pooling; outputs: six labels, needs_reply, tactics.
 MODEL_FORMAT_VERSION = 1
-_BATCH_TOKENS = 1024  # rows x width per run: smaller batches stay in cache, and use less memory
-_BATCH_ROWS = 256
 _STRIDE = 32  # tokens shared by neighbouring windows, so no phrase is cut in two
 
 
@@ -53,7 +52,8 @@ class Model:
     def __init__(self, directory: str | os.PathLike[str] | None = None, threads: int | None = None) -> None:
         self.directory = Path(directory) if directory else default_model_dir()
         self.meta = self._read_meta()
-        self._session = self._load_session(threads)
+        self._session = self._load_session()
+        self._pool = ThreadPoolExecutor(max_workers=threads or min(4, os.cpu_count() or 1))
         self._tokenizer = self._load_tokenizer()
 
     @property
@@ -103,11 +103,11 @@ class Model:
             raise ModelCorrupt(f"{path}: temperatures and thresholds do not match the outputs.")
         return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"])
 
-    def _load_session(self, threads: int | None):
+    def _load_session(self):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = 1  # parallel across messages instead (see probabilities)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         try:
@@ -125,6 +125,10 @@ class Model:
         tok.no_padding()
         tok.no_truncation()
         return tok
+
+    def _run_one(self, ids: list[int]) -> np.ndarray:
+        row = np.asarray([ids], dtype=np.int64)
+        return self._session.run(None, {"input_ids": row, "attention_mask": np.ones_like(row)})[0][0]
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
         """[CLS] … [SEP] windows of at most max_length tokens covering the whole text."""
@@ -146,24 +150,10 @@ class Model:
             for window in self._windows(enc.ids):
                 seqs.append(window)
                 owner.append(i)
-        order = sorted(range(len(seqs)), key=lambda j: len(seqs[j]))
-        logits = np.empty((len(seqs), len(self.meta.outputs)), dtype=np.float32)
-        start = 0
-        while start < len(order):
-            # Sorted by length, so the batch's last row is its widest.
-            end = start + 1
-            while (end < len(order) and end - start < _BATCH_ROWS
-                   and (end - start + 1) * len(seqs[order[end]]) <= _BATCH_TOKENS):
-                end += 1
-            idx = order[start:end]
-            start = end
-            width = len(seqs[idx[-1]])
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, j in enumerate(idx):
-                ids[row, : len(seqs[j])] = seqs[j]
-                mask[row, : len(seqs[j])] = 1
-            logits[idx] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        # One sequence per run: the int8 model quantises activations per run, so a batch
+        # would make a message's scores depend on what it was batched with. Run alone, the
+        # same text always gets the same scores; threads keep the cores busy instead.
+        logits = np.asarray(list(self._pool.map(self._run_one, seqs)), dtype=np.float32)
         probs = 1.0 / (1.0 + np.exp(-logits / self.meta.temperatures))
         out = np.zeros((len(texts), len(self.meta.outputs)))
         np.maximum.at(out, np.asarray(owner), probs)
