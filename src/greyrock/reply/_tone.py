@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from greyrock.screen._rules import danger_flags
-from greyrock.screen._text import facts, sentences
+from greyrock.screen._text import facts, sentences, split_at
 
 from ._facts import fact_phrases
 
@@ -346,20 +346,7 @@ class ToneReport:
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence cut into clauses: the unit a flag marks and the rewrite keeps or drops."""
-    out, cursor = [], start
-    for m in _PIECE_BREAK.finditer(text, start, end):
-        if m.start() > cursor:
-            out.append((cursor, m.start()))
-        cursor = m.end()
-    if end > cursor:
-        out.append((cursor, end))
-    trimmed = []
-    for a, b in out:
-        while b > a and text[b - 1] in ".!?,;: ":
-            b -= 1
-        if b > a:
-            trimmed.append((a, b))
-    return trimmed
+    return split_at(text, start, end, _PIECE_BREAK, trail=".!?,;: ")
 
 
 def _clause_end(text: str, pos: int, spans: list[tuple[int, int]] | None = None) -> int:

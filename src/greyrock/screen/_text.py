@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clauses", "facts", "sentences"]
+__all__ = ["clauses", "facts", "sentences", "split_at"]
 
 _SENTENCE_END = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|\n+|$)")
 _CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|so|or)\s+|;\s*|\s+[-–—]+\s+|,\s+(?=(?:and\s+)?(?:don'?t|do not|you|u|stop|never)\b)", re.I)
@@ -53,10 +53,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split one sentence at the joints where a practical part meets an abusive one."""
+def split_at(
+    text: str, start: int, end: int, joints: re.Pattern[str], lead: str = "", trail: str = ""
+) -> list[tuple[int, int]]:
+    """(start, end) of the parts of text[start:end] between `joints`, each trimmed of
+    `lead` characters at its start and `trail` characters at its end; empty parts dropped."""
     out, cursor = [], start
-    for m in _CLAUSE_SPLIT.finditer(text, start, end):
+    for m in joints.finditer(text, start, end):
         if m.start() > cursor:
             out.append((cursor, m.start()))
         cursor = m.end()
@@ -64,13 +67,18 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((cursor, end))
     trimmed = []
     for a, b in out:
-        while a < b and text[a] in " ,;-–—":
+        while a < b and text[a] in lead:
             a += 1
-        while b > a and text[b - 1] in " ,;-–—":
+        while b > a and text[b - 1] in trail:
             b -= 1
         if b > a:
             trimmed.append((a, b))
-    return trimmed or [(start, end)]
+    return trimmed
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split one sentence at the joints where a practical part meets an abusive one."""
+    return split_at(text, start, end, _CLAUSE_SPLIT, " ,;-–—", " ,;-–—") or [(start, end)]
 
 
 def facts(text: str) -> list[str]:
