@@ -253,6 +253,7 @@ def main() -> None:
         meta["temperatures"] = [round(t, 4) for t in temps]
         meta["thresholds"] = [round(t, 4) for t in thresholds]
         meta["training"]["validation"] = report
+        meta["sha256"] = {"model.onnx": sha256(args.out / "model.onnx"), "tokenizer.json": sha256(args.out / "tokenizer.json")}
         meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         return
     net = Net(model_dir, len(OUTPUTS), args.layers)
