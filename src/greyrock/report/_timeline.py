@@ -59,9 +59,10 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
     return {label: counter[label] for label in label_order(counter)}
 
 
-@dataclass(slots=True)
-class DayCount:
-    date: date
+@dataclass(slots=True, kw_only=True)
+class _Tally:
+    """Contact counted over a stretch of time: the other person's attempts and the reader's own."""
+
     messages: int = 0
     calls: int = 0
     sent: int = 0
@@ -72,30 +73,26 @@ class DayCount:
     def attempts(self) -> int:
         return self.messages + self.calls
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), "messages": self.messages, "calls": self.calls,
-                "by_label": _ordered(self.by_label), "sent": self.sent,
-                "by_channel": dict(sorted(self.by_channel.items()))}
+    def _counts(self) -> dict[str, Any]:
+        return {"messages": self.messages, "calls": self.calls, "sent": self.sent,
+                "by_label": _ordered(self.by_label), "by_channel": dict(sorted(self.by_channel.items()))}
 
 
 @dataclass(slots=True)
-class WeekCount:
+class DayCount(_Tally):
+    date: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), **self._counts()}
+
+
+@dataclass(slots=True)
+class WeekCount(_Tally):
     week: str
     start: date
-    messages: int = 0
-    calls: int = 0
-    sent: int = 0
-    by_label: Counter[str] = field(default_factory=Counter)
-    by_channel: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def attempts(self) -> int:
-        return self.messages + self.calls
 
     def to_dict(self) -> dict[str, Any]:
-        return {"week": self.week, "start": self.start.isoformat(), "messages": self.messages, "calls": self.calls,
-                "sent": self.sent, "by_channel": dict(sorted(self.by_channel.items())),
-                "by_label": _ordered(self.by_label)}
+        return {"week": self.week, "start": self.start.isoformat(), **self._counts()}
 
 
 @dataclass(frozen=True, slots=True)
