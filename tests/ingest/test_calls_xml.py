@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from greyrock import ingest
-from greyrock.errors import InputError, ParseError
+from greyrock.errors import ParseError
 from greyrock.ingest._export import open_export
 from greyrock.ingest.calls_xml import CallsXml
-from greyrock.model import Channel, Direction, Kind, Message
+from greyrock.model import Channel, Direction, Kind
+
+from ._fuzz import mangle, parse_directly
 
 HERE = Path(__file__).parent / "calls_xml"
 UTC = timezone.utc
@@ -97,18 +99,6 @@ def test_bad_input(tmp_path: Path) -> None:
         list(ingest.parse(headless))
 
 
-def _parse(path: Path) -> list[Message] | None:
-    try:
-        parsed = ingest.parse(path, format="calls-xml")
-    except InputError:
-        return None
-    ((importer, entries),) = parsed.groups
-    try:
-        return list(importer.parse(entries, parsed.ctx))
-    except InputError:
-        return None
-
-
 @settings(
     max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -120,16 +110,9 @@ def _parse(path: Path) -> list[Message] | None:
 )
 def test_mangled_call_logs_never_crash(tmp_path: Path, how: str, a: int, b: int, junk: bytes) -> None:
     data = (HERE / "calllog.xml").read_bytes()
-    i, j = sorted((a % (len(data) + 1), b % (len(data) + 1)))
-    mangled = {
-        "truncate": data[:i],
-        "flip": data[:i] + bytes([data[i] ^ (1 + b % 255)]) + data[i + 1 :] if i < len(data) else data,
-        "insert": data[:i] + junk + data[i:],
-        "delete": data[:i] + data[j:],
-    }[how]
     path = tmp_path / "calls.xml"
-    path.write_bytes(mangled)
-    calls = _parse(path)
+    path.write_bytes(mangle(data, how, a, b, junk))
+    calls = parse_directly(path, "calls-xml")
     for call in calls or []:
         assert call.source.locator
         assert call.kind in (Kind.CALL, Kind.UNPARSED)

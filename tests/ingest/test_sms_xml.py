@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from greyrock import ingest
-from greyrock.errors import InputError, ParseError
+from greyrock.errors import ParseError
 from greyrock.ingest import sms_xml
 from greyrock.ingest._export import open_export
 from greyrock.ingest.sms_xml import SmsXml, _CharRefFixer
 from greyrock.model import Channel, Direction, Kind, Message
+
+from ._fuzz import mangle, parse_directly
 
 HERE = Path(__file__).parent / "sms_xml"
 UTC = timezone.utc
@@ -366,29 +368,6 @@ def test_truncated_real_file_keeps_what_was_read(fixtures: Path, tmp_path: Path)
 _FUZZ_SOURCES = [HERE / "coparenting.xml", HERE / "groups.xml", HERE / "charrefs.xml"]
 
 
-def _mangle(data: bytes, how: str, a: int, b: int, junk: bytes) -> bytes:
-    i, j = sorted((a % (len(data) + 1), b % (len(data) + 1)))
-    if how == "truncate":
-        return data[:i]
-    if how == "flip":
-        return data[:i] + bytes([data[i] ^ (1 + b % 255)]) + data[i + 1 :] if i < len(data) else data
-    if how == "insert":
-        return data[:i] + junk + data[i:]
-    return data[:i] + data[j:]  # delete a range
-
-
-def _parse_mangled(path: Path, fmt: str) -> list[Message] | None:
-    try:
-        parsed = ingest.parse(path, format=fmt)
-    except InputError:
-        return None
-    ((importer, entries),) = parsed.groups
-    try:
-        return list(importer.parse(entries, parsed.ctx))
-    except InputError:
-        return None
-
-
 @settings(
     max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -402,8 +381,8 @@ def _parse_mangled(path: Path, fmt: str) -> list[Message] | None:
 )
 def test_mangled_backups_never_crash(tmp_path: Path, source: Path, how: str, a: int, b: int, junk: bytes) -> None:
     path = tmp_path / "mangled.xml"
-    path.write_bytes(_mangle(source.read_bytes(), how, a, b, junk))
-    messages = _parse_mangled(path, "sms-xml")
+    path.write_bytes(mangle(source.read_bytes(), how, a, b, junk))
+    messages = parse_directly(path, "sms-xml")
     for message in messages or []:
         assert message.source.locator
         assert message.kind is not Kind.UNPARSED or message.body
@@ -419,7 +398,7 @@ def test_truncation_keeps_every_complete_record(tmp_path: Path, fixtures: Path, 
     data = (fixtures / "sms-backup-restore" / "sms_and_mms.xml").read_bytes()[: 1500 + cut]
     path = tmp_path / "cut.xml"
     path.write_bytes(data)
-    messages = _parse_mangled(path, "sms-xml")
+    messages = parse_directly(path, "sms-xml")
     complete = [m.end() for m in re.finditer(rb"<sms [^>]*/>|</mms>", data)]
     if not complete:
         assert messages is None  # nothing useful: a ParseError
