@@ -92,9 +92,12 @@ def import_export(
         total = 0
         batch: list[tuple[int, Message]] = []
 
+        # A large export is read in a second process while this one stores it.
+        messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else parsed
+
         def counted():
             nonlocal total
-            for m in parsed:
+            for m in messages:
                 total += 1
                 if m.kind is Kind.UNPARSED:
                     result.unparsed += 1

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from greyrock import pipeline, vault
+from greyrock import ingest, pipeline, vault
 
 from .conftest import CHEAP, PASS
 
@@ -37,8 +37,31 @@ def _big_export(path: Path) -> Path:
     return path
 
 
+def _readers() -> list[int]:
+    """Pids of background export readers (greyrock.ingest._ahead) on this machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"greyrock.ingest._ahead" in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _no_reader_outlives_its_importer() -> None:
+    """A killed import's reader notices on its next write (a broken pipe) and exits."""
+    if not Path("/proc").is_dir():
+        return
+    deadline = time.monotonic() + 10
+    while _readers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _readers() == []
+
+
 def test_kill_9_during_import_never_corrupts_or_duplicates(tmp_path: Path) -> None:
     export = _big_export(tmp_path / "big.csv")
+    assert export.stat().st_size >= ingest.AHEAD_MIN_BYTES  # read by a second process: kill that pair too
     case_path = tmp_path / "case.grc"
     vault.create_case(case_path, PASS, kdf=CHEAP).close()
     tmpdir = tmp_path / "tmp"
@@ -57,6 +80,7 @@ def test_kill_9_during_import_never_corrupts_or_duplicates(tmp_path: Path) -> No
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
+        _no_reader_outlives_its_importer()
         with vault.open_case(case_path, PASS) as case:
             check = case.verify()
             assert check.ok, check.problem

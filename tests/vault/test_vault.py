@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from greyrock import pipeline, vault
 from greyrock.errors import CaseNotFound, InputError, WrongPassphrase
-from greyrock.vault import _kdf
+from greyrock.vault import _case, _chain, _kdf
 from tests.conftest import edit_behind_greyrocks_back
 
 from .conftest import CHEAP, PASS, write_csv
@@ -191,3 +195,27 @@ def test_the_file_is_not_readable_as_plain_sqlite(filled: Path) -> None:
         conn.execute("SELECT * FROM messages").fetchall()
     conn.close()
     assert filled.read_bytes()[:3] == b"GRC"
+
+
+@example({"b": "lone \ud800 surrogate", "a": "\x00\n\"\\ 😀"})
+@given(st.dictionaries(st.text(), st.text() | st.integers() | st.lists(st.text(), max_size=2), max_size=4))
+def test_stored_json_is_exactly_the_canonical_encoding(extra: dict) -> None:
+    """Stored `extra` and `attachments` strings are hashed by the chain and compared on
+    re-import, so the fast path must give json's canonical bytes for every input."""
+    assert _case._dumps(extra) == json.dumps(extra, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def test_row_hashes_are_frozen() -> None:
+    """Cases already written depend on these exact hashes (the chain's message payloads
+    and the dedup keys): a faster implementation must give the same bytes."""
+    row = ("a" * 64, "sms.xml:record 1", "2020-09-13T12:26:38+00:00", "sms", "message", "in", "+13125551234",
+           None, '["me"]', "Pick-up at 5 ✓", "[]", "{}")
+    assert _chain.fields_hash(row) == "67aafed34cda272d136e360959f4b2f02014ee695e29b993e33395d796116893"
+    assert _chain.fields_key(row[2:7] + row[9:11]).hex() == "7034f41adb5aeb2e8f4a62c6f898ddb3"
+
+
+@given(st.lists(st.none() | st.text(), max_size=13))
+def test_row_hash_is_the_documented_encoding(values: list) -> None:
+    lengths = ",".join("-" if v is None else str(len(v)) for v in values)
+    text = lengths + "|" + "".join(v for v in values if v)
+    assert _chain.fields_hash(values) == hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

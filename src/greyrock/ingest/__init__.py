@@ -20,11 +20,12 @@ from greyrock.errors import GreyrockError, ParseError, UnknownFormat
 from greyrock.identity import default_region
 from greyrock.model import Message, ParseWarning, sort_key
 
+from ._ahead import AHEAD_MIN_BYTES, read_ahead
 from ._base import Context, Importer
 from ._export import Entry, Export, open_export
 from ._registry import IMPORTERS, by_name
 
-__all__ = ["Context", "Entry", "Export", "Importer", "Parsed", "detect", "formats", "parse"]
+__all__ = ["AHEAD_MIN_BYTES", "Context", "Entry", "Export", "Importer", "Parsed", "detect", "formats", "parse"]
 
 _MESSAGE_LIKE = (".txt", ".json", ".xml", ".html", ".htm", ".csv", ".eml", ".mbox", ".db")
 
@@ -42,6 +43,12 @@ class Parsed:
     groups: list[tuple[Importer, list[Entry]]]
     ctx: Context
     skipped: list[Entry] = field(default_factory=list)
+    format: str | None = None  # as given to parse(), so read_ahead() can parse the same way
+
+    @property
+    def size(self) -> int:
+        """Bytes of the files that will be read."""
+        return sum(entry.size for _, entries in self.groups for entry in entries)
 
     @property
     def warnings(self) -> list[ParseWarning]:
@@ -68,6 +75,12 @@ class Parsed:
                     ) from exc
         finally:
             self.export.close()
+
+    def read_ahead(self) -> Iterator[Message]:
+        """The same messages as iterating, read in a second process so that the caller's
+        own work (storing them) runs alongside; worth it for large exports (`size`)."""
+        self.export.close()
+        return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings)
 
     def sorted(self) -> list[Message]:
         """All messages, oldest first (a stable sort: equal times keep file order)."""
@@ -128,7 +141,7 @@ def parse(
             f"{len(noteworthy)} file(s) not recognised as messages were skipped "
             f"(first: {noteworthy[0].name}).",
         )
-    return Parsed(export=export, groups=groups, ctx=ctx, skipped=skipped)
+    return Parsed(export=export, groups=groups, ctx=ctx, skipped=skipped, format=format)
 
 
 def detect(path: str | os.PathLike[str]) -> dict[str, list[str]]:
