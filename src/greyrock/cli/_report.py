@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from greyrock import report, vault
+from greyrock import vault
 from greyrock.errors import InputError
 
 from ._output import safe_text, write_json
@@ -29,6 +29,8 @@ def timeline(
     end: ToOpt = None,
 ) -> None:
     """Contact attempts per day and week, labels over time, first threat, night bursts and trend."""
+    from greyrock import report  # PDF machinery: loaded only by the commands that use it
+
     first, last = report.parse_day(start, "--from"), report.parse_day(end, "--to")
     if first and last and first > last:
         raise InputError(f"--from {first} is after --to {last}.")
@@ -88,6 +90,8 @@ def report_cmd(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the whole record as JSON to this file.")] = None,
 ) -> None:
     """Write the court-ready report: cover with the fingerprint, summary, charts, threats, journal, log."""
+    from greyrock import report
+
     if out is None and csv_out is None and json_out is None:
         raise InputError("--out: name the file to write the report to (or give --csv / --json).")
     _outputs(case, [out, csv_out, json_out])
