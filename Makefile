@@ -33,7 +33,7 @@ bench: $(STAMP)
 	touch .venv-train/.installed
 
 train: .venv-train/.installed
-	.venv-train/bin/python training/train.py --epochs 3
+	.venv-train/bin/python training/train.py --epochs 4
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

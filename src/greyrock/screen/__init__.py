@@ -25,7 +25,7 @@ from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span
 
 from ._model import MODEL_FORMAT_VERSION, Model
 from ._rules import danger_flags, tactic_cues
-from ._text import clauses, facts, sentences
+from ._text import HIDDEN_PRACTICAL, clauses, facts, sentences
 from ._vocab import ABUSE_LABELS, LABELS, TACTIC_LABEL, TACTICS
 
 __all__ = ["LABELS", "MODEL_FORMAT_VERSION", "Model", "Screener", "TACTICS", "summary_facts_kept"]
@@ -35,7 +35,6 @@ _PIECE_FACTOR = 0.8  # a sentence counts as evidence a little below the message 
 _SPACE = re.compile(r"\s+")
 _MAX_MODEL_TACTICS = 2
 _MENTIONS = "Mentions:"  # a summary of bare facts (times, dates, amounts): safe by construction
-_HIDDEN_PRACTICAL = "Something practical is mixed with abuse here; open the message to read it."
 
 
 def _tidy(text: str) -> str:
@@ -112,7 +111,7 @@ class Screener:
             f = findings[i]
             if self._labels(p) & ABUSE_LABELS or danger_flags(f.summary):
                 found = list(dict.fromkeys(facts(f.summary)))
-                safe = f"{_MENTIONS} {', '.join(found)}." if found else _HIDDEN_PRACTICAL
+                safe = f"{_MENTIONS} {', '.join(found)}." if found else HIDDEN_PRACTICAL
                 findings[i] = dataclasses.replace(f, summary=safe)
         return findings
 
@@ -147,8 +146,9 @@ class Screener:
         """Tactics whose words appear (cues), plus the model's surest few: a name the
         reader can recognise, not a list to wade through."""
         scored = sorted((t for t in TACTICS if p[self._col[t]] >= self._th[t]), key=lambda t: -p[self._col[t]])
-        found = set(scored[:_MAX_MODEL_TACTICS]) | set(tactic_cues(text))
-        return tuple(t for t in TACTICS if t in found and TACTIC_LABEL[t] in labels)
+        possible = [t for t in TACTICS if TACTIC_LABEL[t] in labels]
+        found = set(scored[:_MAX_MODEL_TACTICS]) | set(tactic_cues(text, possible))
+        return tuple(t for t in possible if t in found)
 
     def _spans(
         self,

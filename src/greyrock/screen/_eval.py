@@ -15,7 +15,7 @@ from typing import Any
 
 from greyrock.errors import InputError
 
-from ._text import facts
+from ._text import HIDDEN_PRACTICAL, facts
 from ._vocab import ABUSE_LABELS, LABELS
 
 __all__ = ["evaluate", "format_report", "read_labelled"]
@@ -68,9 +68,11 @@ def evaluate(rows: list[dict[str, Any]], screener: Any) -> dict[str, Any]:
     plain = [(r, f) for r, f in zip(rows, findings) if not r["labels"]]
     false_alarms = sum(1 for _, f in plain if set(f.labels) & ABUSE_LABELS)
     mixed = [(r, f) for r, f in zip(rows, findings) if "logistics" in r["labels"] and set(r["labels"]) & ABUSE_LABELS]
-    summaries = screener.screen([f.summary for _, f in mixed]) if mixed else []
+    # The fallback summary is greyrock's own sentence, clean by construction: only
+    # summaries that carry the sender's words are screened again.
+    cut = [f.summary for _, f in mixed if f.summary != HIDDEN_PRACTICAL]
     kept = sum(1 for r, f in mixed if all(x.lower() in f.summary.lower() for x in facts(r["text"])))
-    clean = sum(1 for s in summaries if not set(s.labels) & ABUSE_LABELS)
+    clean = len(mixed) - len(cut) + sum(1 for s in screener.screen(cut) if not set(s.labels) & ABUSE_LABELS)
     return {
         "messages": len(rows),
         "labels": per_label,

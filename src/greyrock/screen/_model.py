@@ -28,9 +28,11 @@ from ._vocab import LABELS
 
 __all__ = ["MODEL_FORMAT_VERSION", "Model", "default_model_dir"]
 
-# v1 - MiniLM-L6 int8, mean pooling; outputs: six labels, needs_reply, tactics.
-MODEL_FORMAT_VERSION = 1
+# v2 - MiniLM-L6 int8 with per-token activation scales (v1 had one scale per run, so it
+# could not be batched), mean pooling; outputs: six labels, needs_reply, tactics.
+MODEL_FORMAT_VERSION = 2
 _STRIDE = 32  # tokens shared by neighbouring windows, so no phrase is cut in two
+_BATCH_TOKENS = 512  # padded tokens per run: measured fastest on 2 cores (vs 16 sequences: +5%)
 
 
 def default_model_dir() -> Path:
@@ -107,7 +109,7 @@ class Model:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # parallel across messages instead (see probabilities)
+        options.intra_op_num_threads = 1  # parallel across batches instead (see probabilities)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         try:
@@ -126,9 +128,14 @@ class Model:
         tok.no_truncation()
         return tok
 
-    def _run_one(self, ids: list[int]) -> np.ndarray:
-        row = np.asarray([ids], dtype=np.int64)
-        return self._session.run(None, {"input_ids": row, "attention_mask": np.ones_like(row)})[0][0]
+    def _run_batch(self, seqs: list[list[int]]) -> np.ndarray:
+        width = max(map(len, seqs))
+        ids = np.zeros((len(seqs), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, seq in enumerate(seqs):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     def _windows(self, ids: list[int]) -> list[list[int]]:
         """[CLS] … [SEP] windows of at most max_length tokens covering the whole text."""
@@ -150,10 +157,17 @@ class Model:
             for window in self._windows(enc.ids):
                 seqs.append(window)
                 owner.append(i)
-        # One sequence per run: the int8 model quantises activations per run, so a batch
-        # would make a message's scores depend on what it was batched with. Run alone, the
-        # same text always gets the same scores; threads keep the cores busy instead.
-        logits = np.asarray(list(self._pool.map(self._run_one, seqs)), dtype=np.float32)
+        # The model quantises activations per token (training/per_row.py), so a message's
+        # scores do not depend on what it is batched with. Batches of similar length keep
+        # padding low; threads keep both cores busy.
+        chunks: list[list[int]] = [[]]
+        for k in sorted(range(len(seqs)), key=lambda k: len(seqs[k])):
+            if chunks[-1] and (len(chunks[-1]) + 1) * len(seqs[k]) > _BATCH_TOKENS:
+                chunks.append([])
+            chunks[-1].append(k)
+        logits = np.zeros((len(seqs), len(self.meta.outputs)), dtype=np.float32)
+        for chunk, result in zip(chunks, self._pool.map(lambda c: self._run_batch([seqs[k] for k in c]), chunks)):
+            logits[chunk] = result
         probs = 1.0 / (1.0 + np.exp(-logits / self.meta.temperatures))
         out = np.zeros((len(texts), len(self.meta.outputs)))
         np.maximum.at(out, np.asarray(owner), probs)

@@ -11,6 +11,7 @@ recognise it. A cue is only shown when the model also gave the tactic's label.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from greyrock.model import DangerFlag
@@ -161,11 +162,12 @@ TACTIC_CUES: dict[str, re.Pattern[str]] = {
 }
 
 
-def tactic_cues(text: str) -> dict[str, str]:
-    """tactic -> the first words that show it."""
+def tactic_cues(text: str, tactics: Iterable[str] | None = None) -> dict[str, str]:
+    """tactic -> the first words that show it (of `tactics`, or of all)."""
     found = {}
-    for tactic, pattern in TACTIC_CUES.items():
-        m = pattern.search(text)
+    for tactic in TACTIC_CUES if tactics is None else tactics:
+        pattern = TACTIC_CUES.get(tactic)
+        m = pattern.search(text) if pattern else None
         if m:
             found[tactic] = m.group()
     return found

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clauses", "facts", "sentences", "split_at"]
+# The summary when nothing practical could be cut cleanly from an abusive message: greyrock's
+# own words, none of the sender's, pointing the reader to the original when they choose.
+HIDDEN_PRACTICAL = "Something practical is mixed with abuse here; open the message to read it."
+
+__all__ = ["HIDDEN_PRACTICAL", "clauses", "facts", "sentences", "split_at"]
 
 _SENTENCE_END = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|\n+|$)")
 _CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|so|or)\s+|;\s*|\s+[-–—]+\s+|,\s+(?=(?:and\s+)?(?:don'?t|do not|you|u|stop|never)\b)", re.I)
