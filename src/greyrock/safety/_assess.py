@@ -8,11 +8,11 @@ the numbers right there.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from greyrock._jsonfile import read_json
 from greyrock.errors import InputError
 
 from ._resources import Resource
@@ -50,12 +50,7 @@ class Answers:
 
 def load_answers(path: Path) -> Answers:
     """Read an answers file (cli.md: {"yes": [ids], "no": [ids]})."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the answers file ({exc.strerror}).") from exc
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}).") from exc
+    data = read_json(path, "the answers file")
     return Answers.from_dict(data, str(path))
 
 

@@ -7,11 +7,11 @@ version stays in the chain. Only what the reader wrote or ticked is stored: the 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from greyrock._jsonfile import read_json
 from greyrock.errors import InputError
 from greyrock.vault import Case
 
@@ -120,12 +120,7 @@ def _text(value: Any, where: str) -> str:
 
 def load_plan_file(path: Path) -> Plan:
     """Read a plan written as JSON (the shape of `Plan.to_dict`)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the plan file ({exc.strerror}).") from exc
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc}).") from exc
+    data = read_json(path, "the plan file")
     return Plan.from_dict(data, str(path))
 
 
