@@ -17,7 +17,7 @@ from ._entries import Entry
 from ._describe import channel_name, notes, sender, suggestion
 from ._record import CaseRecord
 from ._text import format_ts, show
-from ._wording import method, period_text, statement, summary_lines, verify_command, verify_steps
+from ._wording import cover_facts, method, statement, summary_lines, verify_command, verify_steps
 
 __all__ = ["render_html", "write_html"]
 
@@ -116,9 +116,7 @@ def _message(e: Entry, flag: str = "") -> str:
 
 
 def render_html(record: CaseRecord) -> str:
-    c = record.counts()
     integrity = record.integrity
-    people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
     out = [
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -127,17 +125,7 @@ def render_html(record: CaseRecord) -> str:
         f"<title>Evidence report: {_e(record.case_name)}</title><style>{_CSS}</style></head><body>",
         f'<p class="kicker">EVIDENCE REPORT</p><h1>{_e(record.case_name)}</h1>',
         '<p class="muted">Messages, calls and incidents, with the original texts and a way to check them.</p>',
-        _rows([
-            ("The other person", people or "not named in the case (every message received by the reader counts)"),
-            ("Period", period_text(record)),
-            ("Messages from the other person", str(c["their_messages"])),
-            ("Calls from the other person", str(c["their_calls"])),
-            ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
-            ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
-            ("Incident journal entries", str(c["journal_entries"])),
-            ("Case file", f"{record.case_file} (case id {record.case_id})"),
-            ("Report made", f"{record.generated_at:%Y-%m-%d %H:%M:%S} UTC with greyrock {record.version}"),
-        ]),
+        _rows(cover_facts(record)),
     ]
     if integrity.ok:
         before, after = verify_steps(record)

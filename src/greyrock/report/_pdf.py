@@ -20,7 +20,7 @@ from ._pdf_charts import draw_chart
 from ._charts import timeline_charts
 from ._record import CaseRecord
 from ._text import format_ts
-from ._wording import method, period_text, statement, summary_lines, verify_command, verify_steps
+from ._wording import cover_facts, method, period_text, statement, summary_lines, verify_command, verify_steps
 
 __all__ = ["RenderedPdf", "render_pdf", "write_pdf"]
 
@@ -72,20 +72,7 @@ def _cover(layout: Layout, record: CaseRecord) -> None:
     layout.para(record.case_name, size=24, style="B", after=2)
     layout.para("Messages, calls and incidents, with the original texts and a way to check them.",
                 size=11, colour=MUTED, after=8)
-    c = record.counts()
-    people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
-    layout.rows([
-        ("The other person", people or "not named in the case (every message received by the reader counts)"),
-        ("Period", period_text(record)),
-        ("Messages from the other person", str(c["their_messages"])),
-        ("Calls from the other person", str(c["their_calls"])),
-        ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
-        ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
-        ("Incident journal entries", str(c["journal_entries"])),
-        ("Original exports", str(c["originals"])),
-        ("Case file", f"{record.case_file} (case id {record.case_id})"),
-        ("Report made", f"{record.generated_at.strftime('%Y-%m-%d %H:%M:%S')} UTC with greyrock {record.version}"),
-    ], key_width=62)
+    layout.rows(cover_facts(record), key_width=62)
     layout.skip(6)
     integrity = record.integrity
     if integrity.ok:

@@ -14,7 +14,7 @@ from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
 __all__ = [
-    "LABEL_NAMES", "Paragraphs", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "LABEL_NAMES", "Paragraphs", "cover_facts", "how_to_verify", "method", "period_text", "statement", "summary_lines",
     "verify_command", "verify_steps",
 ]
 
@@ -42,6 +42,24 @@ def period_text(record: CaseRecord) -> str:
     if start is None:
         return "no dated messages"
     return f"{start.isoformat()} to {end.isoformat() if end else '?'}"
+
+
+def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
+    """The cover page's table, the same in the PDF and the HTML report."""
+    c = record.counts()
+    people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
+    return [
+        ("The other person", people or "not named in the case (every message received by the reader counts)"),
+        ("Period", period_text(record)),
+        ("Messages from the other person", str(c["their_messages"])),
+        ("Calls from the other person", str(c["their_calls"])),
+        ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
+        ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
+        ("Incident journal entries", str(c["journal_entries"])),
+        ("Original exports", str(c["originals"])),
+        ("Case file", f"{record.case_file} (case id {record.case_id})"),
+        ("Report made", f"{record.generated_at:%Y-%m-%d %H:%M:%S} UTC with greyrock {record.version}"),
+    ]
 
 
 def verify_command(record: CaseRecord) -> str:
