@@ -5,17 +5,37 @@ from pathlib import Path
 
 import pytest
 
+from greyrock import vault
+from greyrock.vault import KdfParams
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GREYROCK_SHARED", REPO.parent / "shared"))
 FIXTURES = SHARED / "fixtures"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
 TESTS = Path(__file__).resolve().parent
 
+# Tests create many cases: a cheap Argon2 cost keeps them fast. The CLI always uses the default.
+CHEAP = KdfParams(time_cost=1, memory_log2_kib=10, parallelism=1)
+PASS = "a long case passphrase"
+
 
 @pytest.fixture(autouse=True)
 def _fixed_region(monkeypatch: pytest.MonkeyPatch) -> None:
     """Numbers without a country code are read as US numbers in every test."""
     monkeypatch.setenv("GREYROCK_REGION", "US")
+
+
+@pytest.fixture
+def case_path(tmp_path: Path) -> Path:
+    return tmp_path / "case.grc"
+
+
+@pytest.fixture
+def case(case_path: Path):
+    """A new, empty case (the report tests override this with a built one)."""
+    c = vault.create_case(case_path, PASS, kdf=CHEAP)
+    yield c
+    c.close()
 
 
 @pytest.fixture

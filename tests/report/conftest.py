@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from greyrock import journal, pipeline, vault
-from greyrock.vault import Case, KdfParams
+from greyrock.vault import Case
+from tests.conftest import CHEAP, PASS  # noqa: F401  (re-exported for the tests here)
 
-CHEAP = KdfParams(time_cost=1, memory_log2_kib=10, parallelism=1)
-PASS = "a long case passphrase"
 OTHER = "+1 202 555 0147"
 OTHER_E164 = "+12025550147"
 FRIEND = "+1 202 555 0199"

@@ -8,18 +8,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from greyrock import vault
 from greyrock.model import Channel, Direction, Kind, Message, Source
-from greyrock.vault import Case, KdfParams
+from greyrock.vault import Case
+from tests.conftest import CHEAP, PASS  # noqa: F401  (re-exported for the tests here)
 
-# A cheap Argon2 cost keeps case creation fast; the CLI opens these cases just the same.
-CHEAP = KdfParams(time_cost=1, memory_log2_kib=10, parallelism=1)
-PASS = "a long case passphrase"
 THEM = "+12025550147"
 FRIEND = "+12025550100"
 
@@ -69,13 +63,3 @@ def add_rows(case: Case, rows: list[Row]) -> list[int]:
     return ids
 
 
-@pytest.fixture
-def case_path(tmp_path: Path) -> Path:
-    return tmp_path / "case.grc"
-
-
-@pytest.fixture
-def case(case_path: Path):
-    c = vault.create_case(case_path, PASS, kdf=CHEAP)
-    yield c
-    c.close()

@@ -2,14 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from greyrock import vault
-from greyrock.vault import KdfParams
-
-# Tests create many cases: a cheap Argon2 cost keeps them fast. The CLI always uses the default.
-CHEAP = KdfParams(time_cost=1, memory_log2_kib=10, parallelism=1)
-PASS = "correct horse battery staple"
+from tests.conftest import CHEAP, PASS  # noqa: F401  (re-exported for the tests here)
 
 
 def write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -20,13 +13,3 @@ def write_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     return path
 
 
-@pytest.fixture
-def case_path(tmp_path: Path) -> Path:
-    return tmp_path / "case.grc"
-
-
-@pytest.fixture
-def case(case_path: Path):
-    c = vault.create_case(case_path, PASS, kdf=CHEAP)
-    yield c
-    c.close()
