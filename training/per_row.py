@@ -2,7 +2,7 @@
 
 onnxruntime's dynamic quantisation picks one int8 scale for a whole activation tensor, i.e.
 for every token of every message in a batch, so a message's scores moved with whatever it
-was batched with (1% of decisions flipped on the dev set). This rewrites each
+was batched with (some label decisions changed). This rewrites each
 DynamicQuantizeLinear into a symmetric quantisation with one scale per token (per row of
 the last axis), stored as uint8 around a fixed zero point of 128 so onnxruntime keeps its
 fast u8s8 kernels. A token's scale depends only on that token: the same text gets the same
