@@ -97,9 +97,15 @@ class Attachment:
     # The bytes, when the export embeds them (MMS base64, a file inside a zip). Never
     # printed; the vault stores them encrypted.
     data: bytes | None = field(default=None, repr=False, compare=False)
+    # The export's bytes could not be decoded (broken base64): `data` is what the export
+    # holds, kept as it is, and the file itself is not recoverable from it.
+    damaged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "mime": self.mime, "size": self.size, "sha256": self.sha256}
+        d: dict[str, Any] = {"name": self.name, "mime": self.mime, "size": self.size, "sha256": self.sha256}
+        if self.damaged:
+            d["damaged"] = True
+        return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def test_cut_off_call_log_keeps_the_calls_before_the_cut() -> None:
     assert tail.timestamp == datetime(2024, 9, 21, 3, 15, tzinfo=UTC)
     assert tail.body.startswith('<call number="+13125550142" duration="47"') and tail.body.endswith("post_dial_di")
     (warning,) = parsed.warnings
-    assert warning.locator == "line 7" and "cut off after call[2]" in warning.reason
+    assert warning.locator == "line 7" and "cut off in call[3]" in warning.reason
 
 
 def test_sniff_tells_calls_from_messages() -> None:

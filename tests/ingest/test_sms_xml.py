@@ -117,8 +117,7 @@ def test_sms_and_mms_real_backup(fixtures: Path) -> None:
     assert 'address="+15550000009~+15550000012~+15550000013"' in tail.body
     assert tail.body.endswith('&lt;/smil&gt;" sub_id="1" />')
     assert warnings == [
-        "sms_and_mms.xml, line 133: the XML is cut off after mms[8] "
-        "(Premature end of data in tag parts line 134); kept as unparsed text."
+        "sms_and_mms.xml, line 133: the XML is cut off in mms[9] (the file ends inside it); kept as unparsed text."
     ]
 
 
@@ -293,7 +292,7 @@ def test_zip_member_locators_and_truncation(tmp_path: Path) -> None:
         "backup/sms-20240815.xml line 6",
     ]
     assert messages[-1].body.endswith('body="and tell your lawyer she can go to h')
-    assert warnings[0].startswith("phone.zip, backup/sms-20240815.xml line 6: the XML is cut off after sms[3]")
+    assert warnings[0].startswith("phone.zip, backup/sms-20240815.xml line 6: the XML is cut off in sms[4]")
 
 
 def test_damage_inside_an_mms_resumes_at_the_next_record(tmp_path: Path) -> None:
@@ -302,15 +301,15 @@ def test_damage_inside_an_mms_resumes_at_the_next_record(tmp_path: Path) -> None
     path = tmp_path / "broken.xml"
     path.write_text(broken, encoding="utf-8")
     messages, warnings = _read(path)
-    assert len(messages) == 13  # 10 sms, mms[1], the broken group mms, mms[2]
+    assert len(messages) == 13  # 10 sms, mms[1], the broken group mms (mms[2]), mms[3]
     lost = _by_locator(messages)["line 26"]
     assert lost.kind is Kind.UNPARSED and lost.channel is Channel.MMS
     assert lost.timestamp == datetime(2024, 3, 9, 14, 3, 51, tzinfo=UTC)
     assert lost.body.startswith('<mms date="1709993031000"') and lost.body.endswith("</mms>")
-    assert _by_locator(messages)["mms[2]"].body.startswith("Thank you Linda")
-    assert warnings == [
-        """broken.xml, line 26: the XML breaks after mms[1] (AttValue: " or ' expected); kept as unparsed text."""
-    ]
+    assert _by_locator(messages)["mms[3]"].body.startswith("Thank you Linda")
+    assert len(warnings) == 1
+    assert warnings[0].startswith("broken.xml, line 26: the XML breaks in mms[2] (")
+    assert warnings[0].endswith("); kept as unparsed text.")
 
 
 def test_sniff_is_specific(tmp_path: Path) -> None:
@@ -360,7 +359,7 @@ def test_truncated_real_file_keeps_what_was_read(fixtures: Path, tmp_path: Path)
     assert tail.kind is Kind.UNPARSED and tail.source.locator == "line 9"
     assert tail.body == data[data.rindex(b"\n", 0, cut) + 1 : cut].decode().strip()
     assert tail.timestamp == datetime(2017, 12, 2, 18, 4, 3, 922000, tzinfo=UTC)
-    assert len(warnings) == 1 and "line 9: the XML is cut off after sms[5]" in warnings[0]
+    assert len(warnings) == 1 and "line 9: the XML is cut off in sms[6]" in warnings[0]
 
 
 # --- fuzzing -------------------------------------------------------------------------
@@ -409,3 +408,65 @@ def test_truncation_keeps_every_complete_record(tmp_path: Path, fixtures: Path, 
     rest = data[complete[-1] :].strip()
     unparsed = [m for m in messages if m.kind is Kind.UNPARSED]
     assert [m.body.encode() for m in unparsed] == ([rest] if rest else [])
+
+
+def _many_records(fixtures: Path, copies: int) -> tuple[bytes, list[bytes]]:
+    """The real small backup's 12 sms repeated `copies` times, each body made unique."""
+    data = (fixtures / "sms-backup-restore" / "sms_small.xml").read_bytes()
+    head, _, rest = data.partition(b"\n  <sms ")
+    records = [b"<sms " + r.rstrip() for r in (b"\n  <sms " + rest).split(b"\n  <sms ")[1:]]
+    records[-1] = records[-1].replace(b"</smses>", b"").rstrip()
+    out = []
+    for n in range(copies):
+        for i, record in enumerate(records):
+            out.append(record.replace(b'body="Body text ', b'body="copy %d, text ' % n, 1))
+    return head, out
+
+
+def test_one_stray_angle_bracket_costs_one_record_whatever_the_libxml2(fixtures: Path, tmp_path: Path) -> None:
+    """libxml2 2.14 withholds the records it had read in the chunk where XML breaks; the
+    importer reads that stretch record by record, so only the broken record is lost."""
+    head, records = _many_records(fixtures, 200)  # 2,400 records, about 700 kB
+    broken = 1500
+    records[broken] = records[broken].replace(b'body="copy', b'body="3 < 5, copy', 1)
+    path = tmp_path / "sms.xml"
+    path.write_bytes(head + b"\n  " + b"\n  ".join(records) + b"\n</smses>\n")
+    messages, warnings = _read(path)
+    assert len(messages) == 2400
+    unparsed = [m for m in messages if m.kind is Kind.UNPARSED]
+    assert len(unparsed) == 1 and unparsed[0].body.startswith("<sms ") and "3 < 5, copy 125," in unparsed[0].body
+    assert unparsed[0].source.locator == f"line {broken + 4}"
+    assert len(warnings) == 1 and warnings[0].startswith(f"sms.xml, line {broken + 4}: the XML breaks in sms[{broken + 1}] (")
+    read = [m for m in messages if m.kind is not Kind.UNPARSED]
+    assert [m.source.locator for m in read[broken - 1 : broken + 1]] == [f"sms[{broken}]", f"sms[{broken + 2}]"]
+    assert read[-1].source.locator == "sms[2400]" and read[-1].body == "copy 199, text 14"
+
+
+def test_damaged_base64_keeps_the_text_and_the_raw_attachment(fixtures: Path, tmp_path: Path) -> None:
+    data = (fixtures / "sms-backup-restore" / "sms_and_mms.xml").read_bytes()
+    start = data.index(b'cl="image_8.png"')
+    at = data.index(b'data="', start) + len(b'data="')
+    end = data.index(b'"', at)
+    path = tmp_path / "sms.xml"
+    path.write_bytes(data[:at] + b"iVBORw0KG" + data[end:])  # cut short: 9 characters are not base64
+    messages, warnings = _read(path)
+    photo = _by_locator(messages)["mms[7]"]
+    assert photo.kind is Kind.MESSAGE and photo.body == "Body text 54"
+    (image,) = photo.attachments
+    assert image.damaged and image.name == "image_8.png" and image.mime == "image/png"
+    assert image.data is not None and image.data == b"iVBORw0KG"
+    assert image.to_dict()["damaged"] is True
+    assert "sms.xml, mms[7]: an attachment's base64 is damaged; kept as the export holds it, marked damaged." in warnings
+    # the published file itself is cut off in its last mms; nothing else is unparsed
+    assert [m.source.locator for m in messages if m.kind is Kind.UNPARSED] == ["line 133"]
+
+
+def test_a_body_written_in_cp1252_is_read_as_text(fixtures: Path, tmp_path: Path) -> None:
+    data = (fixtures / "sms-backup-restore" / "sms_small.xml").read_bytes()
+    path = tmp_path / "sms.xml"
+    path.write_bytes(data.replace(b'body="Body text 3"', 'body="caf\u00e9 at 5 \u2013 ok"'.encode("cp1252"), 1))
+    messages, warnings = _read(path)
+    assert len(messages) == 12 and not [m for m in messages if m.kind is Kind.UNPARSED]
+    assert _by_locator(messages)["sms[3]"].body == "caf\u00e9 at 5 \u2013 ok"
+    assert _by_locator(messages)["sms[4]"].body == "Body text 4"
+    assert any("bytes that are not UTF-8 were read as Windows-1252" in w for w in warnings)

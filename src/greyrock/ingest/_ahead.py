@@ -39,7 +39,7 @@ _DIRECTIONS = {d.value: d for d in Direction}
 
 
 def _pack(m: Message) -> tuple[Any, ...]:
-    attachments = tuple((a.name, a.mime, a.size, a.sha256, a.data) for a in m.attachments)
+    attachments = tuple((a.name, a.mime, a.size, a.sha256, a.data, a.damaged) for a in m.attachments)
     return (m.timestamp, m.channel.value, m.kind.value, m.direction.value, m.sender, m.body, m.source.file,
             m.source.locator, m.sender_name, m.recipients, attachments, m.extra)
 

@@ -277,9 +277,22 @@ class _Backup:
         names = b"|".join(re.escape(t.encode()) for t in handlers)
         self._record_line = re.compile(rb"\n[ \t\r]*(<(?:%s)[\s/>])" % names)
         self._opening = re.compile(rb"<%s(?:\s[^>]*)?>" % re.escape(root.encode()))
+        self._record_start = re.compile(rb"<(%s)(?=[\s/>])" % names)
+        self._closing = re.compile(rb"</%s\s*>\s*$" % re.escape(root.encode()))
+        self._encoding = _declared_encoding(entry.head())
+        self._parser = etree.XMLParser(
+            encoding=None if self._encoding in ("utf-8", "utf8") else self._encoding,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
         self.last: etree._Element | None = None
         self.last_label = ""
         self.read_any = False
+        self.replaced = 0
 
     def records(self) -> Iterator[Message]:
         entry = self.entry
@@ -289,7 +302,6 @@ class _Backup:
             raise ParseError(
                 entry.file, entry.member, f"not an SMS Backup & Restore {self.root} file ({what} at the top)."
             )
-        replaced = 0
         segment, prefix = (0, 1), b""
         with entry.open() as raw, entry.open() as probe_fh:
             probe = _Probe(probe_fh)
@@ -307,7 +319,7 @@ class _Backup:
                     reason = f"reading stopped early: the rest cannot be read ({type(exc).__name__})."
                     self.ctx.warn(entry, None, reason)
                     break
-                replaced += fixer.replaced
+                self.replaced += fixer.replaced
                 if error is None:
                     break
                 resume = yield from self._after_break(probe, segment, error)
@@ -316,11 +328,11 @@ class _Backup:
                 segment = resume
                 raw.seek(segment[0])
                 prefix = b"<%s>" % self.root.encode()
-        if replaced:
+        if self.replaced:
             self.ctx.warn(
                 entry,
                 None,
-                f"{replaced} character reference(s) that XML does not allow (a lone half of a UTF-16 "
+                f"{self.replaced} character reference(s) that XML does not allow (a lone half of a UTF-16 "
                 "pair, a control character) were read as U+FFFD.",
             )
         if not any(self.counts.values()):
@@ -380,19 +392,27 @@ class _Backup:
     def _after_break(
         self, probe: _Probe, segment: tuple[int, int], error: etree.XMLSyntaxError
     ) -> Iterator[Message]:
-        """Keep the unreadable bytes as one unparsed message; return where to resume."""
+        """Read the stretch around a break record by record; return where to resume.
+
+        libxml2 reports a break at or after the byte that breaks, but how many of the
+        records before it iterparse has already handed over depends on its version (2.14
+        withholds the rest of the chunk it was reading). So nothing is taken from where
+        libxml2 stopped: everything from the end of the last record read to the first
+        record that starts after the line of the error is split at each `<sms`, `<mms`
+        or `<call` and every piece is parsed on its own. One broken record costs that
+        record, whatever the libxml2 version.
+        """
         entry, last = self.entry, self.last
         line_offset = segment[1] - 1
         anchor = segment
         if last is not None and last.sourceline:
             anchor = probe.line_start(segment, line_offset + last.sourceline) or segment
             tail = self._element_end(probe, anchor[0], last.tag)
-            after = f"after {self.last_label}"
         elif segment[0] == 0:
             opening = self._opening.search(entry.head())
-            tail, after = (opening.end() if opening else 0), "before the first record"
+            tail = opening.end() if opening else 0
         else:
-            tail, after = segment[0], "right after an earlier break"
+            tail = segment[0]
         error_line = line_offset + max(error.lineno or 1, 1)
         next_line = probe.line_start(anchor, error_line + 1)
         resume = None
@@ -401,18 +421,90 @@ class _Backup:
         if resume is None and not self.read_any and segment[0] == 0:
             raise ParseError(entry.file, entry.member, f"not readable as XML ({_xml_reason(error)}).")
         data = probe.read(tail, resume)
-        text = data.strip()
-        _, line = probe.position(anchor, tail + len(data) - len(data.lstrip()))
-        reason = f"the XML {'is cut off' if resume is None else 'breaks'} {after} ({_xml_reason(error)})"
-        if text:
+        start = probe.position(anchor, tail)
+        yield from self._pieces(data, start[1], resume is None)
+        return None if resume is None else probe.position(anchor, resume)
+
+    def _pieces(self, data: bytes, line: int, at_end: bool) -> Iterator[Message]:
+        """The records of `data` (which starts on `line`), each parsed on its own."""
+        if at_end:
+            data = self._closing.sub(b"", data)
+        starts = [m.start() for m in self._record_start.finditer(data)]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        cut_off = at_end
+        for i, begin in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(data)
+            piece = data[begin:end]
+            text = piece.strip()
+            here = line + data.count(b"\n", 0, begin) + (piece.count(b"\n", 0, len(piece) - len(piece.lstrip())))
+            if not text:
+                continue
             self.read_any = True
+            is_last = i + 1 == len(starts)
+            tag = self._record_start.match(text)
+            name = tag.group(1).decode() if tag else None
+            locator = None
+            if name is not None:
+                n = self.counts[name] = self.counts[name] + 1
+                locator = f"{name}[{n}]"
+            parsed, reason = self._parse_piece(text, here)
+            if parsed is not None:
+                yield from self._read_piece(parsed, locator, here)
+                continue
+            where = f" in {locator}" if locator else ""
+            if is_last and cut_off:
+                why, reason = "the XML is cut off", "the file ends inside it"
+            else:
+                why = "the XML breaks"
             channel, timestamp = _broken_record(text)
             yield self.ctx.unparsed(
-                entry, f"line {line}", text.decode("utf-8", "replace"), reason, channel, timestamp
+                self.entry, f"line {here}", text.decode("utf-8", "replace"), f"{why}{where} ({reason})", channel, timestamp
             )
-        elif resume is None:  # only the closing tags are missing, but the backup was cut
-            self.ctx.warn(entry, f"line {line}", reason)
-        return None if resume is None else probe.position(anchor, resume)
+
+    def _parse_piece(self, piece: bytes, line: int) -> tuple[etree._Element | None, str]:
+        """One record (and what surrounds it) parsed alone under a stand-in root, or None
+        and why it is not well-formed. Bytes that are not UTF-8 are read as Windows-1252,
+        with a note: phones and old tools write both."""
+        fixer = _CharRefFixer(_Empty(), b"<r>" + piece + b"</r>")
+        fixed = fixer.read()
+        self.replaced += fixer.replaced
+        try:
+            return etree.fromstring(fixed, self._parser), ""
+        except etree.XMLSyntaxError as exc:
+            reason = _xml_reason(exc)
+        if self._encoding not in ("utf-8", "utf8"):
+            return None, reason
+        try:
+            fixed.decode("utf-8")
+            return None, reason  # not an encoding problem
+        except UnicodeDecodeError:
+            pass
+        try:
+            root = etree.fromstring(fixed.decode("cp1252", "replace"), self._parser)
+        except (etree.XMLSyntaxError, ValueError):
+            return None, reason
+        self.ctx.warn(self.entry, f"line {line}", "bytes that are not UTF-8 were read as Windows-1252 (cp1252) text.")
+        return root, ""
+
+    def _read_piece(self, root: etree._Element, locator: str | None, line: int) -> Iterator[Message]:
+        entry, ctx = self.entry, self.ctx
+        stray = (root.text or "").strip()
+        for element in root:
+            tag = element.tag
+            handler = self.handlers.get(tag) if isinstance(tag, str) else None
+            if handler is None or locator is None:
+                yield ctx.unparsed(entry, f"line {line}", _serialise(element), "an element this importer does not know")
+            else:
+                try:
+                    yield handler(element, entry, self.member + locator, ctx)
+                except Unreadable as exc:
+                    when = instant(element.get("date"), True)
+                    yield ctx.unparsed(entry, locator, _serialise(element), exc.reason, _CHANNELS[tag], when)
+                locator = None  # a piece holds at most one record start; anything more is unknown
+            stray += (element.tail or "").strip()
+        if stray:
+            yield ctx.unparsed(entry, f"line {line}", stray, "text outside any record")
 
     @staticmethod
     def _element_end(probe: _Probe, line_start: int, tag: str) -> int:
@@ -430,6 +522,21 @@ class _Backup:
             return line_start
         end = probe.offset_of(close, _GT)
         return line_start if end is None else end + 1
+
+
+class _Empty:
+    """A file with nothing in it: `_CharRefFixer` over bytes already in memory."""
+
+    def read(self, size: int = -1) -> bytes:
+        return b""
+
+
+_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _declared_encoding(head: bytes) -> str:
+    match = _DECLARATION.match(head)
+    return match.group(1).decode("ascii").lower() if match else "utf-8"
 
 
 def _broken_record(raw: bytes) -> tuple[Channel, datetime | None]:
@@ -634,6 +741,8 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
     if subject:
         extra["subject"] = subject
     body = "\n".join(texts)
+    if any(a.damaged for a in attachments):
+        ctx.warn(entry, place, "an attachment's base64 is damaged; kept as the export holds it, marked damaged.")
     return Message(
         timestamp=timestamp,
         channel=Channel.MMS,
@@ -659,11 +768,18 @@ def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachm
     text = _value(get("text"))
     encoded = _value(get("data"))
     data = None
+    damaged = False
     if encoded is not None:
         try:
             data = binascii.a2b_base64(encoded)
         except (binascii.Error, ValueError):
-            raise Unreadable("an mms part holds data that is not valid base64") from None
+            data, damaged = encoded.encode("utf-8", "surrogatepass"), True
+    if damaged:
+        name = _part_name(get)
+        size = len(data)  # type: ignore[arg-type]
+        sha = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
+        attachments.append(Attachment(name, mime or None, size, sha, data, damaged=True))
+        return
     if essence == "text/plain":
         if text is None and data is not None:
             text = data.decode(_CHARSETS.get(get("chset") or "", "utf-8"), errors="replace")
@@ -672,14 +788,18 @@ def _read_part(part: etree._Element, texts: list[str], attachments: list[Attachm
         return
     if data is None and text is not None:
         data = text.encode("utf-8")  # a vCard or calendar part written as text
-    name = next(
-        (v.strip("<>") for v in (_value(get(k)) for k in ("cl", "name", "fn", "cid")) if v and v.strip("<>")),
-        f"part{get('seq') or ''}",
-    )
+    name = _part_name(get)
     if data is None:
         attachments.append(Attachment(name, mime or None))
     else:
         attachments.append(Attachment(name, mime or None, len(data), hashlib.sha256(data).hexdigest(), data))
+
+
+def _part_name(get: Callable[[str], str | None]) -> str:
+    return next(
+        (v.strip("<>") for v in (_value(get(k)) for k in ("cl", "name", "fn", "cid")) if v and v.strip("<>")),
+        f"part{get('seq') or ''}",
+    )
 
 
 _SMS_HANDLERS: dict[str, Handler] = {"sms": _sms, "mms": _mms}
