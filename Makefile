@@ -1,23 +1,35 @@
 # The two commands of the quick start: `make demo` and `make test`. Each makes its own
 # virtual environment from PyPI on first use; nothing else needs to be installed.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The versions installed are pinned by requirements/constraints.txt (the newest, tested);
+# `make test-lowest` and `make test-newest` run the suite on the lowest versions that
+# pyproject.toml allows and on whatever PyPI has today, each in its own environment.
+PYTHON      ?= python3
+VENV        ?= .venv
+CONSTRAINTS ?= requirements/constraints.txt
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed
+PIP_PIN     := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade)
 
-.PHONY: demo test bench train clean
+.PHONY: demo test test-lowest test-newest bench train clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet $(PIP_PIN) -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m greyrock.demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-lowest:
+	$(MAKE) test VENV=.venv-lowest CONSTRAINTS=requirements/constraints-lowest.txt
+
+test-newest:
+	rm -rf .venv-newest
+	$(MAKE) test VENV=.venv-newest CONSTRAINTS=
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse_sms.py
@@ -36,4 +48,4 @@ train: .venv-train/.installed
 	.venv-train/bin/python training/train.py --epochs 4
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf .venv .venv-lowest .venv-newest build *.egg-info .pytest_cache

@@ -45,6 +45,7 @@ into the file. This module also holds the streaming machinery that `calls_xml` s
 from __future__ import annotations
 
 import binascii
+import codecs
 import hashlib
 import re
 import zipfile
@@ -535,8 +536,17 @@ _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-
 
 
 def _declared_encoding(head: bytes) -> str:
+    """The encoding the XML declaration names, when Python knows it; else UTF-8 (what the
+    app writes, and what libxml2 falls back to)."""
     match = _DECLARATION.match(head)
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
+    if match is None:
+        return "utf-8"
+    name = match.group(1).decode("ascii").lower()
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "utf-8"
+    return name
 
 
 def _broken_record(raw: bytes) -> tuple[Channel, datetime | None]:
