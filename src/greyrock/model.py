@@ -149,17 +149,18 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of cli.md (`greyrock parse`)."""
+        ts = self.timestamp  # `greyrock parse` runs this once a message: kept lean
         out: dict[str, Any] = {
-            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
-            "tz_known": self.tz_known,
-            "channel": str(self.channel),
-            "kind": str(self.kind),
-            "direction": str(self.direction),
+            "timestamp": None if ts is None else ts.isoformat(),
+            "tz_known": ts is not None and ts.tzinfo is not None,
+            "channel": self.channel._value_,
+            "kind": self.kind._value_,
+            "direction": self.direction._value_,
             "sender": self.sender,
             "sender_name": self.sender_name,
             "recipients": list(self.recipients),
             "body": self.body,
-            "attachments": [a.to_dict() for a in self.attachments],
+            "attachments": [a.to_dict() for a in self.attachments] if self.attachments else [],
             "source": {"file": self.source.file, "locator": self.source.locator},
         }
         if self.extra:

@@ -100,3 +100,17 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in commands:
         assert (command.help or "").strip(), f"{name} has no help"
         assert f"`{name}" in readme, f"{name} is not documented in README.md"
+
+
+def test_json_lines_escape_what_could_drive_a_terminal() -> None:
+    from greyrock.cli._output import dumps, json_line
+
+    hostile = {"body": "a\u202eb\x9b[2Jc\u2028d\x7fe\u061cf caf\u00e9 \u2764\ufe0f \U0001f600", "n": [1, None]}
+    line = json_line(hostile)
+    assert line.endswith(b"\n") and json.loads(line) == hostile
+    for raw in ("\u202e", "\x9b", "\u2028", "\x7f", "\u061c"):
+        assert raw.encode() not in line
+    assert b"\\u202e" in line and b"\\u009b" in line and "caf\u00e9".encode() in line
+    # a lone surrogate, which orjson refuses, still becomes a line (through json)
+    assert json.loads(json_line({"body": "x\ud83dy"})) == {"body": "x\ud83dy"}
+    assert json.loads(dumps(hostile)) == hostile

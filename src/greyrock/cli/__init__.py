@@ -20,7 +20,7 @@ from greyrock import __version__, ingest
 from greyrock.errors import GreyrockError
 
 from ._case import case_app, journal_app
-from ._output import safe_text, write_jsonl
+from ._output import json_line, safe_text, write_lines
 from ._screen import classify, evaluate
 from . import _reply, _report, _safety, _shield
 
@@ -89,8 +89,7 @@ def parse_cmd(
 ) -> None:
     """Print the messages of an export as JSON Lines, oldest first."""
     parsed = ingest.parse(path, format=format, me=me, region=region)
-    messages = parsed.sorted()
-    write_jsonl(m.to_dict() for m in messages)
+    write_lines(parsed.in_order(lambda m: json_line(m.to_dict())))
     for warning in parsed.warnings:
         typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
 

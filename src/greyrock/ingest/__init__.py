@@ -13,9 +13,11 @@ skipped with one summary warning.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from greyrock import _order
+from greyrock._gc import fewer_collections
 from greyrock.errors import GreyrockError, ParseError, UnknownFormat
 from greyrock.identity import default_region
 from greyrock.model import Message, ParseWarning, sort_key
@@ -85,6 +87,14 @@ class Parsed:
     def sorted(self) -> list[Message]:
         """All messages, oldest first (a stable sort: equal times keep file order)."""
         return sorted(self, key=sort_key)
+
+    def in_order(self, encode: Callable[[Message], bytes]) -> Iterator[bytes]:
+        """Every message encoded by `encode`, oldest first (stable), in bounded memory:
+        what `sorted` gives, for exports too large to hold as Messages. A large export
+        is read by a second process while this one encodes and orders (one core each)."""
+        messages = self.read_ahead() if self.size >= AHEAD_MIN_BYTES else iter(self)
+        with fewer_collections():
+            yield from _order.in_order((sort_key(m), encode(m)) for m in messages)
 
 
 def _assign(export: Export, forced: Importer | None) -> tuple[list[tuple[Importer, list[Entry]]], list[Entry]]:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from greyrock._gc import fewer_collections
 from greyrock.errors import GreyrockError, InputError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, ParseWarning, Source
 
@@ -67,11 +68,12 @@ def _child() -> None:
         out.flush()
         parsed = ingest.parse(path, format=format, me=me, region=region)
         batch = []
-        for message in parsed:
-            batch.append(_pack(message))
-            if len(batch) >= _BATCH:
-                send("messages", batch)
-                batch = []
+        with fewer_collections():
+            for message in parsed:
+                batch.append(_pack(message))
+                if len(batch) >= _BATCH:
+                    send("messages", batch)
+                    batch = []
         send("messages", batch)
         send("done", [(w.file, w.locator, w.reason) for w in parsed.warnings])
     except GreyrockError as exc:
