@@ -43,6 +43,7 @@ from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from ._base import Context
 from ._export import Entry
+from ._text import decode_mixed
 
 __all__ = [
     "FROM_LINE_DATE",
@@ -158,7 +159,11 @@ def _single_byte(codec: str) -> bool:
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Text from bytes in a charset that may be missing, unknown or wrong; never fails.
 
-    Returns the text and the codec that read it.
+    Returns the text and the codec that read it. Text that is neither what was declared
+    nor UTF-8 is read as UTF-8 where it is UTF-8 and as cp1252 where it is not (a mailer
+    that declared utf-8 over text typed in Windows-1252, or a reply pasted from another
+    encoding); the codec is then "cp1252" or "latin-1" when that reading is the same as
+    reading the whole as one of those, else "utf-8 and cp1252".
     """
     codec = _codec(declared)
     order: list[str] = []
@@ -167,13 +172,19 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     order.append("utf-8")
     if codec and _single_byte(codec):
         order.append(codec)
-    order += ["cp1252", "latin-1"]
     for name in order:
         try:
             return data.decode(name), name
         except (UnicodeError, LookupError):
             continue
-    return data.decode("latin-1"), "latin-1"  # pragma: no cover - latin-1 reads any bytes
+    text = decode_mixed(data).text
+    for name in ("cp1252", "latin-1"):
+        try:
+            if data.decode(name) == text:
+                return text, name
+        except UnicodeError:
+            continue
+    return text, "utf-8 and cp1252"
 
 
 def _charset_name(declared: str) -> str:
@@ -625,7 +636,7 @@ def read_email(
 
 
 def _raw_text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+    return decode_mixed(raw).text
 
 
 def _message(
