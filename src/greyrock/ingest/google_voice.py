@@ -425,14 +425,10 @@ def _thread(
 def _stray_text(div: Any) -> bool:
     """Whether a message without <q> still holds words outside its time and sender: its body
     inside an element that should not be there, which must not be read as an empty body."""
-    skip = {id(e) for e in div.xpath(f".//abbr[{_has_class('dt')}] | .//cite[{_has_class('sender')}]")}
-    words: list[str] = [div.text or ""]
-    for element in div.iterdescendants():
-        if any(id(a) in skip for a in (element, *element.iterancestors())):
-            words.append(element.tail or "" if id(element) in skip else "")
-            continue
-        words += [element.text or "", element.tail or ""]
-    return bool("".join(words).strip(" \t\r\n:"))
+    rest = copy.deepcopy(div)
+    for part in rest.xpath(f".//abbr[{_has_class('dt')}] | .//cite[{_has_class('sender')}]"):
+        part.drop_tree()  # the element goes, the text after it stays
+    return bool(rest.text_content().strip(" \t\r\n:"))
 
 
 def _sender(div: Any, ctx: Context) -> tuple[bool, str | None, str | None]:
