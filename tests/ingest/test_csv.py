@@ -263,3 +263,67 @@ def test_bug_cut_inside_a_quoted_cell_is_warned(tmp_path: Path) -> None:
     data = (HERE / "naive.csv").read_bytes()
     _, warnings = read(write(tmp_path, data[: data.index(b"She was asleep") + 6]), me="Sam Patel")
     assert warnings
+
+
+# --- nothing lost silently (issue 12) ----------------------------------------------------
+
+
+def test_unquoted_commas_in_a_body_are_kept_in_the_body(tmp_path: Path) -> None:
+    data = (HERE / "naive.csv").read_text(encoding="utf-8")
+    data = data.replace("Okay. We'll wait in the lobby.", "Okay, fine, we'll wait in the lobby.")
+    messages, warnings = read(write(tmp_path, data), me="Sam Patel")
+    assert len(messages) == 5
+    assert (messages[1].sender, messages[1].body) == ("Sam Patel", "Okay, fine, we'll wait in the lobby.")
+    assert messages[1].kind == Kind.MESSAGE and messages[1].direction == Direction.OUT
+    assert warnings == [
+        "export.csv, line 3: 5 fields for 3 columns: the unquoted comma(s) were kept as part of the body"
+    ]
+
+
+def test_unquoted_comma_that_could_be_in_the_sender_keeps_the_row_unparsed(tmp_path: Path) -> None:
+    data = (HERE / "naive.csv").read_text(encoding="utf-8")
+    row = "2024-04-05 17:46:02,Sam Patel,Okay. We'll wait in the lobby."
+    damaged = "2024-04-05 17:46:02,Patel, Sam,Okay. We'll wait in the lobby."
+    messages, warnings = read(write(tmp_path, data.replace(row, damaged)), me="Sam Patel")
+    assert [m.kind for m in messages] == [Kind.MESSAGE, Kind.UNPARSED, Kind.MESSAGE, Kind.MESSAGE, Kind.MESSAGE]
+    assert messages[1].body == damaged
+    assert messages[2].body.startswith("you let her stay up til 9")
+    assert warnings == [
+        "export.csv, line 3: 4 fields for 3 columns, and which column holds the unquoted comma(s) cannot be told; "
+        "kept as unparsed text."
+    ]
+
+
+def test_a_column_greyrock_does_not_read_makes_extra_fields_ambiguous(tmp_path: Path) -> None:
+    text = (
+        "timestamp,sender,body,note\n"
+        "2024-05-01T08:00:00-04:00,Jordan,on my way,\n"
+        "2024-05-01T08:05:00-04:00,Jordan,ok, fine,call later\n"
+    )
+    messages, _ = read(write(tmp_path, text))
+    assert [m.kind for m in messages] == [Kind.MESSAGE, Kind.UNPARSED]
+    assert messages[1].body == "2024-05-01T08:05:00-04:00,Jordan,ok, fine,call later"
+
+
+def test_a_cp1252_row_in_a_utf8_file_is_text_and_the_rest_stays_utf8(tmp_path: Path) -> None:
+    data = (HERE / "naive.csv").read_bytes()
+    data = data.replace(b"Okay. We'll wait", "Okay – café, no rush. We’ll wait".encode("cp1252"))
+    messages, warnings = read(write(tmp_path, data), me="Sam Patel")
+    assert len(messages) == 5
+    assert messages[1].body == "Okay – café, no rush. We’ll wait in the lobby."
+    assert messages[3].body == "She was asleep by 8:30. Her reading log is in the folder, page 12 😊"
+    assert warnings == [
+        "export.csv, line 3: not valid UTF-8 from here on; the bytes that are not were read as Windows-1252 "
+        "(how spreadsheet programs often save).",
+        "export.csv, line 3: 4 fields for 3 columns: the unquoted comma(s) were kept as part of the body",
+    ]
+
+
+def test_a_unicode_line_separator_in_an_unquoted_body_does_not_split_the_row(tmp_path: Path) -> None:
+    data = (HERE / "naive.csv").read_text(encoding="utf-8")
+    data = data.replace("Okay. We'll wait", "Okay.\u2028We'll\x85wait")
+    messages, warnings = read(write(tmp_path, data), me="Sam Patel")
+    assert [m.kind for m in messages] == [Kind.MESSAGE] * 5
+    assert messages[1].body == "Okay.\u2028We'll\x85wait in the lobby."
+    assert [m.source.locator for m in messages] == ["line 2", "line 3", "line 4", "line 5", "line 6"]
+    assert warnings == []

@@ -8,6 +8,7 @@ neither importer claims another format's file.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import socket
@@ -200,6 +201,137 @@ def test_split_mbox_streams_in_constant_memory(tmp_path: Path) -> None:
     assert peak < 512 * 1024
 
 
+# --- a damaged or missing From line (issue 12) ---------------------------------------------
+
+TAKEOUT_SUBJECTS = [
+    "Re: Weekend",
+    "Weekend",
+    "Parent–teacher conference – Mia Hale (Grade 2)",
+    "Payment received – Case 2023-DR-00417",
+    "you think you're so smart 🙄",
+    "call me back",
+    "Last night (Jan 21) - for the file",
+]
+THIRD_FROM_LINE = b"From 1788301122334455667@xxx Tue Jan 16 14:02:11 +0000 2024\n"
+
+
+def _damage_takeout(tmp_path: Path, old: bytes, new: bytes) -> Path:
+    data = TAKEOUT.read_bytes()
+    assert data.count(old) == 1
+    path = tmp_path / TAKEOUT.name
+    path.write_bytes(data.replace(old, new))
+    return path
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        b"Frxm 1788301122334455667@xxx Tue Jan 16 14:02:11 +0000 2024\n",  # a flipped byte
+        b"From\xa01788301122334455667@xxx Tue Jan 16 14:02:11 +0000 2024\n",  # the space flipped
+        b">From 1788301122334455667@xxx Tue Jan 16 14:02:11 +0000 2024\n",  # escaped by a bad tool
+        b"\x00\xff#&!\n",  # replaced by junk
+        b"Fro\n",  # cut short
+    ],
+    ids=["flip", "space", "escaped", "junk", "cut"],
+)
+def test_a_damaged_from_line_costs_no_email(tmp_path: Path, damaged: bytes) -> None:
+    path = _damage_takeout(tmp_path, THIRD_FROM_LINE, damaged)
+    messages, warnings = read(path, me=DANA)
+    mails = [m for m in messages if m.kind != Kind.UNPARSED]
+    assert [m.extra["subject"] for m in mails] == TAKEOUT_SUBJECTS
+    assert mails[2].body.startswith("Dear Parents,\n\nThis is a reminder that Mia's conference")
+    assert mails[2].sender == "office@maplegrove.example.org"
+    assert mails[1].body.endswith("I'm not buying another one 🙄\n\nM")  # nothing of the next mail in it
+    (junk,) = [m for m in messages if m.kind == Kind.UNPARSED]
+    end = 1943 + len(damaged)
+    assert junk.source.locator == f"line 58 (bytes 1943-{end})"
+    assert junk.body.encode("cp1252") == damaged  # the line as written, byte for byte
+    assert mails[2].source.locator == f"message 3 (bytes {end}-{end + 810 - 60})"
+    assert warnings == [
+        f"{path.name}, line 58 (bytes 1943-{end}): a damaged 'From ' line; the e-mail after it was found "
+        "by its headers; kept as unparsed text."
+    ]
+
+
+def test_a_missing_from_line_costs_no_email(tmp_path: Path) -> None:
+    path = _damage_takeout(tmp_path, THIRD_FROM_LINE, b"")
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra["subject"] for m in messages] == TAKEOUT_SUBJECTS
+    assert all(m.kind != Kind.UNPARSED for m in messages)
+    assert messages[2].timestamp == datetime(2024, 1, 16, 14, 2, 11, tzinfo=timezone.utc)
+    assert warnings == [
+        f"{path.name}, message 3 (bytes 1943-2693): no 'From ' line before this e-mail (line 58); found by its headers"
+    ]
+
+
+def test_a_damaged_first_from_line_is_still_a_mailbox(tmp_path: Path) -> None:
+    first = TAKEOUT.read_bytes().split(b"\n", 1)[0] + b"\n"
+    path = _damage_takeout(tmp_path, first, b"Fr\x00m" + first[4:])
+    assert ingest.detect(path) == {"mbox": [path.name]}
+    messages, _ = read(path, me=DANA)
+    assert [m.extra.get("subject") for m in messages] == [None, *TAKEOUT_SUBJECTS]
+    assert messages[0].kind == Kind.UNPARSED and messages[0].source.locator == "line 1 (bytes 0-60)"
+
+
+def test_a_damaged_from_line_without_a_blank_line_before_it(tmp_path: Path) -> None:
+    data = CLASSIC.read_bytes()
+    path = tmp_path / "mbox"
+    path.write_bytes(data.replace(b"From - Sun Jan 28 08:30:00 2024", b"Fron - Sun Jan 28 08:30:00 2024"))
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra.get("subject") for m in messages] == ["spring break", None, "Re: spring break", "whatever", "??"]
+    assert messages[0].body.endswith("\n\n>From the start I told you this would happen.")
+    assert (messages[1].kind, messages[1].body) == (Kind.UNPARSED, "Fron - Sun Jan 28 08:30:00 2024\n")
+    assert messages[2].body.startswith("Spring break is split per section 4.2")
+    assert "mbox, line 14 (bytes 481-513): a damaged 'From ' line; the e-mail after it was found by its headers; " \
+        "kept as unparsed text." in warnings
+
+
+def test_quoted_and_forwarded_headers_in_a_body_do_not_split_it(tmp_path: Path) -> None:
+    body = (
+        b"Call me back. I'm outside.\n\n"
+        b"-----Original Message-----\nFrom: Dana Reyes <dana.reyes@example.com>\nSent: Sunday\n"
+        b"To: Marcus Hale <marcus.hale@example.com>\nSubject: stop\n\nStop texting me.\n\n"
+        b"-------- Forwarded Message --------\nSubject: note\nDate: Sun, 21 Jan 2024 20:00:00 -0800\n"
+        b"From: Priya <priya@example.com>\nTo: dana.reyes@example.com\nMessage-ID: <n1@example.com>\n\nsee below\n"
+    )
+    path = _damage_takeout(
+        tmp_path,
+        b"Call me back. I'm outside. I can see the kitchen light on so don't pretend you're asleep\n",
+        body,
+    )
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra["subject"] for m in messages] == TAKEOUT_SUBJECTS
+    assert messages[5].body == body.decode().strip()
+    assert warnings == []
+
+
+def test_a_forwarded_mail_in_a_mailbox_stays_inside_its_message(tmp_path: Path) -> None:
+    forwarded = (EML_DIR / "forwarded.eml").read_bytes()
+    path = tmp_path / "x.mbox"
+    path.write_bytes(b"From - Tue Feb 13 08:02:44 2024\n" + forwarded + b"\n" + CLASSIC.read_bytes())
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra.get("subject") for m in messages] == [
+        "Fwd: he sent this to me last night", "spring break", "Re: spring break", "whatever", "??",
+    ]
+    assert [a.name for a in messages[0].attachments] == ["tell your sister.eml"]
+    assert not [w for w in warnings if "found by its headers" in w]
+
+
+def test_text_after_a_multipart_is_kept_when_no_resync_is_possible(tmp_path: Path) -> None:
+    # A junk line, and no blank line before it: the third mail cannot be told apart, so it
+    # ends up after the second mail's closing boundary. Its text must still be there.
+    path = _damage_takeout(tmp_path, b"--\n\n" + THIRD_FROM_LINE, b"--\n#junk#\n")
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra["subject"] for m in messages] == [s for i, s in enumerate(TAKEOUT_SUBJECTS) if i != 2]
+    second = messages[1]
+    assert second.body.startswith("Dana,\n\nI'm picking up the kids Friday at 5 not 6.")
+    assert "This is a reminder that Mia's conference with Ms. Okafor is on Thursday" in second.body
+    end = path.read_bytes().index(b"From 1788512233445566778@xxx")
+    assert warnings == [
+        f"{path.name}, message 2 (bytes 621-{end}): text after the end of the multipart body was kept as body text"
+    ]
+
+
 def test_the_mailbox_module_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     import mailbox
 
@@ -231,7 +363,8 @@ def test_a_damaged_zip_member_keeps_the_mail_before_the_damage(tmp_path: Path) -
     data[damage : damage + 16] = bytes(16)
     path.write_bytes(bytes(data))
     messages, warnings = read(path)
-    assert 0 < len(messages) < 140
+    # Mail found again by its headers inside the damaged stretch counts; its junk is unparsed.
+    assert 0 < len([m for m in messages if m.kind != Kind.UNPARSED]) < 140
     assert any("the file cannot be read past this point" in w for w in warnings)
 
 
@@ -469,6 +602,31 @@ def test_latin1_body_declared_as_utf8() -> None:
     assert "Ms. Ibáñez" in body and "Natarajan Family Law – (555) 010-0163" in body
     assert "\r" not in body
     assert warnings == ["latin1_as_utf8.eml, message: text declared as utf-8 was read as cp1252"]
+
+
+def test_cp1252_in_a_mailbox_part_declared_utf8_is_text_with_a_note(tmp_path: Path) -> None:
+    plain = b"Call me back. I'm outside. I can see the kitchen light on so don't pretend you're asleep\n"
+    path = _damage_takeout(tmp_path, plain, "Call me back – I’m outside. Don’t pretend, café’s closed.\n".encode("cp1252"))
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra["subject"] for m in messages] == TAKEOUT_SUBJECTS
+    assert messages[5].body == "Call me back – I’m outside. Don’t pretend, café’s closed."
+    assert (messages[5].kind, messages[5].attachments) == (Kind.MESSAGE, ())
+    assert warnings == [f"{path.name}, message 6 (bytes 4406-4864): text declared as utf-8 was read as cp1252"]
+
+
+def test_utf8_and_cp1252_mixed_in_one_part_keeps_both(tmp_path: Path) -> None:
+    data = TAKEOUT.read_bytes()
+    start = data.index(b"c28gbm93IHlvdXIg")
+    encoded = data[start : data.index(b"\n\n", start) + 1]
+    text = base64.b64decode(encoded)
+    assert text.endswith("regret it 😡\n".encode())
+    mixed = text.replace(b"regret it ", b"regret it " + "– you’re done, café ".encode("cp1252"))
+    path = _damage_takeout(tmp_path, encoded, base64.encodebytes(mixed))
+    messages, warnings = read(path, me=DANA)
+    assert [m.extra["subject"] for m in messages] == TAKEOUT_SUBJECTS
+    assert messages[4].body.endswith("drop the motion or I swear you'll regret it – you’re done, café 😡")
+    assert messages[4].body.startswith("so now your lawyer emails me instead of you?? real mature.")
+    assert [w.split(": ", 1)[1] for w in warnings] == ["text declared as utf-8 was read as utf-8 and cp1252"]
 
 
 def test_unknown_charset() -> None:

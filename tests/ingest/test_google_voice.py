@@ -304,6 +304,104 @@ def test_one_broken_file_in_a_folder_does_not_stop_the_rest(tmp_path: Path) -> N
     assert sum(m.kind == "unparsed" for m in messages) == 1
 
 
+# --- unexpected elements (issue 12) ----------------------------------------------------
+
+SMS_BODIES = ["doing just fine. I moved to Florida", "", "💚", "all that space", "Thank you 🙏 "]
+SMS_SENDERS = ["+2222", "+2222", "+333", "+333", "+333"]
+
+
+def _insert(fixtures: Path, tmp_path: Path, before: bytes, junk: bytes, nth: int = 0) -> Path:
+    raw = (fixtures / "google-voice" / "sms.html").read_bytes()
+    at = -1
+    for _ in range(nth + 1):
+        at = raw.index(before, at + 1)
+    path = tmp_path / "sms.html"
+    path.write_bytes(raw[:at] + junk + raw[at:])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("before", "nth"),
+    [
+        (b'>\n<div class="message">', 0),  # <div class="hChatLog hfeed"<x/>>: the thread closes on itself
+        (b'all that space</q>', 0),  # inside a body
+        (b'<div class="message">', 2),  # between two messages
+        (b'<cite class="sender vcard"><a class="tel" href="tel:+333">', 1),  # inside a message
+        (b'</body>', 0),  # after the thread
+    ],
+    ids=["thread-tag", "body", "between", "message", "end"],
+)
+def test_an_unexpected_element_costs_no_message(fixtures: Path, tmp_path: Path, before: bytes, nth: int) -> None:
+    messages, warnings = read(_insert(fixtures, tmp_path, before, b"<x/>", nth))
+    assert [m.body for m in messages] == SMS_BODIES
+    assert [m.sender for m in messages] == SMS_SENDERS
+    assert [str(m.kind) for m in messages] == ["message", "media", "message", "message", "message"]
+    assert warnings == []
+
+
+def test_an_element_inside_a_message_tag_keeps_that_message(fixtures: Path, tmp_path: Path) -> None:
+    # `<div<x/> class="message">` is no div at all: its time, sender and body are left loose.
+    messages, warnings = read(_insert(fixtures, tmp_path, b' class="message"><abbr class="dt" title="2022-06-30T18:07:09', b"<x/>"))
+    assert [m.body for m in messages] == SMS_BODIES
+    assert [m.sender for m in messages] == SMS_SENDERS
+    assert messages[2].timestamp == datetime(2022, 6, 30, 18, 7, 9, 468000, tzinfo=PACIFIC)
+    assert warnings == ["sms.html, message 3: the HTML around this message is damaged; it was read from its parts"]
+
+
+def test_an_element_that_closes_a_message_div_on_itself_keeps_that_message(fixtures: Path, tmp_path: Path) -> None:
+    messages, warnings = read(_insert(fixtures, tmp_path, b'><abbr class="dt" title="2022-06-30T18:06:39', b" <x/>"))
+    assert [m.body for m in messages] == SMS_BODIES
+    assert [m.direction for m in messages] == ["out", "out", "in", "in", "in"]
+    assert warnings == ["sms.html, message 1: the HTML around this message is damaged; it was read from its parts"]
+
+
+@pytest.mark.parametrize(
+    ("before", "junk"),
+    [
+        (b"tle>\n<style", b"<x/>"),  # </ti<x/>tle>: the title never closes and swallows the file
+        (b'<div class="message"><abbr class="dt" title="2022-06-30T18:07:09', b"<!--"),  # a comment never closed
+    ],
+    ids=["title", "comment"],
+)
+def test_an_element_that_swallows_the_rest_costs_no_message(
+    fixtures: Path, tmp_path: Path, before: bytes, junk: bytes
+) -> None:
+    messages, warnings = read(_insert(fixtures, tmp_path, before, junk))
+    assert [m.body for m in messages] == SMS_BODIES
+    assert [m.sender for m in messages] == SMS_SENDERS
+    # libxml2 2.14 swallows the rest of the file here, 2.12 may not: either way no message is lost.
+    for warning in warnings:
+        assert warning.startswith("sms.html: the HTML is damaged: ")
+        assert warning.endswith(" of 5 records were found in the document; each record was read on its own")
+
+
+def test_a_body_inside_an_unexpected_element_is_kept_raw_not_read_as_empty(fixtures: Path, tmp_path: Path) -> None:
+    messages, warnings = read(_insert(fixtures, tmp_path, b"<q>all that space", b"<textarea>"))
+    assert [m.source.locator for m in messages] == ["message 1", "message 2", "message 3", "message 4", "message 5"]
+    assert [m.body for m in messages if m.source.locator != "message 4"] == [
+        b for i, b in enumerate(SMS_BODIES) if i != 3
+    ]
+    fourth = next(m for m in messages if m.source.locator == "message 4")
+    assert fourth.timestamp == datetime(2022, 6, 30, 18, 7, 24, 594000, tzinfo=PACIFIC)
+    if fourth.kind == "unparsed":  # libxml2 2.14: the textarea holds the <q> as text
+        assert fourth.body.startswith('<div class="message"><abbr class="dt" title="2022-06-30T18:07:24.594-07:00">')
+        assert "&lt;q&gt;all that space&lt;/q&gt;" in fourth.body
+        assert warnings[-1] == "sms.html, message 4: the message holds text but no <q> body; kept as unparsed text."
+    else:  # libxml2 2.12 reads the <q> as usual
+        assert fourth.body == "all that space"
+
+
+def test_a_record_damaged_past_reading_is_kept_raw_and_the_rest_read(fixtures: Path, tmp_path: Path) -> None:
+    path = _insert(fixtures, tmp_path, b'<div class="message"><abbr class="dt" title="2022-06-30T18:07:24', b"<!--")
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'class="dt" title="2022-06-30T18:07:24.594-07:00"', b'class="dt" title="???"'))
+    messages, warnings = read(path)
+    assert [m.body for m in messages if m.kind != "unparsed"] == [b for i, b in enumerate(SMS_BODIES) if i != 3]
+    (bad,) = [m for m in messages if m.kind == "unparsed"]
+    assert "all that space" in bad.body and bad.source.locator == "message 4"
+    assert warnings[-1] == "sms.html, message 4: no readable time; kept as unparsed text."
+
+
 # --- fuzz -----------------------------------------------------------------------------
 
 

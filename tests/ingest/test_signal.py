@@ -219,6 +219,73 @@ def test_jsonl_bad_lines_are_unparsed(tmp_path: Path) -> None:
     assert sum("kept as unparsed text" in str(w) for w in parsed.warnings) == 2
 
 
+# --- line ends and encodings (issue 12) -------------------------------------------------
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n", b"\n"], ids=["cr", "crlf", "lf"])
+def test_every_line_ending_keeps_messages_apart(fixtures: Path, tmp_path: Path, ending: bytes) -> None:
+    path = tmp_path / "test_export.txt"
+    path.write_bytes((fixtures / "signal" / "test_export.txt").read_bytes().replace(b"\n", ending))
+    assert ingest.detect(path) == {"signal": ["test_export.txt"]}
+    messages, _ = _read(path)
+    assert [(m.sender, m.body, m.source.locator) for m in messages] == [
+        ("Jane Doe", "Hello John!", "line 1"),
+        ("John Doe", "Hello\nJane!", "line 2"),
+    ]
+
+
+def test_cr_only_markdown_chat_keeps_all_thirteen_messages(tmp_path: Path) -> None:
+    shutil.copytree(MARKDOWN, tmp_path / "export")
+    chat = tmp_path / "export" / "JordanPike" / "chat.md"
+    chat.write_bytes(chat.read_bytes().replace(b"\n", b"\r"))
+    messages, _ = _read(tmp_path / "export")
+    assert len(messages) == 13
+    assert messages[8].body == "pick up\ni just want to say goodnight to her\nu are SO controlling"
+    assert messages[4].extra["quote"] == "thats her backpack in the mud. u cant even keep her stuff clean??"
+    assert messages[12].extra["reactions"] == [{"from": "Me", "emoji": "👍"}, {"from": "Jordan Pike", "emoji": "❤️"}]
+
+
+def test_cr_only_jsonl_is_read_line_by_line(tmp_path: Path) -> None:
+    shutil.copytree(JSONL, tmp_path / "export")
+    data = tmp_path / "export" / "SamRivera" / "data.json"
+    data.write_bytes(data.read_bytes().replace(b"\n", b"\r"))
+    messages, _ = _read(tmp_path / "export")
+    assert len(messages) == 11
+    assert [m.source.locator for m in messages][-2:] == ["line 11", "line 12"]
+
+
+def test_lone_surrogate_in_jsonl_becomes_a_replacement_character(tmp_path: Path) -> None:
+    shutil.copytree(JSONL, tmp_path / "export")
+    data = tmp_path / "export" / "SamRivera" / "data.json"
+    lines = data.read_text(encoding="utf-8").split("\n")
+    assert lines[1].count("answer me.") == 1
+    lines[1] = lines[1].replace("answer me.", "answer me \\ud83d.")  # a half emoji, as JSON escapes it
+    lines[7] = lines[7].replace('"sender": "Sam Rivera"', '"sender": "Sam \\udc00Rivera"')
+    lines[3] = lines[3].replace("son", "son \\ud83d\\ude22")  # a whole emoji stays one
+    data.write_text("\n".join(lines), encoding="utf-8")
+    parsed = ingest.parse(tmp_path / "export")
+    messages = list(parsed)
+    assert len(messages) == 11
+    assert messages[1].body == "answer me \ufffd. ur making me look like a monster to his teachers"
+    assert messages[7].sender_name == "Sam \ufffdRivera"
+    assert messages[3].body == "a peice of paper wont keep me from my son 😢"
+    assert [str(w) for w in parsed.warnings if "surrogate" in w.reason] == [
+        "SamRivera/data.json, line 2: an unpaired UTF-16 surrogate escape; replaced with U+FFFD",
+        "SamRivera/data.json, line 8: an unpaired UTF-16 surrogate escape; replaced with U+FFFD",
+    ]
+    for message in messages:
+        message.to_json().encode("utf-8")  # the import used to crash here
+
+
+def test_bytes_that_are_not_utf8_are_read_as_cp1252_with_a_warning(fixtures: Path, tmp_path: Path) -> None:
+    path = tmp_path / "test_export.txt"
+    original = (fixtures / "signal" / "test_export.txt").read_bytes()
+    path.write_bytes(original.replace(b"Jane!", b"Jane " + "café – ".encode("cp1252") + "😊!".encode("utf-8")))
+    messages, warnings = _read(path)
+    assert [m.body for m in messages] == ["Hello John!", "Hello\nJane café – 😊!"]
+    assert "test_export.txt, line 3: not valid UTF-8 from here on; the bytes that are not were read as Windows-1252" in warnings
+
+
 # --- sniffing -----------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ import email.policy
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from email.generator import BytesGenerator
 from email.message import EmailMessage, Message as MimePart
@@ -43,6 +43,7 @@ from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from ._base import Context
 from ._export import Entry
+from ._text import decode_mixed
 
 __all__ = [
     "FROM_LINE_DATE",
@@ -52,6 +53,7 @@ __all__ = [
     "has_email_headers",
     "html_to_text",
     "looks_like_headers",
+    "opens_email",
     "read_email",
 ]
 
@@ -82,6 +84,15 @@ _FIRST_HEADERS = {
 }
 _CORE_HEADERS = {b"from", b"date", b"subject", b"message-id", b"mime-version", b"to"}
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
+# Headers that only mail software writes. A header block that a person quotes in a reply or
+# an inline forward ("From: ... Sent: ... To: ... Subject: ...") has none of them, so
+# `opens_email` does not take such a quote for the start of a new e-mail.
+_MACHINE_HEADERS = {
+    b"received", b"return-path", b"delivered-to", b"message-id", b"mime-version", b"content-type",
+    b"content-transfer-encoding", b"x-gm-thrid", b"x-gmail-labels", b"x-mozilla-status", b"dkim-signature",
+    b"arc-seal", b"authentication-results", b"x-received", b"x-google-smtp-source",
+}
+_PERSON_HEADERS = {b"from", b"date", b"subject", b"to", b"cc"}
 
 
 # --- sniffing helpers ---------------------------------------------------------------------
@@ -112,6 +123,33 @@ def looks_like_headers(head: bytes) -> bool:
             return False
         seen.add(match.group(1).lower())
     return complete and len(seen & _CORE_HEADERS) >= 2
+
+
+def opens_email(lines: Iterable[bytes], max_lines: int = 200, max_bytes: int = 65536) -> bool:
+    """Whether `lines` open a stored e-mail: a header block, ended by a blank line, naming at
+    least two of From, Date, Subject, To, Cc and at least one header that only mail software
+    writes (Message-ID, Received, Content-Type, X-GM-THRID ...).
+
+    Used by the mbox splitter to find an e-mail whose "From " line is damaged or missing.
+    Reads at most `max_lines` lines and `max_bytes` bytes: a longer block is not taken.
+    """
+    names: set[bytes] = set()
+    size = 0
+    for count, line in enumerate(lines):
+        if line in (b"\n", b"\r\n"):
+            return len(names & _PERSON_HEADERS) >= 2 and bool(names & _MACHINE_HEADERS)
+        size += len(line)
+        if count >= max_lines or size > max_bytes:
+            return False
+        if line[:1] in (b" ", b"\t"):
+            if not names:
+                return False
+            continue
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return False
+        names.add(match.group(1).lower())
+    return False
 
 
 def from_line_date(line: bytes) -> datetime | None:
@@ -158,7 +196,11 @@ def _single_byte(codec: str) -> bool:
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Text from bytes in a charset that may be missing, unknown or wrong; never fails.
 
-    Returns the text and the codec that read it.
+    Returns the text and the codec that read it. Text that is neither what was declared
+    nor UTF-8 is read as UTF-8 where it is UTF-8 and as cp1252 where it is not (a mailer
+    that declared utf-8 over text typed in Windows-1252, or a reply pasted from another
+    encoding); the codec is then "cp1252" or "latin-1" when that reading is the same as
+    reading the whole as one of those, else "utf-8 and cp1252".
     """
     codec = _codec(declared)
     order: list[str] = []
@@ -167,13 +209,19 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     order.append("utf-8")
     if codec and _single_byte(codec):
         order.append(codec)
-    order += ["cp1252", "latin-1"]
     for name in order:
         try:
             return data.decode(name), name
         except (UnicodeError, LookupError):
             continue
-    return data.decode("latin-1"), "latin-1"  # pragma: no cover - latin-1 reads any bytes
+    text = decode_mixed(data).text
+    for name in ("cp1252", "latin-1"):
+        try:
+            if data.decode(name) == text:
+                return text, name
+        except UnicodeError:
+            continue
+    return text, "utf-8 and cp1252"
 
 
 def _charset_name(declared: str) -> str:
@@ -450,6 +498,13 @@ class _Reader:
             best = _best_alternative(children) if ctype == "multipart/alternative" else None
             for child in children:
                 self.collect(child, with_text and (best is None or child is best))
+            epilogue = part.epilogue if isinstance(part.epilogue, str) else ""
+            if epilogue.strip():
+                # Mail software writes nothing here; text here is most often a following
+                # e-mail whose From line is damaged, and it must not vanish.
+                self.problems.append("text after the end of the multipart body was kept as body text")
+                data = epilogue.encode("utf-8", "surrogateescape")
+                self.texts.append(decode_text(data)[0].replace("\r\n", "\n").replace("\r", "\n").strip())
         elif part.get_content_maintype() == "multipart":
             self.problems.append("a multipart part has no usable boundary; its raw text is the body")
             if with_text:
@@ -625,7 +680,7 @@ def read_email(
 
 
 def _raw_text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+    return decode_mixed(raw).text
 
 
 def _message(

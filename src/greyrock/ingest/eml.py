@@ -20,6 +20,7 @@ from greyrock.model import Channel, Message
 from ._base import Context
 from ._email import FROM_LINE_DATE, has_email_headers, looks_like_headers, read_email
 from ._export import Entry
+from ._text import decode_mixed
 
 __all__ = ["Eml"]
 
@@ -57,6 +58,6 @@ class Eml:
             if alone:
                 raise ParseError(entry.file, entry.member, "no e-mail headers: not an e-mail message.")
             return ctx.unparsed(
-                entry, "message", data.decode("utf-8", errors="replace"), "no e-mail headers", channel=Channel.EMAIL
+                entry, "message", decode_mixed(data).text, "no e-mail headers", channel=Channel.EMAIL
             )
         return read_email(ctx, entry, "message", mail, from_line, at_end=True)

@@ -29,6 +29,14 @@ Quirks:
 - Takeout sometimes writes the same thread twice, the second as `… (2).html`. When a
   folder is read, a record identical (time, sender, body, kind) to one already read from
   another file is skipped, with one warning per file naming how many.
+- Damaged HTML must not cost the rest of the file, whatever libxml2 version reads it.
+  Messages are looked for anywhere in the document, not only inside div.hChatLog (an
+  `<x/>` in its tag can close it before its messages); a message whose div was damaged
+  is read from its loose parts, with a warning. When the document holds fewer records
+  than the file has record starts (a div or a time stamp: an unclosed comment, title or
+  textarea swallowed the rest), each record is read on its own from its stretch of the
+  file. A message with words but no <q> body is kept as unparsed HTML, never read as
+  empty. Bytes that are not UTF-8 are read as Windows-1252 before libxml2 sees them.
 - A file cut short (no closing </html>) yields the records before the last one begun;
   that last one is kept as unparsed raw HTML, with a warning. In a folder, a file with no
   thread or call in it is one unparsed record; alone, it is a ParseError.
@@ -36,6 +44,8 @@ Quirks:
 
 from __future__ import annotations
 
+import bisect
+import copy
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -49,6 +59,7 @@ from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 from ._attach import load_attachment
 from ._base import Context
 from ._export import Entry
+from ._text import decode_mixed, line_of
 from ._time import parse_iso
 
 __all__ = ["GoogleVoice"]
@@ -59,7 +70,9 @@ _COPY = re.compile(r" \((\d+)\)(?=\.html?$)", re.IGNORECASE)
 _DURATION = re.compile(r"^P(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$")
 _END = re.compile(rb"</html\s*>", re.IGNORECASE)
 _RECORD_START = re.compile(rb"<div\s+class\s*=\s*[\"'](?:message\b|haudio|hcall)", re.IGNORECASE)
+_STAMP = re.compile(rb"<abbr\s[^<>]*?class\s*=\s*[\"'](?:dt|published)\b", re.IGNORECASE)
 _MMS_STAND_INS = ("MMS Sent", "MMS Received")
+_GATHERED = "data-greyrock-gathered"  # marks a message div rebuilt from loose parts
 _MY_NUMBER = re.compile(rb"href=[\"']tel:([^\"']+)[\"']\s*>\s*<abbr[^>]*class=[\"']fn[\"'][^>]*>\s*Me\s*</abbr>")
 _MEDIA_XPATH = (
     ".//img/@src | .//audio/@src | .//video/@src | .//a[contains(@class,'video') or contains(@class,'vcard')]/@href"
@@ -82,7 +95,8 @@ class GoogleVoice:
         if not entry.name.lower().endswith((".html", ".htm")):
             return None
         head = entry.head_text()
-        if 'class="hChatLog' not in head and 'class="haudio' not in head:
+        marked = 'class="hChatLog' in head or 'class="haudio' in head
+        if not marked and not ('class="message"' in head and '<abbr class="dt"' in head):
             return None
         if "google.com/voice" in head or "Call Log for" in head or _NAME.match(entry.basename):
             return 95
@@ -119,24 +133,42 @@ class GoogleVoice:
         self, entry: Entry, ctx: Context, files: dict[str, Entry], own: str | None, single: bool
     ) -> Iterator[Message]:
         raw = entry.read_bytes()
+        mixed = decode_mixed(raw)
+        if mixed.first_bad is not None:  # libxml2 versions differ on such bytes: none reach it
+            ctx.warn(
+                entry, f"line {line_of(raw, mixed.first_bad)}",
+                "not valid UTF-8 from here on; the bytes that are not were read as Windows-1252",
+            )
+            raw = mixed.text.encode("utf-8")
         tail = b""
         if not _END.search(raw):
             starts = list(_RECORD_START.finditer(raw))
             if starts:
                 raw, tail = raw[: starts[-1].start()], raw[starts[-1].start() :]
         doc = _document(raw)
-        thread = doc.xpath(f"//div[{_has_class('hChatLog')}]") if doc is not None else []
-        calls = doc.xpath("//div[contains(@class, 'haudio') or contains(@class, 'hcall')]") if doc is not None else []
-        if not thread and not calls and not tail:
+        texts, calls = _records(doc)
+        thread = bool(texts) or (doc is not None and bool(doc.xpath(f"//div[{_has_class('hChatLog')}]")))
+        bounds = _bounds(raw)
+        expected = len(bounds)
+        if len(texts) + len(calls) < expected:
+            # The document as libxml2 built it hides records (an element that swallowed the
+            # rest, a tag that closed the thread early): read each record on its own.
+            ctx.warn(
+                entry, None,
+                f"the HTML is damaged: {len(texts) + len(calls)} of {expected} records were found in the "
+                "document; each record was read on its own",
+            )
+            yield from self._record_by_record(entry, ctx, raw, bounds, doc, files, own)
+        elif not thread and not calls and not tail:
             reason = "no Google Voice text thread or call found in this file"
             if single:
                 raise ParseError(entry.file, entry.member, f"{reason}.")
             yield ctx.unparsed(entry, "whole file", _decode(raw), reason, channel=Channel.GOOGLE_VOICE)
             return
-        if doc is not None:
+        elif doc is not None:
             extra = {"user_deleted": True} if _user_deleted(doc) else {}
-            if thread:
-                yield from _thread(entry, ctx, thread[0], files, own, extra)
+            if texts:
+                yield from _thread(entry, ctx, doc, texts, files, own, extra)
             for index, call in enumerate(calls, 1):
                 yield _call(entry, ctx, doc, call, index if len(calls) > 1 else None, files, own or "me", extra)
         if tail:
@@ -148,8 +180,56 @@ class GoogleVoice:
                 channel=Channel.GOOGLE_VOICE,
             )
 
+    def _record_by_record(
+        self,
+        entry: Entry,
+        ctx: Context,
+        raw: bytes,
+        bounds: list[int],
+        doc: Any,
+        files: dict[str, Entry],
+        own: str | None,
+    ) -> Iterator[Message]:
+        """Every record read from its own stretch of the file, from one record start to the next."""
+        if doc is None or not doc.xpath("//title"):
+            doc = _document(raw[: bounds[0]]) if bounds[0] else None
+        if doc is None:
+            doc = lxml.html.document_fromstring(b"<html><body></body></html>")
+        context = doc
+        extra = {"user_deleted": True} if _user_deleted(doc) else {}
+        texts: list[Any] = []
+        calls: list[Any] = []
+        for n, (start, end) in enumerate(zip(bounds, [*bounds[1:], len(raw)]), 1):
+            part = _document(raw[start:end])
+            found = _records(part)
+            if not found[0] and not found[1]:
+                yield ctx.unparsed(
+                    entry, f"record {n} (bytes {start}-{end})", _decode(raw[start:end]),
+                    "this record's HTML cannot be read", channel=Channel.GOOGLE_VOICE,
+                )
+            texts += found[0]
+            calls += found[1]
+        if texts:
+            yield from _thread(entry, ctx, context, texts, files, own, extra)
+        for index, call in enumerate(calls, 1):
+            yield _call(entry, ctx, context, call, index if len(calls) > 1 else None, files, own or "me", extra)
+
 
 # --- files ----------------------------------------------------------------------------
+
+
+def _bounds(raw: bytes) -> list[int]:
+    """Where each record starts in the file: at its div, or, where the div is damaged past
+    recognising, at its time stamp."""
+    starts = [m.start() for m in _RECORD_START.finditer(raw)]
+    bounds = set(starts)
+    previous = 0
+    for stamp in (m.start() for m in _STAMP.finditer(raw)):
+        at = bisect.bisect_left(starts, previous)
+        if at == len(starts) or starts[at] >= stamp:  # no record start since the last stamp
+            bounds.add(stamp)
+        previous = stamp
+    return sorted(bounds)
 
 
 def _document(raw: bytes) -> Any:
@@ -213,11 +293,79 @@ def _media(element: Any, entry: Entry, ctx: Context, files: dict[str, Entry]) ->
 # --- text threads ---------------------------------------------------------------------
 
 
+def _records(doc: Any) -> tuple[list[Any], list[Any]]:
+    """The text messages and the calls of a document, each as one element, in file order.
+
+    A message is looked for anywhere in the document, not only inside the thread's div:
+    damaged HTML (`<div class="hChatLog"<x/>>`) can close the thread before its messages.
+    A message whose own div was damaged leaves its parts (abbr.dt, cite, q) loose; they
+    are gathered into a new div so that the message is still read.
+    """
+    if doc is None:
+        return [], []
+    message = f"div[{_has_class('message')}]"
+    hits = doc.xpath(f"//{message} | //abbr[{_has_class('dt')}][not(ancestor::{message})]")
+    texts: list[Any] = []
+    for hit in hits:
+        if hit.tag != "abbr":
+            texts.append(hit)
+            continue
+        gathered = _gather(hit)
+        if texts and _is_empty_message(texts[-1]) and texts[-1].getnext() is hit:
+            texts[-1] = gathered  # `<div class="message" <x/>>`: the div closed on itself
+        else:
+            texts.append(gathered)
+    calls = doc.xpath("//div[contains(@class, 'haudio') or contains(@class, 'hcall')]")
+    return texts, calls
+
+
+def _gather(stamp: Any) -> Any:
+    """A message div holding copies of a loose abbr.dt and the siblings after it, up to the
+    next message."""
+    div = lxml.html.Element("div", {"class": "message", _GATHERED: ""})
+    div.append(copy.deepcopy(stamp))
+    for sibling in stamp.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if _has_message_part(sibling):
+            break
+        div.append(copy.deepcopy(sibling))
+    return div
+
+
+def _has_message_part(element: Any) -> bool:
+    classes = f" {element.get('class') or ''} ".replace("\t", " ").replace("\n", " ")
+    if (element.tag == "abbr" and " dt " in classes) or (element.tag == "div" and " message " in classes):
+        return True
+    return bool(element.xpath(f".//abbr[{_has_class('dt')}] | .//div[{_has_class('message')}]"))
+
+
+def _is_empty_message(div: Any) -> bool:
+    return div.get(_GATHERED) is None and not div.xpath(f".//abbr[{_has_class('dt')}] | .//q")
+
+
+def _own_part(div: Any) -> Any:
+    """The message without the messages nested in it (a div left open swallows the next)."""
+    if not div.xpath(f".//div[{_has_class('message')}]"):
+        return div
+    alone = copy.deepcopy(div)
+    for inner in alone.xpath(f".//div[{_has_class('message')}]"):
+        if inner.getparent() is not None:
+            inner.getparent().remove(inner)
+    return alone
+
+
 def _thread(
-    entry: Entry, ctx: Context, log: Any, files: dict[str, Entry], own: str | None, extra: dict[str, Any]
+    entry: Entry,
+    ctx: Context,
+    doc: Any,
+    found: list[Any],
+    files: dict[str, Entry],
+    own: str | None,
+    extra: dict[str, Any],
 ) -> Iterator[Message]:
-    messages = log.xpath(f".//div[{_has_class('message')}]")
-    people = [_person(cite, ctx) for cite in log.xpath(f"./div[{_has_class('participants')}]//cite")]
+    messages = [_own_part(div) for div in found]
+    people = [_person(cite, ctx) for cite in doc.xpath(f"//div[{_has_class('participants')}]//cite")]
     group = bool(people)
     parsed = [_sender(div, ctx) for div in messages]
     me = next((number for is_me, number, _ in parsed if is_me and number), None) or own or "me"
@@ -229,7 +377,7 @@ def _thread(
             # The reader wrote and nobody answered: the file name, or the title "Me to NAME",
             # still names the other side.
             match = _NAME.match(entry.basename)
-            title = " ".join(log.getroottree().xpath("//title//text()")).split()
+            title = " ".join(doc.xpath("//title//text()")).split()
             named = match.group("who") if match else " ".join(title[2:]) if title[:2] == ["Me", "to"] else ""
             who = ctx.address(named) if named.strip() else None
             others = [who] if who else []
@@ -241,7 +389,15 @@ def _thread(
         if timestamp is None:
             yield ctx.unparsed(entry, locator, _html(div), "no readable time", channel=Channel.GOOGLE_VOICE)
             continue
+        if div.get(_GATHERED) is not None:
+            ctx.warn(entry, locator, "the HTML around this message is damaged; it was read from its parts")
         quoted = div.xpath(".//q")
+        if not quoted and _stray_text(div):
+            yield ctx.unparsed(
+                entry, locator, _html(div), "the message holds text but no <q> body", channel=Channel.GOOGLE_VOICE,
+                timestamp=timestamp,
+            )
+            continue
         body = _text(quoted[0]) if quoted else ""
         attachments = _media(div, entry, ctx, files)
         if attachments and body.strip() in _MMS_STAND_INS:
@@ -264,6 +420,15 @@ def _thread(
             source=Source(entry.file, entry.locate(locator)),
             extra={**group_extra, **extra},
         )
+
+
+def _stray_text(div: Any) -> bool:
+    """Whether a message without <q> still holds words outside its time and sender: its body
+    inside an element that should not be there, which must not be read as an empty body."""
+    rest = copy.deepcopy(div)
+    for part in rest.xpath(f".//abbr[{_has_class('dt')}] | .//cite[{_has_class('sender')}]"):
+        part.drop_tree()  # the element goes, the text after it stays
+    return bool(rest.text_content().strip(" \t\r\n:"))
 
 
 def _sender(div: Any, ctx: Context) -> tuple[bool, str | None, str | None]:
@@ -300,6 +465,8 @@ def _text(element: Any) -> str:
 
 
 def _html(element: Any) -> str:
+    if element.get(_GATHERED) is not None:  # our own wrapper: only what the file holds
+        return "".join(lxml.html.tostring(child, encoding="unicode", with_tail=False) for child in element)
     return lxml.html.tostring(element, encoding="unicode", with_tail=False)
 
 

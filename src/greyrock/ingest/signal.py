@@ -19,6 +19,12 @@ read (only it keeps messages merged in from an older export with `--old`) and da
 is skipped, with a note. The tool appends two spaces to every body (a Markdown line
 break); trailing whitespace is not kept.
 
+Lines may end in \n, \r\n or a lone \r (files passed through old Mac tools); all three
+end a line. Bytes that are not UTF-8 are read as Windows-1252 and the first such line is
+named in a warning. In data.json an escaped surrogate with no partner ("\\ud83d", half
+an emoji) becomes U+FFFD with a warning naming the line, rather than text that cannot be
+stored.
+
 Times are the exporting computer's wall time without a zone: naive. The tool writes the
 reader as "Me" (some versions "You"); when neither appears, `--me NAME` tells who the
 reader is, else directions are unknown.
@@ -41,11 +47,17 @@ from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 from ._attach import guess_mime, load_attachment
 from ._base import Context
 from ._export import Entry
+from ._text import decode_mixed, line_of
 from ._time import parse_iso
 
 __all__ = ["Signal"]
 
 _HEADER = re.compile(r"^\[(\d{4})-(\d{2})-(\d{2}),? (\d{2}):(\d{2})(?::(\d{2}))?\] (.*?): ?(.*)$")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# A JSON escape of a UTF-16 surrogate: json.loads turns an unpaired one into a str that
+# cannot be encoded again, so it is replaced (a paired one is a real character).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _BROKEN_HEADER = re.compile(r"^\[\d{4}-")  # a header line damaged past reading
 _LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./|\.\./)[^)\n]*)\)[ ]*")  # only the tool's relative links
 _STICKER = re.compile(r"(?:^|\n)\(\( (.*) \)\)$")
@@ -79,16 +91,25 @@ class _Record:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _text(entry: Entry) -> str:
-    text = entry.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+def _text(entry: Entry, ctx: Context) -> str:
+    """The file as text; bytes that are not UTF-8 are read as Windows-1252, with a warning."""
+    data = entry.read_bytes()
+    mixed = decode_mixed(data)
+    text = mixed.text.lstrip("\ufeff")
     if not text.strip():
         raise ParseError(entry.file, entry.member, "the file is empty.")
+    if mixed.first_bad is not None:
+        ctx.warn(
+            entry, f"line {line_of(data, mixed.first_bad)}",
+            "not valid UTF-8 from here on; the bytes that are not were read as Windows-1252",
+        )
     return text
 
 
 def _lines(text: str) -> list[str]:
-    """Lines split on \\n only: a body may hold U+2028 and other separators."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    """Lines ended by \\r\\n, \\n or a lone \\r (old Mac tools), and by nothing else: a
+    body may hold U+2028 and other separators."""
+    return _LINE_END.split(text)
 
 
 def _quote_text(raw: str) -> str:
@@ -126,6 +147,24 @@ def _unmark(rest: str) -> tuple[str, dict[str, Any]]:
     return rest, parts
 
 
+def _without_lone_surrogates(value: Any) -> tuple[Any, bool]:
+    """`value` (parsed JSON) with every unpaired surrogate made U+FFFD; whether any was."""
+    if isinstance(value, str):
+        fixed = _LONE_SURROGATE.sub("\ufffd", value)
+        return fixed, fixed != value
+    if isinstance(value, list):
+        pairs = [_without_lone_surrogates(v) for v in value]
+        return [v for v, _ in pairs], any(r for _, r in pairs)
+    if isinstance(value, dict):
+        out, replaced = {}, False
+        for key, item in value.items():
+            fixed_key, r1 = _without_lone_surrogates(key)
+            out[fixed_key], r2 = _without_lone_surrogates(item)
+            replaced = replaced or r1 or r2
+        return out, replaced
+    return value, False
+
+
 class Signal:
     name = "signal"
     help = "Signal via signal-export (Markdown, JSON Lines) or older text."
@@ -133,12 +172,12 @@ class Signal:
     def sniff(self, entry: Entry) -> int | None:
         lowered = entry.name.lower()
         if lowered.endswith((".md", ".txt")):
-            first = next((line for line in entry.head_text(4096).split("\n") if line.strip()), "")
-            if not _HEADER.match(first.removesuffix("\r")):
+            first = next((line for line in _lines(entry.head_text(4096)) if line.strip()), "")
+            if not _HEADER.match(first):
                 return None
             return 85 if lowered.endswith(".md") else 70
         if lowered.endswith((".json", ".jsonl")):
-            first = entry.head_text().split("\n", 1)[0].strip()
+            first = _lines(entry.head_text())[0].strip()
             if not first.startswith("{"):
                 return None
             try:
@@ -164,7 +203,7 @@ class Signal:
 
     def _read_text(self, entry: Entry, ctx: Context) -> Iterator[_Record | Message]:
         """Records of the text and Markdown shapes, in file order; damaged ones unparsed."""
-        lines = _lines(_text(entry))
+        lines = _lines(_text(entry, ctx))
         starts = [i for i, line in enumerate(lines) if _HEADER.match(line) or _BROKEN_HEADER.match(line)]
         if not any(_HEADER.match(lines[i]) for i in starts):
             raise ParseError(entry.file, entry.member, "not a Signal export: no '[date] Name: text' line in it.")
@@ -206,7 +245,7 @@ class Signal:
     def _read_jsonl(self, entry: Entry, ctx: Context) -> Iterator[_Record | Message]:
         """Records of data.json, one JSON object a line; lines that are not one, unparsed."""
         readable = 0
-        for number, line in enumerate(_lines(_text(entry)), 1):
+        for number, line in enumerate(_lines(_text(entry, ctx)), 1):
             if not line.strip():
                 continue
             locator = f"line {number}"
@@ -214,6 +253,10 @@ class Signal:
                 obj = json.loads(line)
             except (ValueError, RecursionError):
                 obj = None
+            if _SURROGATE_ESCAPE.search(line):
+                obj, replaced = _without_lone_surrogates(obj)
+                if replaced:
+                    ctx.warn(entry, locator, "an unpaired UTF-16 surrogate escape; replaced with U+FFFD")
             if not isinstance(obj, dict):
                 yield ctx.unparsed(entry, locator, line, "not a JSON object", Channel.SIGNAL)
                 continue
