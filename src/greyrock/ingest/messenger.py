@@ -53,6 +53,7 @@ from lxml import etree
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from . import _json
 from ._attach import guess_mime
 from ._base import Context
 from ._export import Entry, Export
@@ -137,7 +138,7 @@ def _list(value: object) -> list[Any]:
 
 def _dump(item: object) -> str:
     try:
-        return json.dumps(item, ensure_ascii=False)
+        return _json.dumps(item)
     except (TypeError, ValueError, RecursionError):
         return repr(item)
 
@@ -456,8 +457,9 @@ class _MetaImporter:
 @dataclass
 class _JsonFile:
     top: dict[str, Any]
-    items: list[Any]
+    items: list[tuple[str, Any]]  # (locator, element of a "messages" list)
     tail: tuple[str, str] | None = None  # (locator, raw text) where the file breaks off
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (place, what was repaired)
 
 
 _WS = re.compile(r"\s*")
@@ -472,16 +474,47 @@ def _read_json(entry: Entry) -> _JsonFile | _Unreadable:
         data = entry.read_bytes()
     except ParseError as exc:
         return _Unreadable(exc.reason, "")
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text, notes = _json.decode(data)
     if not text.strip():
         return _Unreadable("the file is empty", text)
     try:
-        top = json.loads(text)
+        top = _json.DECODER.decode(text)
     except (ValueError, RecursionError):
-        return _salvage(text)
-    if not isinstance(top, dict) or not isinstance(top.get("messages"), list):
-        return _Unreadable("not a Messenger thread: there is no list of messages", text)
-    return _JsonFile(top, top["messages"])
+        loaded = _salvage(text)
+    else:
+        if not isinstance(top, dict) or not isinstance(top.get("messages"), list):
+            return _Unreadable("not a Messenger thread: there is no list of messages", text)
+        loaded = _JsonFile(top, _message_items(top))
+    if isinstance(loaded, _JsonFile):
+        loaded.notes[:0] = notes
+        if _json.may_hold_surrogates(text):
+            _repair(loaded)
+    return loaded
+
+
+def _message_items(top: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The messages with their locators, those of a second "messages" list included
+    (`messages#2[0]`): a duplicate key must not hide a whole list."""
+    lists = [("messages", top["messages"])]
+    if isinstance(top, _json.JsonObject):
+        later = [(k, v) for k, v in top.duplicates if k == "messages" and isinstance(v, list)]
+        top.duplicates[:] = [(k, v) for k, v in top.duplicates if not (k == "messages" and isinstance(v, list))]
+        lists.extend((f"messages#{n}", v) for n, (_, v) in enumerate(later, 2))
+    return [(f"{name}[{i}]", item) for name, items in lists for i, item in enumerate(items)]
+
+
+def _repair(loaded: _JsonFile) -> None:
+    """Replace lone surrogates everywhere in the file, noting each place."""
+    places: list[str] = []
+    for i, (locator, item) in enumerate(loaded.items):
+        fixed, found = _json.repair_surrogates(item, locator)
+        loaded.items[i] = (locator, fixed)
+        places.extend(found)
+    messages = loaded.top.pop("messages", None)
+    places.extend(_json.repair_surrogates(loaded.top)[1])
+    if messages is not None:
+        loaded.top["messages"] = messages
+    loaded.notes.extend((place, _json.SURROGATE_NOTE) for place in places)
 
 
 def _salvage(text: str) -> _JsonFile | _Unreadable:
@@ -490,9 +523,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
     Walks the top-level object key by key and the messages list item by item, so that
     everything before the damage is kept and the rest becomes one unparsed tail.
     """
-    decoder = json.JSONDecoder()
-    top: dict[str, Any] = {}
-    items: list[Any] = []
+    decoder = _json.DECODER
+    pairs: list[tuple[str, Any]] = []
+    lists: list[list[Any]] = []
     in_messages = False
     pos = _skip(text, 0)
     try:
@@ -507,6 +540,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
             pos = _skip(text, pos + 1)
             if key == "messages" and text[pos : pos + 1] == "[":
                 in_messages = True
+                items: list[Any] = []
+                lists.append(items)
+                pairs.append((key, items))
                 pos = _skip(text, pos + 1)
                 while text[pos : pos + 1] != "]":
                     item, pos = decoder.raw_decode(text, pos)
@@ -518,9 +554,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
                         raise ValueError("no comma")
                 pos += 1
                 in_messages = False
-                top["messages"] = items
             else:
-                top[key], pos = decoder.raw_decode(text, pos)
+                value, pos = decoder.raw_decode(text, pos)
+                pairs.append((key, value))
             pos = _skip(text, pos)
             if text[pos : pos + 1] == ",":
                 pos = _skip(text, pos + 1)
@@ -528,14 +564,17 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
                 raise ValueError("no comma")
         pos += 1
     except (ValueError, RecursionError):
-        if not items:
+        if not any(lists):
             return _Unreadable("not readable as a Messenger thread (damaged JSON)", text)
-        where = f"messages[{len(items)}] onwards" if in_messages else "end of file"
-        return _JsonFile(top, items, (where, text[pos:]))
-    if "messages" not in top:
+        name = "messages" if len(lists) == 1 else f"messages#{len(lists)}"
+        where = f"{name}[{len(lists[-1])}] onwards" if in_messages else "end of file"
+        top = _json.from_pairs(pairs)
+        return _JsonFile(top, _message_items(top), (where, text[pos:]))
+    if not lists:
         return _Unreadable("not a Messenger thread: there is no list of messages", text)
+    top = _json.from_pairs(pairs)
     rest = text[pos:]
-    return _JsonFile(top, items, ("end of file", rest) if rest.strip() else None)
+    return _JsonFile(top, _message_items(top), ("end of file", rest) if rest.strip() else None)
 
 
 def _json_participants(loaded: _JsonFile) -> list[str]:
@@ -550,7 +589,7 @@ def _json_participants(loaded: _JsonFile) -> list[str]:
 def _json_names(loaded: _JsonFile) -> list[str]:
     """Everyone in the file: the participants, and senders who have since left."""
     names = _json_participants(loaded)
-    for item in loaded.items:
+    for _, item in loaded.items:
         if isinstance(item, dict):
             name = _text(item.get("sender_name", item.get("senderName")))
             if name and name not in names:
@@ -582,27 +621,53 @@ def _uris(value: object) -> list[str]:
     return [m["uri"] for m in _list(value) if isinstance(m, dict) and isinstance(m.get("uri"), str)]
 
 
-def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Context) -> _Rec:
+# Keys Meta writes on a message; a message without its sender keeps the others in extra.
+_KNOWN_KEYS = frozenset(
+    {
+        "sender_name", "timestamp_ms", "content", "type", "photos", "videos", "audio_files", "files",
+        "gifs", "sticker", "share", "call_duration", "missed", "is_unsent", "reactions", "users",
+        "is_geoblocked_for_viewer", "is_unsent_image_by_messenger_kid_parent", "is_taken_down",
+        "bumped_message_metadata", "ip", "senderName", "timestamp", "text", "media", "isUnsent",
+    }
+)  # fmt: skip
+
+
+def _duplicate_keys(entry: Entry, locator: str, item: dict[str, Any], ctx: Context) -> dict[str, list[Any]]:
+    """The later values of keys written twice in a message, by path, with a warning."""
+    kept: dict[str, list[Any]] = {}
+    for path, value in _json.duplicates(item):
+        kept.setdefault(path, []).append(value)
+    if kept:
+        names = ", ".join(f'"{path}"' for path in kept)
+        ctx.warn(
+            entry,
+            locator,
+            f"the key {names} is written more than once; the first value is read, "
+            'the others are kept in extra["duplicate_keys"].',
+        )
+    return kept
+
+
+def _json_rec(entry: Entry, locator: str, item: object, media: _Media, ctx: Context) -> _Rec:
     """One element of `messages`, in either schema."""
-    locator = f"messages[{index}]"
     if not isinstance(item, dict):
         return _unreadable(locator, _dump(item), "not a message object")
     e2ee = "senderName" in item or ("timestamp" in item and "timestamp_ms" not in item)
+    sender_key, text_key = ("senderName", "text") if e2ee else ("sender_name", "content")
     if e2ee:
         timestamp = _instant(item.get("timestamp"), ms_only=False)
-        sender, body = _text(item.get("senderName")), _text(item.get("text")) or ""
         uris, unsent = [(u, False) for u in _uris(item.get("media"))], item.get("isUnsent") is True
     else:
         timestamp = _instant(item.get("timestamp_ms"), ms_only=True)
-        sender, body = _text(item.get("sender_name")), _text(item.get("content")) or ""
         uris = [(u, key == "audio_files") for key in _MEDIA_KEYS if key in item for u in _uris(item[key])]
         sticker = item.get("sticker")
         if isinstance(sticker, dict) and isinstance(sticker.get("uri"), str):
             uris.append((sticker["uri"], False))
         unsent = item.get("is_unsent") is True
+    sender, text = _text(item.get(sender_key)), _text(item.get(text_key))
+    body = text or ""
     if timestamp is None:
         return _unreadable(locator, _dump(item), "no readable timestamp")
-    attachments = tuple(media.attachment(uri, entry, ctx, audio) for uri, audio in uris)
     extra: dict[str, Any] = {}
     share = item.get("share")
     if isinstance(share, dict):
@@ -610,16 +675,29 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
         if fields:
             extra["share"] = fields
             body = body or "\n".join(v for v in (fields.get("text"), fields.get("link")) if v)
+    kind_type = item.get("type") if isinstance(item.get("type"), str) else None
+    call = kind_type == "Call" or "call_duration" in item
+    if text is None and not (uris or extra or unsent or call or kind_type in _SYSTEM_TYPES):
+        # A damaged or renamed key: an empty message would hide that something was there.
+        return _unreadable(locator, _dump(item), f'no message text ("{text_key}") and nothing else to show')
+    duplicates = _duplicate_keys(entry, locator, item, ctx)
+    if duplicates:
+        extra["duplicate_keys"] = duplicates
+    if sender is None:
+        ctx.warn(entry, locator, f'no sender name ("{sender_key}"); the sender is unknown.')
+        unread = {k: v for k, v in item.items() if k not in _KNOWN_KEYS}
+        if unread:
+            extra["unread_keys"] = unread
+    attachments = tuple(media.attachment(uri, entry, ctx, audio) for uri, audio in uris)
     reactions = _reactions(item.get("reactions"))
     if reactions:
         extra["reactions"] = reactions
-    kind_type = item.get("type") if isinstance(item.get("type"), str) else None
     if kind_type and kind_type not in _KNOWN_TYPES:
         extra["type"] = kind_type
     duration = item.get("call_duration")
     if unsent:
         kind = Kind.DELETED
-    elif kind_type == "Call" or "call_duration" in item:
+    elif call:
         kind = Kind.CALL
         if isinstance(duration, (int, float)) and not isinstance(duration, bool) and math.isfinite(duration):
             extra["duration"] = duration
@@ -633,6 +711,15 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
         kind = Kind.MESSAGE
     textual = kind is Kind.MESSAGE and kind_type in (None, "Generic")
     return _Rec(locator, timestamp, sender, kind, body, attachments, extra, textual)
+
+
+def _top_duplicates(top: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Keys written twice outside the messages (a second title, participant ...)."""
+    found = list(top.duplicates) if isinstance(top, _json.JsonObject) else []
+    for key, value in top.items():
+        if key != "messages":
+            found.extend(_json.duplicates(value, key))
+    return found
 
 
 class _MetaJson(_MetaImporter):
@@ -673,7 +760,12 @@ class _MetaJson(_MetaImporter):
             folder = _folder(entry, loaded.top.get("thread_path"))
             if folder:
                 thread.extra.setdefault("folder", folder)
-            thread.add_file(entry, [_json_rec(entry, i, item, media, ctx) for i, item in enumerate(loaded.items)])
+            for place, what in _json.notes_to_warnings(loaded.notes):
+                ctx.warn(entry, place, f"{what}.")
+            for path, value in _top_duplicates(loaded.top):
+                raw = _dump({path.rsplit(".", 1)[-1]: value})
+                thread.records.append((entry, _unreadable(path, raw, f'a second value of "{path}"')))
+            thread.add_file(entry, [_json_rec(entry, loc, item, media, ctx) for loc, item in loaded.items])
             if loaded.tail is not None:
                 where, raw = loaded.tail
                 thread.records.append((entry, _unreadable(where, raw, "the file breaks off or is damaged here")))
