@@ -75,10 +75,12 @@ DECODER = json.JSONDecoder(object_pairs_hook=from_pairs)
 
 @dataclass
 class Loaded:
-    """A parsed document and what had to be repaired in it: (place, what) pairs."""
+    """A parsed document, what had to be repaired in it ((place, what) pairs), and
+    whether any object in it has a duplicate key (so callers walk it only then)."""
 
     value: Any
     notes: list[tuple[str, str]] = field(default_factory=list)
+    duplicated: bool = False
 
 
 def decode(data: bytes) -> tuple[str, list[tuple[str, str]]]:
@@ -97,12 +99,20 @@ def loads(text: str) -> Loaded:
 
     Raises ValueError or RecursionError as `json.loads` does, for the caller's salvage.
     """
-    value = DECODER.decode(text)
+    seen: list[JsonObject] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = from_pairs(pairs)
+        if isinstance(obj, JsonObject):
+            seen.append(obj)
+        return obj
+
+    value = json.JSONDecoder(object_pairs_hook=hook).decode(text)
     notes: list[tuple[str, str]] = []
     if _ESCAPE.search(text):
         value, places = repair_surrogates(value)
         notes.extend((place, SURROGATE_NOTE) for place in places)
-    return Loaded(value, notes)
+    return Loaded(value, notes, bool(seen))
 
 
 def may_hold_surrogates(text: str) -> bool:
