@@ -801,7 +801,15 @@ class InstagramJson(_MetaJson):
 # --- HTML -----------------------------------------------------------------------------
 
 _HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
-_BLOCK = frozenset({"div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "section"})
+_BLOCK = frozenset(
+    {
+        "div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th",
+        "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre", "dl",
+        "dt", "dd", "figure", "figcaption", "address", "hr", "caption",
+    }
+)  # fmt: skip
+_PAGE = frozenset({"html", "body"})
+_MAX_CLIMB = 64  # how far up from a lone date a sender is looked for
 _MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -812,7 +820,7 @@ _DATES = (
     re.compile(r"(?P<d>\d{1,2}) (?P<mon>[A-Za-z]{3,9})\.? (?P<y>\d{4})" + _CLOCK),
 )
 _MEDIA_TAGS = frozenset({"img", "video", "audio", "source", "embed"})
-_REACTION = re.compile(r"(?P<reaction>[^\w\s]+)\s*(?P<actor>\w.*)", re.DOTALL)
+_REACTION = re.compile(r"(?P<reaction>[^\w\s]+)\s*(?P<actor>\w.*)?", re.DOTALL)
 
 
 def _html_time(text: str) -> datetime | None:
@@ -847,13 +855,137 @@ def _kids(el: Any) -> list[Any]:
     return [c for c in el if isinstance(c.tag, str)]
 
 
-def _is_box(el: Any) -> bool:
-    """A message box: a name first, a date last, and at least those two children."""
-    kids = _kids(el)
-    if len(kids) < 2 or _html_time(_line(kids[-1])) is None:
-        return False
-    sender = _line(kids[0])
-    return bool(sender) and _html_time(sender) is None
+def _text_sizes(root: Any) -> dict[Any, int]:
+    """How many characters of text each element holds, in one pass from the leaves up,
+    so that only short elements are ever read whole when looking for dates."""
+    sizes: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):
+        size = len(el.text or "") if isinstance(el.tag, str) else 0
+        for child in el:
+            size += sizes.get(child, 0) + len(child.tail or "")
+        sizes[el] = size
+    return sizes
+
+
+def _tally(dates: list[Any]) -> dict[Any, int]:
+    """For each element, how many of `dates` it holds."""
+    counts: dict[Any, int] = {}
+    for date in dates:
+        el = date
+        while el is not None:
+            counts[el] = counts.get(el, 0) + 1
+            el = el.getparent()
+    return counts
+
+
+def _date_elements(root: Any) -> list[Any]:
+    """The elements that hold a message box's date, in document order.
+
+    Each is the widest element whose whole text is a date. One followed by a sibling
+    that holds another date is not: that is a date typed as a message inside a box,
+    before the box's own date.
+    """
+    sizes = _text_sizes(root)
+    dated = [el for el in root.iter() if isinstance(el.tag, str) and 0 < sizes[el] <= 120 and _html_time(_line(el))]
+    inside = set(dated)
+    widest = [el for el in dated if el.getparent() not in inside]
+    holders = _tally(widest)
+    return [d for d in widest if not any(holders.get(s) for s in d.itersiblings())]
+
+
+@dataclass
+class _BoxText:
+    sender: str | None
+    body: str
+    reactions: list[dict[str, str | None]]
+    files: list[str]
+    links: list[str]
+
+
+def _read_box(box: Any, date: Any) -> _BoxText:
+    """A message box read in document order, whatever wraps or folds its parts.
+
+    The box's first line of text is the sender; every other line, before or after the
+    date, is the body. Block elements and <br> break lines; a list item that reads
+    "❤ Name" is a reaction. Links inside the sender's line (a profile link) are not
+    attachments. Iterative, so a file nested ten thousand deep cannot exhaust the stack.
+    """
+    tokens: list[str | tuple[str] | None] = []  # text, a line break (None), or (ref,)
+    reactions: list[dict[str, str | None]] = []
+    stack: list[tuple[Any, bool]] = [(box, False)] if box is not date else []
+    while stack:
+        node, closing = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if closing:
+            if tag in _BLOCK:
+                tokens.append(None)
+            if node is not box and node.tail:
+                tokens.append(node.tail)
+            continue
+        if node is date:
+            tokens.extend((None, node.tail or "", None))
+            continue
+        stack.append((node, True))
+        if tag in ("ul", "ol"):
+            for li in node.iter("li"):
+                text = _line(li)
+                found = _REACTION.fullmatch(text)
+                if found:
+                    reactions.append({"reaction": found["reaction"], "actor": found["actor"]})
+                elif text:
+                    tokens.extend((None, text, None))
+            continue
+        if tag == "br":
+            tokens.append(None)
+        ref = (node.get("src") if tag in _MEDIA_TAGS else node.get("href") if tag == "a" else None) or ""
+        if ref.strip() and not ref.strip().startswith("#"):
+            tokens.append((ref.strip(),))
+        if tag in _BLOCK:
+            tokens.append(None)
+        if tag and node.text:
+            tokens.append(node.text)
+        stack.extend((child, False) for child in reversed(node))
+    lines: list[str] = []
+    refs: list[str] = []
+    current: list[str] = []
+    for token in [*tokens, None]:
+        if token is None:
+            line = " ".join("".join(current).split())
+            if line:
+                lines.append(line)
+            current = []
+        elif isinstance(token, tuple):
+            if lines and token[0] not in refs:  # before the sender's line ends it is the sender's
+                refs.append(token[0])
+        else:
+            current.append(token)
+    body = "\n".join(lines[1:])
+    files = [r for r in refs if not _SCHEME.match(r)]
+    links = [r for r in refs if _SCHEME.match(r) and r not in body]
+    return _BoxText(lines[0] if lines else None, body, reactions, files, links)
+
+
+def _box_of(date: Any, counts: dict[Any, int], alone: bool) -> Any:
+    """The message box around `date`.
+
+    With several dates on the page, it is the largest element holding this date and no
+    other: wrappers, folded or nested parts all stay inside it. With one date nothing
+    marks where the box ends, so it is the smallest element with a sender before the
+    date, which keeps a page heading out.
+    """
+    if not alone:
+        box = date
+        while (up := box.getparent()) is not None and up.tag not in _PAGE and counts.get(up, 0) == 1:
+            box = up
+        return box
+    box = date.getparent()
+    for _ in range(_MAX_CLIMB):
+        if box is None or box.tag in _PAGE:
+            break
+        if _read_box(box, date).sender:
+            return box
+        box = box.getparent()
+    return date
 
 
 def _is_orphan(el: Any, after_a_box: bool) -> bool:
@@ -869,10 +1001,21 @@ def _is_orphan(el: Any, after_a_box: bool) -> bool:
 
 
 @dataclass
+class _Block:
+    """A piece of the page that is one record: a box with its date, a box without one
+    (`date` None), or text standing between the boxes (`text`)."""
+
+    locator: str
+    element: Any
+    date: Any | None
+    text: str | None = None
+
+
+@dataclass
 class _HtmlFile:
     title: str | None
     header: list[str]  # names on a "Participants:" line
-    blocks: list[tuple[str, Any, bool]]  # (locator, element, is a message box)
+    blocks: list[_Block]
 
 
 def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
@@ -886,15 +1029,11 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
         root = lxml.html.document_fromstring(data, parser=_HTML_PARSER)
     except (etree.LxmlError, ValueError):
         return _Unreadable("not readable as HTML", data.decode("utf-8", errors="replace"))
-    boxes: list[Any] = []
-    stack: list[Any] = [root]
-    while stack:
-        el = stack.pop()
-        if _is_box(el):
-            boxes.append(el)
-        else:
-            stack.extend(reversed(_kids(el)))
-    box_set = set(boxes)
+    dates = _date_elements(root)
+    counts = _tally(dates)
+    boxes: dict[Any, Any] = {}
+    for date in dates:
+        boxes.setdefault(_box_of(date, counts, alone=len(dates) == 1), date)
     holders = set()
     for box in boxes:
         parent = box.getparent()
@@ -902,84 +1041,54 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
             holders.add(parent)
             parent = parent.getparent()
     parents = {box.getparent() for box in boxes}
-    blocks: list[tuple[str, Any, bool]] = []
+    blocks: list[_Block] = []
     header: list[str] = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el in box_set:
-            blocks.append((f"messages[{len(blocks)}]", el, True))
+        if el in boxes:
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, boxes[el]))
         elif not blocks and not header and (el.text or "").strip().startswith("Participants:"):
             names = _line(el).removeprefix("Participants:")
             header = [n.strip() for n in re.split(r",| and ", names) if n.strip()]
+            continue
         elif el.getparent() in parents and el not in holders and _is_orphan(el, after_a_box=bool(blocks)):
-            blocks.append((f"messages[{len(blocks)}]", el, False))
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, None))
+        else:
+            continue
+        if (el.tail or "").strip():  # text folded in between two boxes
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, None, el.tail))
     title_el = root.find(".//title")
     title = _line(title_el) if title_el is not None else None
     return _HtmlFile(title or None, header, blocks)
 
 
-def _content(parts: list[Any]) -> tuple[str, list[dict[str, str | None]], list[str], list[str]]:
-    """The text, reactions, local files and links of a box's middle children.
-
-    Block elements and <br> break lines; a <ul> holds reactions ("❤ Name"), not text.
-    Iterative, so a hostile file nested ten thousand deep cannot exhaust the stack.
-    """
-    chunks: list[str] = []
-    reactions: list[dict[str, str | None]] = []
-    refs: list[str] = []
-    for part in parts:
-        stack: list[tuple[Any, bool]] = [(part, False)]
-        while stack:
-            node, closing = stack.pop()
-            tag = node.tag if isinstance(node.tag, str) else ""
-            if closing:
-                if tag in _BLOCK:
-                    chunks.append("\n")
-                if node is not part and node.tail:
-                    chunks.append(node.tail)
-                continue
-            stack.append((node, True))
-            if tag in ("ul", "ol"):
-                for li in node.iter("li"):
-                    found = _REACTION.fullmatch(_line(li))
-                    actor = found["actor"] if found else None
-                    reactions.append({"reaction": found["reaction"] if found else _line(li), "actor": actor})
-                continue
-            if tag == "br":
-                chunks.append("\n")
-            ref = (node.get("src") if tag in _MEDIA_TAGS else node.get("href") if tag == "a" else None) or ""
-            if ref.strip() and not ref.strip().startswith("#") and ref.strip() not in refs:
-                refs.append(ref.strip())
-            if tag in _BLOCK:
-                chunks.append("\n")
-            if tag and node.text:
-                chunks.append(node.text)
-            stack.extend((child, False) for child in reversed(node))
-        chunks.append("\n")
-    lines = (" ".join(line.split()) for line in "".join(chunks).split("\n"))
-    body = "\n".join(line for line in lines if line)
-    files = [r for r in refs if not _SCHEME.match(r)]
-    links = [r for r in refs if _SCHEME.match(r) and r not in body]
-    return body, reactions, files, links
+def _text_lines(el: Any) -> str:
+    return "\n".join(line for line in (" ".join(s.split()) for s in el.itertext()) if line)
 
 
-def _html_rec(entry: Entry, locator: str, el: Any, is_box: bool, media: _Media, ctx: Context) -> _Rec:
-    if not is_box:
-        text = "\n".join(line for line in (" ".join(s.split()) for s in el.itertext()) if line)
-        return _unreadable(locator, text, "a message box without a sender and a readable date")
-    kids = _kids(el)
-    sender = _line(kids[0])
-    timestamp = _html_time(_line(kids[-1]))
-    body, reactions, files, links = _content(kids[1:-1])
-    attachments = tuple(media.attachment(uri, entry, ctx) for uri in files)
+def _html_rec(entry: Entry, block: _Block, media: _Media, ctx: Context) -> _Rec:
+    locator, el = block.locator, block.element
+    if block.text is not None:
+        return _unreadable(locator, " ".join(block.text.split()), "text outside any message box")
+    if block.date is None:
+        return _unreadable(locator, _text_lines(el), "a message box without a sender and a readable date")
+    timestamp = _html_time(_line(block.date))
+    read = _read_box(el, block.date)
+    if not read.sender:
+        return _Rec(locator, timestamp, raw=_text_lines(el), reason="a message box without a sender")
+    if not (read.body or read.files or read.links):
+        # Nothing found between the sender and the date: keep the markup, never an empty message.
+        raw = etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+        return _Rec(locator, timestamp, raw=raw, reason="a message box whose content could not be read")
+    attachments = tuple(media.attachment(uri, entry, ctx) for uri in read.files)
     extra: dict[str, Any] = {}
-    if reactions:
-        extra["reactions"] = reactions
-    if links:
-        extra["links"] = links
-    kind = Kind.MEDIA if attachments and not body else Kind.MESSAGE
-    return _Rec(locator, timestamp, sender, kind, body, attachments, extra, textual=kind is Kind.MESSAGE)
+    if read.reactions:
+        extra["reactions"] = read.reactions
+    if read.links:
+        extra["links"] = read.links
+    kind = Kind.MEDIA if attachments and not read.body else Kind.MESSAGE
+    return _Rec(locator, timestamp, read.sender, kind, read.body, attachments, extra, textual=kind is Kind.MESSAGE)
 
 
 class MessengerHtml(_MetaImporter):
@@ -1002,7 +1111,8 @@ class MessengerHtml(_MetaImporter):
         for entry in group:
             loaded = _read_html(entry)
             if isinstance(loaded, _HtmlFile):
-                found = loaded.header + [_line(_kids(el)[0]) for _, el, box in loaded.blocks if box]
+                senders = (_read_box(b.element, b.date).sender for b in loaded.blocks if b.date is not None)
+                found = loaded.header + [n for n in senders if n]
                 names.extend(n for n in found if n not in names)
         return names
 
@@ -1010,7 +1120,7 @@ class MessengerHtml(_MetaImporter):
         thread = _Thread(group)
         for entry in group:
             loaded = _read_html(entry)
-            if isinstance(loaded, _Unreadable) or not any(box for _, _, box in loaded.blocks):
+            if isinstance(loaded, _Unreadable) or not any(b.date is not None for b in loaded.blocks):
                 reason = loaded.reason if isinstance(loaded, _Unreadable) else "no messages found"
                 if alone:
                     raise ParseError(entry.file, entry.member, f"{reason}.")
@@ -1023,6 +1133,6 @@ class MessengerHtml(_MetaImporter):
             folder = _folder(entry)
             if folder:
                 thread.extra.setdefault("folder", folder)
-            recs = [_html_rec(entry, loc, el, box, media, ctx) for loc, el, box in loaded.blocks]
+            recs = [_html_rec(entry, block, media, ctx) for block in loaded.blocks]
             thread.add_file(entry, recs)
         return thread
