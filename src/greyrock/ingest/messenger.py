@@ -881,16 +881,27 @@ def _tally(dates: list[Any]) -> dict[Any, int]:
 def _date_elements(root: Any) -> list[Any]:
     """The elements that hold a message box's date, in document order.
 
-    Each is the widest element whose whole text is a date. One followed by a sibling
-    that holds another date is not: that is a date typed as a message inside a box,
-    before the box's own date.
+    Each is the widest element whose whole text is a date. A date typed as a message is
+    one too, but it sits in the box's content, and the content is followed by the box's
+    own date: a date that (or whose ancestor) is followed by a date element is text.
     """
     sizes = _text_sizes(root)
     dated = [el for el in root.iter() if isinstance(el.tag, str) and 0 < sizes[el] <= 120 and _html_time(_line(el))]
     inside = set(dated)
     widest = [el for el in dated if el.getparent() not in inside]
-    holders = _tally(widest)
-    return [d for d in widest if not any(holders.get(s) for s in d.itersiblings())]
+    marks = set(widest)
+    return [d for d in widest if not _followed_by_a_date(d, marks)]
+
+
+def _followed_by_a_date(el: Any, dates: set[Any]) -> bool:
+    while el is not None and el.tag not in _PAGE:
+        after = el.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None and after in dates:
+            return True
+        el = el.getparent()
+    return False
 
 
 @dataclass
@@ -912,21 +923,22 @@ def _read_box(box: Any, date: Any) -> _BoxText:
     """
     tokens: list[str | tuple[str] | None] = []  # text, a line break (None), or (ref,)
     reactions: list[dict[str, str | None]] = []
-    stack: list[tuple[Any, bool]] = [(box, False)] if box is not date else []
+    # (node, closing, inside the date): the date's text is not the body, its files are.
+    stack: list[tuple[Any, bool, bool]] = [(box, False, box is date)]
     while stack:
-        node, closing = stack.pop()
+        node, closing, muted = stack.pop()
         tag = node.tag if isinstance(node.tag, str) else ""
         if closing:
-            if tag in _BLOCK:
+            if tag in _BLOCK or node is date:
                 tokens.append(None)
-            if node is not box and node.tail:
+            if node is not box and node.tail and not (muted and node is not date):
                 tokens.append(node.tail)
             continue
+        muted = muted or node is date
+        stack.append((node, True, muted))
         if node is date:
-            tokens.extend((None, node.tail or "", None))
-            continue
-        stack.append((node, True))
-        if tag in ("ul", "ol"):
+            tokens.append(None)
+        if tag in ("ul", "ol") and not muted:
             for li in node.iter("li"):
                 text = _line(li)
                 found = _REACTION.fullmatch(text)
@@ -942,9 +954,9 @@ def _read_box(box: Any, date: Any) -> _BoxText:
             tokens.append((ref.strip(),))
         if tag in _BLOCK:
             tokens.append(None)
-        if tag and node.text:
+        if tag and node.text and not muted:
             tokens.append(node.text)
-        stack.extend((child, False) for child in reversed(node))
+        stack.extend((child, False, muted) for child in reversed(node))
     lines: list[str] = []
     refs: list[str] = []
     current: list[str] = []
