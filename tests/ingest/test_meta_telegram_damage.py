@@ -40,15 +40,20 @@ _BOX = re.compile(
     r'<div class="pam[^"]*"><h2[^>]*>(?P<name>[^<]*)</h2><div class="_3-95 _a6-p">(?P<body>.*?)</div>'
     r'<div class="_3-94 _a6-o">(?P<date>[^<]*)</div></div>'
 )
+_NAME, _BODY, _DATE = r"\g<name>", r"\g<body>", r"\g<date>"
 _VARIANTS = {
     # every box inside two more divs
-    "wrapped box": r'<div><div><div class="pam"><h2>\g<name></h2><div>\g<body></div><div>\g<date></div></div></div></div>',
+    "wrapped box": f'<div><div><div class="pam"><h2>{_NAME}</h2><div>{_BODY}</div><div>{_DATE}</div></div></div></div>',
     # sender and body folded into one wrapper, the date beside it
-    "sender and body folded": r"<div><section><h2>\g<name></h2><div>\g<body></div></section><p>\g<date></p></div>",
+    "sender and body folded": f"<div><section><h2>{_NAME}</h2><div>{_BODY}</div></section><p>{_DATE}</p></div>",
     # body and date folded into one wrapper
-    "body and date folded": r"<div><span class=n>\g<name></span><div><div>\g<body></div><div><b>\g<date></b></div></div></div>",
+    "body and date folded": (
+        f"<div><span class=n>{_NAME}</span><div><div>{_BODY}</div><div><b>{_DATE}</b></div></div></div>"
+    ),
     # no class names at all, the date wrapped in inline elements
-    "no classes, nested date": r"<div><div>\g<name></div><div><div><div>\g<body></div></div></div><div><span><i>\g<date></i></span></div></div>",
+    "no classes, nested date": (
+        f"<div><div>{_NAME}</div><div><div><div>{_BODY}</div></div></div><div><span><i>{_DATE}</i></span></div></div>"
+    ),
 }
 
 
@@ -77,10 +82,11 @@ def test_html_folding_variants_read_like_the_original(variant: str, tmp_path: Pa
 def test_html_body_as_bare_text_or_list_item(tmp_path: Path) -> None:
     """Text standing directly in the box, or in a list item that is not a reaction."""
     source = HTML.read_text()
-    bare = source.replace(
-        "<div><div></div><div>happy new year I guess. you didn&#039;t even text me back</div><div></div><div></div></div>",
-        "happy new year I guess.<br>you didn&#039;t even text me back",
-    ).replace("<div><div></div><div>I asked you not to contact me.</div>", "<div><ul><li>I asked you not to contact me.</li></ul>")
+    happy = "happy new year I guess. you didn&#039;t even text me back"
+    box = f"<div><div></div><div>{happy}</div><div></div><div></div></div>"
+    bare = source.replace(box, happy.replace(". ", ".<br>"))
+    asked = "I asked you not to contact me."
+    bare = bare.replace(f"<div><div></div><div>{asked}</div>", f"<div><ul><li>{asked}</li></ul>")
     page = tmp_path / "message_1.html"
     page.write_text(bare)
     messages, _ = _read(page, me="Sam Okafor")

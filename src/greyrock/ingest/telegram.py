@@ -431,7 +431,7 @@ class Telegram:
                 'the others are kept in extra["duplicate_keys"].',
             )
         if not service and "text" not in msg and "text_entities" not in msg:
-            ctx.warn(entry, locator, 'no "text" key; the message is kept with an empty text and its other keys in extra.')
+            ctx.warn(entry, locator, 'no "text" key; kept with an empty text and its other keys in extra.')
         attachment = self._attachment(entry, ctx, files, base, msg, extra)
         if service and msg.get("action") == "phone_call":
             kind = Kind.CALL
