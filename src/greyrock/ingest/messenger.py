@@ -53,6 +53,7 @@ from lxml import etree
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from . import _json
 from ._attach import guess_mime
 from ._base import Context
 from ._export import Entry, Export
@@ -137,7 +138,7 @@ def _list(value: object) -> list[Any]:
 
 def _dump(item: object) -> str:
     try:
-        return json.dumps(item, ensure_ascii=False)
+        return _json.dumps(item)
     except (TypeError, ValueError, RecursionError):
         return repr(item)
 
@@ -456,8 +457,9 @@ class _MetaImporter:
 @dataclass
 class _JsonFile:
     top: dict[str, Any]
-    items: list[Any]
+    items: list[tuple[str, Any]]  # (locator, element of a "messages" list)
     tail: tuple[str, str] | None = None  # (locator, raw text) where the file breaks off
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (place, what was repaired)
 
 
 _WS = re.compile(r"\s*")
@@ -472,16 +474,47 @@ def _read_json(entry: Entry) -> _JsonFile | _Unreadable:
         data = entry.read_bytes()
     except ParseError as exc:
         return _Unreadable(exc.reason, "")
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    text, notes = _json.decode(data)
     if not text.strip():
         return _Unreadable("the file is empty", text)
     try:
-        top = json.loads(text)
+        top = _json.DECODER.decode(text)
     except (ValueError, RecursionError):
-        return _salvage(text)
-    if not isinstance(top, dict) or not isinstance(top.get("messages"), list):
-        return _Unreadable("not a Messenger thread: there is no list of messages", text)
-    return _JsonFile(top, top["messages"])
+        loaded = _salvage(text)
+    else:
+        if not isinstance(top, dict) or not isinstance(top.get("messages"), list):
+            return _Unreadable("not a Messenger thread: there is no list of messages", text)
+        loaded = _JsonFile(top, _message_items(top))
+    if isinstance(loaded, _JsonFile):
+        loaded.notes[:0] = notes
+        if _json.may_hold_surrogates(text):
+            _repair(loaded)
+    return loaded
+
+
+def _message_items(top: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The messages with their locators, those of a second "messages" list included
+    (`messages#2[0]`): a duplicate key must not hide a whole list."""
+    lists = [("messages", top["messages"])]
+    if isinstance(top, _json.JsonObject):
+        later = [(k, v) for k, v in top.duplicates if k == "messages" and isinstance(v, list)]
+        top.duplicates[:] = [(k, v) for k, v in top.duplicates if not (k == "messages" and isinstance(v, list))]
+        lists.extend((f"messages#{n}", v) for n, (_, v) in enumerate(later, 2))
+    return [(f"{name}[{i}]", item) for name, items in lists for i, item in enumerate(items)]
+
+
+def _repair(loaded: _JsonFile) -> None:
+    """Replace lone surrogates everywhere in the file, noting each place."""
+    places: list[str] = []
+    for i, (locator, item) in enumerate(loaded.items):
+        fixed, found = _json.repair_surrogates(item, locator)
+        loaded.items[i] = (locator, fixed)
+        places.extend(found)
+    messages = loaded.top.pop("messages", None)
+    places.extend(_json.repair_surrogates(loaded.top)[1])
+    if messages is not None:
+        loaded.top["messages"] = messages
+    loaded.notes.extend((place, _json.SURROGATE_NOTE) for place in places)
 
 
 def _salvage(text: str) -> _JsonFile | _Unreadable:
@@ -490,9 +523,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
     Walks the top-level object key by key and the messages list item by item, so that
     everything before the damage is kept and the rest becomes one unparsed tail.
     """
-    decoder = json.JSONDecoder()
-    top: dict[str, Any] = {}
-    items: list[Any] = []
+    decoder = _json.DECODER
+    pairs: list[tuple[str, Any]] = []
+    lists: list[list[Any]] = []
     in_messages = False
     pos = _skip(text, 0)
     try:
@@ -507,6 +540,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
             pos = _skip(text, pos + 1)
             if key == "messages" and text[pos : pos + 1] == "[":
                 in_messages = True
+                items: list[Any] = []
+                lists.append(items)
+                pairs.append((key, items))
                 pos = _skip(text, pos + 1)
                 while text[pos : pos + 1] != "]":
                     item, pos = decoder.raw_decode(text, pos)
@@ -518,9 +554,9 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
                         raise ValueError("no comma")
                 pos += 1
                 in_messages = False
-                top["messages"] = items
             else:
-                top[key], pos = decoder.raw_decode(text, pos)
+                value, pos = decoder.raw_decode(text, pos)
+                pairs.append((key, value))
             pos = _skip(text, pos)
             if text[pos : pos + 1] == ",":
                 pos = _skip(text, pos + 1)
@@ -528,14 +564,17 @@ def _salvage(text: str) -> _JsonFile | _Unreadable:
                 raise ValueError("no comma")
         pos += 1
     except (ValueError, RecursionError):
-        if not items:
+        if not any(lists):
             return _Unreadable("not readable as a Messenger thread (damaged JSON)", text)
-        where = f"messages[{len(items)}] onwards" if in_messages else "end of file"
-        return _JsonFile(top, items, (where, text[pos:]))
-    if "messages" not in top:
+        name = "messages" if len(lists) == 1 else f"messages#{len(lists)}"
+        where = f"{name}[{len(lists[-1])}] onwards" if in_messages else "end of file"
+        top = _json.from_pairs(pairs)
+        return _JsonFile(top, _message_items(top), (where, text[pos:]))
+    if not lists:
         return _Unreadable("not a Messenger thread: there is no list of messages", text)
+    top = _json.from_pairs(pairs)
     rest = text[pos:]
-    return _JsonFile(top, items, ("end of file", rest) if rest.strip() else None)
+    return _JsonFile(top, _message_items(top), ("end of file", rest) if rest.strip() else None)
 
 
 def _json_participants(loaded: _JsonFile) -> list[str]:
@@ -550,7 +589,7 @@ def _json_participants(loaded: _JsonFile) -> list[str]:
 def _json_names(loaded: _JsonFile) -> list[str]:
     """Everyone in the file: the participants, and senders who have since left."""
     names = _json_participants(loaded)
-    for item in loaded.items:
+    for _, item in loaded.items:
         if isinstance(item, dict):
             name = _text(item.get("sender_name", item.get("senderName")))
             if name and name not in names:
@@ -582,27 +621,53 @@ def _uris(value: object) -> list[str]:
     return [m["uri"] for m in _list(value) if isinstance(m, dict) and isinstance(m.get("uri"), str)]
 
 
-def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Context) -> _Rec:
+# Keys Meta writes on a message; a message without its sender keeps the others in extra.
+_KNOWN_KEYS = frozenset(
+    {
+        "sender_name", "timestamp_ms", "content", "type", "photos", "videos", "audio_files", "files",
+        "gifs", "sticker", "share", "call_duration", "missed", "is_unsent", "reactions", "users",
+        "is_geoblocked_for_viewer", "is_unsent_image_by_messenger_kid_parent", "is_taken_down",
+        "bumped_message_metadata", "ip", "senderName", "timestamp", "text", "media", "isUnsent",
+    }
+)  # fmt: skip
+
+
+def _duplicate_keys(entry: Entry, locator: str, item: dict[str, Any], ctx: Context) -> dict[str, list[Any]]:
+    """The later values of keys written twice in a message, by path, with a warning."""
+    kept: dict[str, list[Any]] = {}
+    for path, value in _json.duplicates(item):
+        kept.setdefault(path, []).append(value)
+    if kept:
+        names = ", ".join(f'"{path}"' for path in kept)
+        ctx.warn(
+            entry,
+            locator,
+            f"the key {names} is written more than once; the first value is read, "
+            'the others are kept in extra["duplicate_keys"].',
+        )
+    return kept
+
+
+def _json_rec(entry: Entry, locator: str, item: object, media: _Media, ctx: Context) -> _Rec:
     """One element of `messages`, in either schema."""
-    locator = f"messages[{index}]"
     if not isinstance(item, dict):
         return _unreadable(locator, _dump(item), "not a message object")
     e2ee = "senderName" in item or ("timestamp" in item and "timestamp_ms" not in item)
+    sender_key, text_key = ("senderName", "text") if e2ee else ("sender_name", "content")
     if e2ee:
         timestamp = _instant(item.get("timestamp"), ms_only=False)
-        sender, body = _text(item.get("senderName")), _text(item.get("text")) or ""
         uris, unsent = [(u, False) for u in _uris(item.get("media"))], item.get("isUnsent") is True
     else:
         timestamp = _instant(item.get("timestamp_ms"), ms_only=True)
-        sender, body = _text(item.get("sender_name")), _text(item.get("content")) or ""
         uris = [(u, key == "audio_files") for key in _MEDIA_KEYS if key in item for u in _uris(item[key])]
         sticker = item.get("sticker")
         if isinstance(sticker, dict) and isinstance(sticker.get("uri"), str):
             uris.append((sticker["uri"], False))
         unsent = item.get("is_unsent") is True
+    sender, text = _text(item.get(sender_key)), _text(item.get(text_key))
+    body = text or ""
     if timestamp is None:
         return _unreadable(locator, _dump(item), "no readable timestamp")
-    attachments = tuple(media.attachment(uri, entry, ctx, audio) for uri, audio in uris)
     extra: dict[str, Any] = {}
     share = item.get("share")
     if isinstance(share, dict):
@@ -610,16 +675,29 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
         if fields:
             extra["share"] = fields
             body = body or "\n".join(v for v in (fields.get("text"), fields.get("link")) if v)
+    kind_type = item.get("type") if isinstance(item.get("type"), str) else None
+    call = kind_type == "Call" or "call_duration" in item
+    if text is None and not (uris or extra or unsent or call or kind_type in _SYSTEM_TYPES):
+        # A damaged or renamed key: an empty message would hide that something was there.
+        return _unreadable(locator, _dump(item), f'no message text ("{text_key}") and nothing else to show')
+    duplicates = _duplicate_keys(entry, locator, item, ctx)
+    if duplicates:
+        extra["duplicate_keys"] = duplicates
+    if sender is None:
+        ctx.warn(entry, locator, f'no sender name ("{sender_key}"); the sender is unknown.')
+        unread = {k: v for k, v in item.items() if k not in _KNOWN_KEYS}
+        if unread:
+            extra["unread_keys"] = unread
+    attachments = tuple(media.attachment(uri, entry, ctx, audio) for uri, audio in uris)
     reactions = _reactions(item.get("reactions"))
     if reactions:
         extra["reactions"] = reactions
-    kind_type = item.get("type") if isinstance(item.get("type"), str) else None
     if kind_type and kind_type not in _KNOWN_TYPES:
         extra["type"] = kind_type
     duration = item.get("call_duration")
     if unsent:
         kind = Kind.DELETED
-    elif kind_type == "Call" or "call_duration" in item:
+    elif call:
         kind = Kind.CALL
         if isinstance(duration, (int, float)) and not isinstance(duration, bool) and math.isfinite(duration):
             extra["duration"] = duration
@@ -633,6 +711,15 @@ def _json_rec(entry: Entry, index: int, item: object, media: _Media, ctx: Contex
         kind = Kind.MESSAGE
     textual = kind is Kind.MESSAGE and kind_type in (None, "Generic")
     return _Rec(locator, timestamp, sender, kind, body, attachments, extra, textual)
+
+
+def _top_duplicates(top: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Keys written twice outside the messages (a second title, participant ...)."""
+    found = list(top.duplicates) if isinstance(top, _json.JsonObject) else []
+    for key, value in top.items():
+        if key != "messages":
+            found.extend(_json.duplicates(value, key))
+    return found
 
 
 class _MetaJson(_MetaImporter):
@@ -673,7 +760,12 @@ class _MetaJson(_MetaImporter):
             folder = _folder(entry, loaded.top.get("thread_path"))
             if folder:
                 thread.extra.setdefault("folder", folder)
-            thread.add_file(entry, [_json_rec(entry, i, item, media, ctx) for i, item in enumerate(loaded.items)])
+            for place, what in _json.notes_to_warnings(loaded.notes):
+                ctx.warn(entry, place, f"{what}.")
+            for path, value in _top_duplicates(loaded.top):
+                raw = _dump({path.rsplit(".", 1)[-1]: value})
+                thread.records.append((entry, _unreadable(path, raw, f'a second value of "{path}"')))
+            thread.add_file(entry, [_json_rec(entry, loc, item, media, ctx) for loc, item in loaded.items])
             if loaded.tail is not None:
                 where, raw = loaded.tail
                 thread.records.append((entry, _unreadable(where, raw, "the file breaks off or is damaged here")))
@@ -709,7 +801,15 @@ class InstagramJson(_MetaJson):
 # --- HTML -----------------------------------------------------------------------------
 
 _HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
-_BLOCK = frozenset({"div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "section"})
+_BLOCK = frozenset(
+    {
+        "div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th",
+        "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre", "dl",
+        "dt", "dd", "figure", "figcaption", "address", "hr", "caption",
+    }
+)  # fmt: skip
+_PAGE = frozenset({"html", "body"})
+_MAX_CLIMB = 64  # how far up from a lone date a sender is looked for
 _MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -720,7 +820,7 @@ _DATES = (
     re.compile(r"(?P<d>\d{1,2}) (?P<mon>[A-Za-z]{3,9})\.? (?P<y>\d{4})" + _CLOCK),
 )
 _MEDIA_TAGS = frozenset({"img", "video", "audio", "source", "embed"})
-_REACTION = re.compile(r"(?P<reaction>[^\w\s]+)\s*(?P<actor>\w.*)", re.DOTALL)
+_REACTION = re.compile(r"(?P<reaction>[^\w\s]+)\s*(?P<actor>\w.*)?", re.DOTALL)
 
 
 def _html_time(text: str) -> datetime | None:
@@ -755,13 +855,149 @@ def _kids(el: Any) -> list[Any]:
     return [c for c in el if isinstance(c.tag, str)]
 
 
-def _is_box(el: Any) -> bool:
-    """A message box: a name first, a date last, and at least those two children."""
-    kids = _kids(el)
-    if len(kids) < 2 or _html_time(_line(kids[-1])) is None:
-        return False
-    sender = _line(kids[0])
-    return bool(sender) and _html_time(sender) is None
+def _text_sizes(root: Any) -> dict[Any, int]:
+    """How many characters of text each element holds, in one pass from the leaves up,
+    so that only short elements are ever read whole when looking for dates."""
+    sizes: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):
+        size = len(el.text or "") if isinstance(el.tag, str) else 0
+        for child in el:
+            size += sizes.get(child, 0) + len(child.tail or "")
+        sizes[el] = size
+    return sizes
+
+
+def _tally(dates: list[Any]) -> dict[Any, int]:
+    """For each element, how many of `dates` it holds."""
+    counts: dict[Any, int] = {}
+    for date in dates:
+        el = date
+        while el is not None:
+            counts[el] = counts.get(el, 0) + 1
+            el = el.getparent()
+    return counts
+
+
+def _date_elements(root: Any) -> list[Any]:
+    """The elements that hold a message box's date, in document order.
+
+    Each is the widest element whose whole text is a date. A date typed as a message is
+    one too, but it sits in the box's content, and the content is followed by the box's
+    own date: a date that (or whose ancestor) is followed by a date element is text.
+    """
+    sizes = _text_sizes(root)
+    dated = [el for el in root.iter() if isinstance(el.tag, str) and 0 < sizes[el] <= 120 and _html_time(_line(el))]
+    inside = set(dated)
+    widest = [el for el in dated if el.getparent() not in inside]
+    marks = set(widest)
+    return [d for d in widest if not _followed_by_a_date(d, marks)]
+
+
+def _followed_by_a_date(el: Any, dates: set[Any]) -> bool:
+    while el is not None and el.tag not in _PAGE:
+        after = el.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None and after in dates:
+            return True
+        el = el.getparent()
+    return False
+
+
+@dataclass
+class _BoxText:
+    sender: str | None
+    body: str
+    reactions: list[dict[str, str | None]]
+    files: list[str]
+    links: list[str]
+
+
+def _read_box(box: Any, date: Any) -> _BoxText:
+    """A message box read in document order, whatever wraps or folds its parts.
+
+    The box's first line of text is the sender; every other line, before or after the
+    date, is the body. Block elements and <br> break lines; a list item that reads
+    "❤ Name" is a reaction. Links inside the sender's line (a profile link) are not
+    attachments. Iterative, so a file nested ten thousand deep cannot exhaust the stack.
+    """
+    tokens: list[str | tuple[str] | None] = []  # text, a line break (None), or (ref,)
+    reactions: list[dict[str, str | None]] = []
+    # (node, closing, inside the date): the date's text is not the body, its files are.
+    stack: list[tuple[Any, bool, bool]] = [(box, False, box is date)]
+    while stack:
+        node, closing, muted = stack.pop()
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if closing:
+            if tag in _BLOCK or node is date:
+                tokens.append(None)
+            if node is not box and node.tail and not (muted and node is not date):
+                tokens.append(node.tail)
+            continue
+        muted = muted or node is date
+        stack.append((node, True, muted))
+        if node is date:
+            tokens.append(None)
+        if tag in ("ul", "ol") and not muted:
+            for li in node.iter("li"):
+                text = _line(li)
+                found = _REACTION.fullmatch(text)
+                if found:
+                    reactions.append({"reaction": found["reaction"], "actor": found["actor"]})
+                elif text:
+                    tokens.extend((None, text, None))
+            continue
+        if tag == "br":
+            tokens.append(None)
+        ref = (node.get("src") if tag in _MEDIA_TAGS else node.get("href") if tag == "a" else None) or ""
+        if ref.strip() and not ref.strip().startswith("#"):
+            tokens.append((ref.strip(),))
+        if tag in _BLOCK:
+            tokens.append(None)
+        if tag and node.text and not muted:
+            tokens.append(node.text)
+        stack.extend((child, False, muted) for child in reversed(node))
+    lines: list[str] = []
+    refs: list[str] = []
+    current: list[str] = []
+    for token in [*tokens, None]:
+        if token is None:
+            line = " ".join("".join(current).split())
+            if line:
+                lines.append(line)
+            current = []
+        elif isinstance(token, tuple):
+            if lines and token[0] not in refs:  # before the sender's line ends it is the sender's
+                refs.append(token[0])
+        else:
+            current.append(token)
+    body = "\n".join(lines[1:])
+    files = [r for r in refs if not _SCHEME.match(r)]
+    links = [r for r in refs if _SCHEME.match(r) and r not in body]
+    return _BoxText(lines[0] if lines else None, body, reactions, files, links)
+
+
+def _box_of(date: Any, counts: dict[Any, int], alone: bool) -> Any:
+    """The message box around `date`.
+
+    With several dates on the page, it is the largest element holding this date and no
+    other: wrappers, folded or nested parts all stay inside it. With one date nothing
+    marks where the box ends, so it is the smallest element with a sender before the
+    date, which keeps a page heading out.
+    """
+    if not alone:
+        box = date
+        while (up := box.getparent()) is not None and up.tag not in _PAGE and counts.get(up, 0) == 1:
+            box = up
+        return box
+    box = date.getparent()
+    for _ in range(_MAX_CLIMB):
+        if box is None or box.tag in _PAGE:
+            break
+        if _read_box(box, date).sender:
+            return box
+        box = box.getparent()
+    return date
 
 
 def _is_orphan(el: Any, after_a_box: bool) -> bool:
@@ -777,10 +1013,21 @@ def _is_orphan(el: Any, after_a_box: bool) -> bool:
 
 
 @dataclass
+class _Block:
+    """A piece of the page that is one record: a box with its date, a box without one
+    (`date` None), or text standing between the boxes (`text`)."""
+
+    locator: str
+    element: Any
+    date: Any | None
+    text: str | None = None
+
+
+@dataclass
 class _HtmlFile:
     title: str | None
     header: list[str]  # names on a "Participants:" line
-    blocks: list[tuple[str, Any, bool]]  # (locator, element, is a message box)
+    blocks: list[_Block]
 
 
 def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
@@ -794,15 +1041,11 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
         root = lxml.html.document_fromstring(data, parser=_HTML_PARSER)
     except (etree.LxmlError, ValueError):
         return _Unreadable("not readable as HTML", data.decode("utf-8", errors="replace"))
-    boxes: list[Any] = []
-    stack: list[Any] = [root]
-    while stack:
-        el = stack.pop()
-        if _is_box(el):
-            boxes.append(el)
-        else:
-            stack.extend(reversed(_kids(el)))
-    box_set = set(boxes)
+    dates = _date_elements(root)
+    counts = _tally(dates)
+    boxes: dict[Any, Any] = {}
+    for date in dates:
+        boxes.setdefault(_box_of(date, counts, alone=len(dates) == 1), date)
     holders = set()
     for box in boxes:
         parent = box.getparent()
@@ -810,84 +1053,54 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
             holders.add(parent)
             parent = parent.getparent()
     parents = {box.getparent() for box in boxes}
-    blocks: list[tuple[str, Any, bool]] = []
+    blocks: list[_Block] = []
     header: list[str] = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el in box_set:
-            blocks.append((f"messages[{len(blocks)}]", el, True))
+        if el in boxes:
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, boxes[el]))
         elif not blocks and not header and (el.text or "").strip().startswith("Participants:"):
             names = _line(el).removeprefix("Participants:")
             header = [n.strip() for n in re.split(r",| and ", names) if n.strip()]
+            continue
         elif el.getparent() in parents and el not in holders and _is_orphan(el, after_a_box=bool(blocks)):
-            blocks.append((f"messages[{len(blocks)}]", el, False))
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, None))
+        else:
+            continue
+        if (el.tail or "").strip():  # text folded in between two boxes
+            blocks.append(_Block(f"messages[{len(blocks)}]", el, None, el.tail))
     title_el = root.find(".//title")
     title = _line(title_el) if title_el is not None else None
     return _HtmlFile(title or None, header, blocks)
 
 
-def _content(parts: list[Any]) -> tuple[str, list[dict[str, str | None]], list[str], list[str]]:
-    """The text, reactions, local files and links of a box's middle children.
-
-    Block elements and <br> break lines; a <ul> holds reactions ("❤ Name"), not text.
-    Iterative, so a hostile file nested ten thousand deep cannot exhaust the stack.
-    """
-    chunks: list[str] = []
-    reactions: list[dict[str, str | None]] = []
-    refs: list[str] = []
-    for part in parts:
-        stack: list[tuple[Any, bool]] = [(part, False)]
-        while stack:
-            node, closing = stack.pop()
-            tag = node.tag if isinstance(node.tag, str) else ""
-            if closing:
-                if tag in _BLOCK:
-                    chunks.append("\n")
-                if node is not part and node.tail:
-                    chunks.append(node.tail)
-                continue
-            stack.append((node, True))
-            if tag in ("ul", "ol"):
-                for li in node.iter("li"):
-                    found = _REACTION.fullmatch(_line(li))
-                    actor = found["actor"] if found else None
-                    reactions.append({"reaction": found["reaction"] if found else _line(li), "actor": actor})
-                continue
-            if tag == "br":
-                chunks.append("\n")
-            ref = (node.get("src") if tag in _MEDIA_TAGS else node.get("href") if tag == "a" else None) or ""
-            if ref.strip() and not ref.strip().startswith("#") and ref.strip() not in refs:
-                refs.append(ref.strip())
-            if tag in _BLOCK:
-                chunks.append("\n")
-            if tag and node.text:
-                chunks.append(node.text)
-            stack.extend((child, False) for child in reversed(node))
-        chunks.append("\n")
-    lines = (" ".join(line.split()) for line in "".join(chunks).split("\n"))
-    body = "\n".join(line for line in lines if line)
-    files = [r for r in refs if not _SCHEME.match(r)]
-    links = [r for r in refs if _SCHEME.match(r) and r not in body]
-    return body, reactions, files, links
+def _text_lines(el: Any) -> str:
+    return "\n".join(line for line in (" ".join(s.split()) for s in el.itertext()) if line)
 
 
-def _html_rec(entry: Entry, locator: str, el: Any, is_box: bool, media: _Media, ctx: Context) -> _Rec:
-    if not is_box:
-        text = "\n".join(line for line in (" ".join(s.split()) for s in el.itertext()) if line)
-        return _unreadable(locator, text, "a message box without a sender and a readable date")
-    kids = _kids(el)
-    sender = _line(kids[0])
-    timestamp = _html_time(_line(kids[-1]))
-    body, reactions, files, links = _content(kids[1:-1])
-    attachments = tuple(media.attachment(uri, entry, ctx) for uri in files)
+def _html_rec(entry: Entry, block: _Block, media: _Media, ctx: Context) -> _Rec:
+    locator, el = block.locator, block.element
+    if block.text is not None:
+        return _unreadable(locator, " ".join(block.text.split()), "text outside any message box")
+    if block.date is None:
+        return _unreadable(locator, _text_lines(el), "a message box without a sender and a readable date")
+    timestamp = _html_time(_line(block.date))
+    read = _read_box(el, block.date)
+    if not read.sender:
+        return _Rec(locator, timestamp, raw=_text_lines(el), reason="a message box without a sender")
+    if not (read.body or read.files or read.links):
+        # Nothing found between the sender and the date: keep the markup, never an empty message.
+        raw = etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+        return _Rec(locator, timestamp, raw=raw, reason="a message box whose content could not be read")
+    attachments = tuple(media.attachment(uri, entry, ctx) for uri in read.files)
     extra: dict[str, Any] = {}
-    if reactions:
-        extra["reactions"] = reactions
-    if links:
-        extra["links"] = links
-    kind = Kind.MEDIA if attachments and not body else Kind.MESSAGE
-    return _Rec(locator, timestamp, sender, kind, body, attachments, extra, textual=kind is Kind.MESSAGE)
+    if read.reactions:
+        extra["reactions"] = read.reactions
+    if read.links:
+        extra["links"] = read.links
+    kind = Kind.MEDIA if attachments and not read.body else Kind.MESSAGE
+    return _Rec(locator, timestamp, read.sender, kind, read.body, attachments, extra, textual=kind is Kind.MESSAGE)
 
 
 class MessengerHtml(_MetaImporter):
@@ -910,7 +1123,8 @@ class MessengerHtml(_MetaImporter):
         for entry in group:
             loaded = _read_html(entry)
             if isinstance(loaded, _HtmlFile):
-                found = loaded.header + [_line(_kids(el)[0]) for _, el, box in loaded.blocks if box]
+                senders = (_read_box(b.element, b.date).sender for b in loaded.blocks if b.date is not None)
+                found = loaded.header + [n for n in senders if n]
                 names.extend(n for n in found if n not in names)
         return names
 
@@ -918,7 +1132,7 @@ class MessengerHtml(_MetaImporter):
         thread = _Thread(group)
         for entry in group:
             loaded = _read_html(entry)
-            if isinstance(loaded, _Unreadable) or not any(box for _, _, box in loaded.blocks):
+            if isinstance(loaded, _Unreadable) or not any(b.date is not None for b in loaded.blocks):
                 reason = loaded.reason if isinstance(loaded, _Unreadable) else "no messages found"
                 if alone:
                     raise ParseError(entry.file, entry.member, f"{reason}.")
@@ -931,6 +1145,6 @@ class MessengerHtml(_MetaImporter):
             folder = _folder(entry)
             if folder:
                 thread.extra.setdefault("folder", folder)
-            recs = [_html_rec(entry, loc, el, box, media, ctx) for loc, el, box in loaded.blocks]
+            recs = [_html_rec(entry, block, media, ctx) for block in loaded.blocks]
             thread.add_file(entry, recs)
         return thread

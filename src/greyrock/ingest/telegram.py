@@ -21,11 +21,12 @@ Two shapes. "Export chat history" on one chat writes that chat at the top level 
   other side is the reader. Otherwise `--me`, or direction unknown.
 - A damaged or cut-short file keeps every message before the damage; the rest of the
   file becomes one unparsed record.
+- A key written twice keeps both values (the first is read; see `_json`), a lone UTF-16
+  surrogate becomes U+FFFD, and each is named in a warning.
 """
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from typing import Any
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from . import _json
 from ._attach import guess_mime, load_attachment
 from ._base import Context
 from ._export import Entry
@@ -52,6 +54,8 @@ _NOT_EXPORTED = re.compile(r"\((?:File|Photo) (?:not included|exceeds maximum si
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _WS = re.compile(r"[ \t\n\r]*")
 _GAP = re.compile(r"[\s,]*")
+_INSIDE_MESSAGE = re.compile(r"(?:^|\.)messages(?:#\d+)?\[\d+\]")
+_CONTAINERS = frozenset({"messages", "chats", "left_chats", "list"})
 _MAX_DEPTH = 200
 _MEDIA_KEYS = ("location_information", "contact_information", "poll", "place_name", "game_title", "invoice_information")
 # Fields read into Message fields, or sizes of the picture; everything else goes to extra as written.
@@ -76,6 +80,7 @@ class _Chat:
     id: int | None
     owner_id: str | None
     owner_name: str | None
+    duplicated: bool = False  # some object in the file has a duplicate key
 
 
 class _Cut(Exception):
@@ -95,7 +100,7 @@ class _Salvage:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.decoder = json.JSONDecoder()
+        self.decoder = _json.DECODER
         self.last_message_end = 0
 
     def run(self) -> tuple[Any, int]:
@@ -123,35 +128,35 @@ class _Salvage:
             raise _Cut(None) from None
 
     def _object(self, pos: int, depth: int) -> tuple[dict[str, Any], int]:
-        out: dict[str, Any] = {}
+        pairs: list[tuple[str, Any]] = []
         pos = self._ws(pos)
         if self.text.startswith("}", pos):
-            return out, pos + 1
+            return {}, pos + 1
         while True:
             pos = self._ws(pos)
             if not self.text.startswith('"', pos):
-                raise _Cut(out)
+                raise _Cut(_json.from_pairs(pairs))
             try:
                 key, pos = self.decoder.raw_decode(self.text, pos)
             except ValueError:
-                raise _Cut(out) from None
+                raise _Cut(_json.from_pairs(pairs)) from None
             pos = self._ws(pos)
             if not self.text.startswith(":", pos):
-                raise _Cut(out)
+                raise _Cut(_json.from_pairs(pairs))
             try:
                 value, pos = self._value(pos + 1, key == "messages", depth)
             except _Cut as cut:
                 if cut.partial is not None:
-                    out[key] = cut.partial
-                raise _Cut(out) from None
-            out[key] = value
+                    pairs.append((key, cut.partial))
+                raise _Cut(_json.from_pairs(pairs)) from None
+            pairs.append((key, value))
             pos = self._ws(pos)
             if self.text.startswith(",", pos):
                 pos += 1
             elif self.text.startswith("}", pos):
-                return out, pos + 1
+                return _json.from_pairs(pairs), pos + 1
             else:
-                raise _Cut(out)
+                raise _Cut(_json.from_pairs(pairs))
 
     def _array(self, pos: int, in_messages: bool, depth: int) -> tuple[list[Any], int]:
         out: list[Any] = []
@@ -242,18 +247,50 @@ def _owner(root: dict[str, Any]) -> tuple[str | None, str | None]:
     return owner_id, name
 
 
+def _every(obj: dict[str, Any], key: str) -> list[tuple[str, Any]]:
+    """(name, value) of `key` and of each later duplicate of it (`chats#2`)."""
+    found = [(key, obj[key])] if key in obj else []
+    if isinstance(obj, _json.JsonObject):
+        later = [value for k, value in obj.duplicates if k == key]
+        found.extend((f"{key}#{n}", value) for n, value in enumerate(later, 2))
+    return found
+
+
+def _message_lists(chat: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    """The chat's "messages" list, and a second one where the key is written twice."""
+    return [(name, value) for name, value in _every(chat, "messages") if isinstance(value, list)]
+
+
 def _chats(root: Any) -> Iterator[tuple[str, Any]]:
     """(locator prefix, chat) for the one chat of a chat export or each of a full export."""
     if not isinstance(root, dict):
         return
-    if isinstance(root.get("messages"), list):
+    if _message_lists(root):
         yield "", root
     for section in ("chats", "left_chats"):
-        block = root.get(section)
-        listed = block.get("list") if isinstance(block, dict) else block
-        if isinstance(listed, list):
-            for i, chat in enumerate(listed):
-                yield f"{section}.list[{i}].", chat
+        for name, block in _every(root, section):
+            lists = _every(block, "list") if isinstance(block, dict) else [("list", block)]
+            for list_name, listed in lists:
+                if isinstance(listed, list):
+                    for i, chat in enumerate(listed):
+                        yield f"{name}.{list_name}[{i}].", chat
+
+
+def _stray_duplicates(root: Any) -> Iterator[tuple[str, Any]]:
+    """Keys written twice outside the messages and the lists that hold them."""
+    for path, value in _json.duplicates(root):
+        if _INSIDE_MESSAGE.search(path):
+            continue  # a message keeps its own in extra
+        if path.rsplit(".", 1)[-1] in _CONTAINERS and isinstance(value, (list, dict)):
+            continue  # read as a second list of chats or messages
+        yield path, value
+
+
+def _raw(value: Any) -> str:
+    try:
+        return _json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)
 
 
 class Telegram:
@@ -277,37 +314,50 @@ class Telegram:
         for entry in entries:
             yield from self._parse_one(entry, ctx, files)
 
-    def _load(self, entry: Entry) -> tuple[Any, str | None, int]:
+    def _load(self, entry: Entry) -> tuple[_json.Loaded, str | None, int]:
         """The document, and for a damaged one the unread tail and the line it starts on."""
-        text = entry.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+        text, notes = _json.decode(entry.read_bytes())
         if not text.strip():
             raise ParseError(entry.file, entry.member, "the file is empty.")
         try:
-            return json.loads(text), None, 0
+            loaded = _json.loads(text)
+            loaded.notes[:0] = notes
+            return loaded, None, 0
         except (ValueError, RecursionError):
             pass
         root, stop = _Salvage(text).run()
+        if _json.may_hold_surrogates(text):
+            root, places = _json.repair_surrogates(root)
+            notes.extend((place, _json.SURROGATE_NOTE) for place in places)
         stop = _skip(_GAP, text, stop)
         tail = text[stop:]
-        return root, tail if tail.strip() else None, text.count("\n", 0, stop) + 1
+        loaded = _json.Loaded(root, notes, duplicated=True)
+        return loaded, tail if tail.strip() else None, text.count("\n", 0, stop) + 1
 
     def _parse_one(self, entry: Entry, ctx: Context, files: dict[str, Entry]) -> Iterator[Message]:
-        root, tail, tail_line = self._load(entry)
+        loaded, tail, tail_line = self._load(entry)
+        root = loaded.value
         chats = list(_chats(root))
-        read = sum(len(c["messages"]) for _, c in chats if isinstance(c, dict) and isinstance(c.get("messages"), list))
+        read = sum(len(items) for _, c in chats if isinstance(c, dict) for _, items in _message_lists(c))
         if tail is not None and read == 0:
             raise ParseError(entry.file, entry.member, "the JSON is damaged before its first message.")
         if not chats:
             raise ParseError(entry.file, entry.member, "not a Telegram export: no chats or messages in it.")
+        for place, what in _json.notes_to_warnings(loaded.notes):
+            ctx.warn(entry, place, f"{what}.")
+        if loaded.duplicated:
+            for path, value in _stray_duplicates(root):
+                raw = _raw({path.rsplit(".", 1)[-1]: value})
+                yield ctx.unparsed(entry, path, raw, f'a second value of "{path}"', Channel.TELEGRAM)
         owner_id, owner_name = _owner(root)
         base = posixpath.dirname(entry.name)
         for prefix, chat in chats:
             if not isinstance(chat, dict):
-                raw = json.dumps(chat, ensure_ascii=False)
+                raw = _raw(chat)
                 yield ctx.unparsed(entry, prefix.rstrip("."), raw, "a chat that is not an object", Channel.TELEGRAM)
                 continue
-            messages = chat.get("messages")
-            if not isinstance(messages, list):
+            lists = _message_lists(chat)
+            if not lists:
                 continue  # a chat cut short before its messages: its text is in the tail
             chat_id = chat.get("id")
             info = _Chat(
@@ -316,9 +366,11 @@ class Telegram:
                 id=chat_id if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None,
                 owner_id=owner_id,
                 owner_name=owner_name,
+                duplicated=loaded.duplicated,
             )
-            for i, msg in enumerate(messages):
-                yield self._message(entry, ctx, files, base, info, f"{prefix}messages[{i}]", msg)
+            for name, messages in lists:
+                for i, msg in enumerate(messages):
+                    yield self._message(entry, ctx, files, base, info, f"{prefix}{name}[{i}]", msg)
         if tail is not None:
             yield ctx.unparsed(
                 entry,
@@ -339,12 +391,10 @@ class Telegram:
         msg: Any,
     ) -> Message:
         if not isinstance(msg, dict):
-            raw = json.dumps(msg, ensure_ascii=False)
-            return ctx.unparsed(entry, locator, raw, "a message that is not an object", Channel.TELEGRAM)
+            return ctx.unparsed(entry, locator, _raw(msg), "a message that is not an object", Channel.TELEGRAM)
         timestamp = _when(msg, "date")
         if timestamp is None:
-            raw = json.dumps(msg, ensure_ascii=False)
-            return ctx.unparsed(entry, locator, raw, "no readable date", Channel.TELEGRAM)
+            return ctx.unparsed(entry, locator, _raw(msg), "no readable date", Channel.TELEGRAM)
         service = msg.get("type") == "service"
         who = msg.get("actor" if service else "from")
         who_name = who.strip() if isinstance(who, str) and who.strip() else None
@@ -368,6 +418,20 @@ class Telegram:
         if links:
             extra["links"] = links
         extra.update((k, v) for k, v in msg.items() if k not in _HANDLED)
+        duplicates: dict[str, list[Any]] = {}
+        for path, value in _json.duplicates(msg) if chat.duplicated else ():
+            duplicates.setdefault(path, []).append(value)
+        if duplicates:
+            extra["duplicate_keys"] = duplicates
+            names = ", ".join(f'"{path}"' for path in duplicates)
+            ctx.warn(
+                entry,
+                locator,
+                f"the key {names} is written more than once; the first value is read, "
+                'the others are kept in extra["duplicate_keys"].',
+            )
+        if not service and "text" not in msg and "text_entities" not in msg:
+            ctx.warn(entry, locator, 'no "text" key; kept with an empty text and its other keys in extra.')
         attachment = self._attachment(entry, ctx, files, base, msg, extra)
         if service and msg.get("action") == "phone_call":
             kind = Kind.CALL
