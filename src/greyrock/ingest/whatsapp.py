@@ -14,8 +14,10 @@ Quirks this module handles:
   or `-` between the parts, 12 or 24 hours (`PM`, `p. m.`, `a.m.`; even `00:08 a. m.`).
   Day/month order cannot be read from one line, so it is inferred from the whole file
   (a first field above 12 means day first, a second field above 12 month first). When no
-  field is above 12, the order that keeps the lines in time order wins; when both do, day
-  first is assumed. Either inference is said once.
+  field is above 12, the order that keeps the lines in time order wins (an export is
+  written oldest first); when both do, the region decides (`--region`, GREYROCK_REGION,
+  the locale: month first in the US and the few places that write dates its way, day first
+  elsewhere). A guess is never silent: the inference and its reason are said once.
 - Times are wall-clock times with no zone: timestamps stay naive.
 - The export names people as the reader's phone shows them and never says who the reader
   is, except where it writes "You": `--me` names the reader.
@@ -132,11 +134,17 @@ def _style(m: re.Match[str]) -> tuple[bool, str, bool]:
     return (m["open"] is not None, m["sep"], len(m["d1"]) == 4)
 
 
-def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool:
-    """Day/month order for the whole file, from the lines whose fields decide it.
+# Regions whose phones write short dates month first (the US and the places that follow
+# its locale); everywhere else writes the day first. Only asked when the file cannot tell.
+_MONTH_FIRST_REGIONS = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM", "MH", "PW"})
 
-    When no field is above 12, an export (always written oldest first) is read the
-    way that keeps its messages in time order; failing that, day first.
+
+def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool:
+    """Day/month order for the whole file: its dates first, then its time order, then the region.
+
+    A date with a field above 12 proves the order. When none does, an export (always
+    written oldest first) is read the way that keeps its messages in time order; when
+    both ways do, the region decides, and the note says so and how to change it.
     """
     short = [m for m in headers if len(m["d1"]) < 4]
     firsts = sum(1 for m in short if 12 < int(m["d1"]) <= 31)
@@ -152,9 +160,12 @@ def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool
         ctx.note_once(entry, f"no date has a number above 12; read as {order}, the only order "
                              "that keeps the messages in time order")
         return back_dm < back_md
-    ctx.note_once(entry, "no date decides between day/month and month/day (no number above 12); "
-                         "dates are read as day/month/year")
-    return True
+    region = (ctx.region or "").upper()
+    day_first = region not in _MONTH_FIRST_REGIONS
+    order = "day/month/year" if day_first else "month/day/year"
+    ctx.note_once(entry, f"no date decides between day/month and month/day (no number above 12); "
+                         f"dates are read as {order} (region {region or 'unknown'}); pass --region to change")
+    return day_first
 
 
 def _backsteps(headers: list[re.Match[str]], day_first: bool) -> int:
