@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from greyrock import ingest
 from greyrock.errors import InputError, ParseError
 from greyrock.ingest._export import Entry
+from greyrock.ingest import imessage
 from greyrock.ingest.imessage import IMessage, _archived_text
 from greyrock.model import Message
 
@@ -737,6 +738,34 @@ def test_rows_a_damaged_page_hides_without_an_error_are_named_from_the_index(tmp
         "chat.db, message ROWID 11-12: missing from the message table (listed in an index): the rows with "
         "ROWID 11 to 12 could not be read; chat_message_join lists 2 message(s) among them; kept as unparsed text."
     ]
+
+
+def test_a_huge_rowid_does_not_widen_the_search(tmp_path: Path) -> None:
+    db = build_chat_db(tmp_path / "whole.db")
+    _add_message(db, ROWID=2**62, guid="GUID-HUGE", date=ns("2024-02-14T09:00:00"), handle_id=1, text="far away")
+    data = db.read_bytes()
+    damaged = tmp_path / "chat.db"
+    damaged.write_bytes(_damage_page(data, _page_of(data, b"GUID-0006")))
+    messages, warnings = read(damaged)
+    rows = by_rowid(messages)
+    assert len(rows) == 18 and rows[2**62].body == "far away"
+    assert [m.source.locator for m in messages if m.kind == "unparsed"] == ["message ROWID 6-12"]
+    assert len(warnings) == 1
+
+
+def test_past_the_failure_budget_a_failing_range_is_named_lost_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imessage, "_FAILURE_BUDGET", 0)
+    db = tmp_path / "chat.db"
+    db.write_bytes(_damaged_fixture())
+    messages, warnings = read(db)
+    # The first range fails after ROWID 4 (SQLite reads one row ahead, so 5 goes with it).
+    assert sorted(by_rowid(messages)) == [1, 2, 3, 4]
+    lost = [m for m in messages if m.kind == "unparsed"]
+    assert [m.source.locator for m in lost] == ["message ROWID 5-24"]
+    assert len(lost[0].body.splitlines()) == 20
+    assert "chat_message_join lists 20 message(s) among them" in warnings[0]
 
 
 def test_damaged_root_page_loses_the_table_but_names_every_row(tmp_path: Path) -> None:

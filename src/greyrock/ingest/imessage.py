@@ -474,6 +474,12 @@ class _Lost:
     why: str
 
 
+# Failed queries allowed while halving damaged ranges (a failed query costs ~20 µs). A
+# damaged interior page can make a range of ~1e18 ROWIDs fail everywhere: past this many
+# failures, a range that fails is named lost whole instead of being halved further.
+_FAILURE_BUDGET = 250_000
+
+
 def _rows_by_range(conn: sqlite3.Connection, base: str, lo: int, hi: int) -> Iterator[sqlite3.Row | _Lost]:
     """The rows with lo <= ROWID <= hi in ROWID order, and the stretches that cannot be read.
 
@@ -483,29 +489,28 @@ def _rows_by_range(conn: sqlite3.Connection, base: str, lo: int, hi: int) -> Ite
     _Lost. A damaged page costs a few queries per ROWID it held, never the rest of the table.
     """
     lost: _Lost | None = None
+    failures = 0
+
+    def fail(first: int, last: int, exc: Exception) -> _Lost | None:
+        """Add first..last to the current lost stretch; the stretch it closes, if any."""
+        nonlocal lost, failures
+        failures += 1
+        if lost is not None and lost.last == first - 1:
+            lost.last = last
+            return None
+        closed, lost = lost, _Lost(first, last, _why(exc))
+        return closed
+
     pending = [(lo, hi)]
     while pending:
         a, b = pending.pop()
-        if a == b:
-            try:
-                rows = conn.execute(f"{base} WHERE ROWID = ?", (a,)).fetchall()
-            except _DB_ERRORS as exc:
-                if lost is not None and lost.last == a - 1:
-                    lost.last = a
-                else:
-                    if lost is not None:
-                        yield lost
-                    lost = _Lost(a, a, _why(exc))
-                continue
-            rows = [row for row in rows if row["rowid"] == a]
-            if rows and lost is not None:
-                yield lost
-                lost = None
-            yield from rows[:1]
-            continue
         start = a
         try:
-            for row in conn.execute(f"{base} WHERE ROWID BETWEEN ? AND ? ORDER BY ROWID", (a, b)):
+            if a == b:
+                rows = [row for row in conn.execute(f"{base} WHERE ROWID = ?", (a,)) if row["rowid"] == a][:1]
+            else:
+                rows = conn.execute(f"{base} WHERE ROWID BETWEEN ? AND ? ORDER BY ROWID", (a, b))
+            for row in rows:
                 if not start <= row["rowid"] <= b:
                     continue  # a damaged tree can lead the cursor back to rows already given
                 if lost is not None:
@@ -514,13 +519,19 @@ def _rows_by_range(conn: sqlite3.Connection, base: str, lo: int, hi: int) -> Ite
                 yield row
                 start = row["rowid"] + 1
             continue
-        except _DB_ERRORS:
-            pass
-        if start > b:
-            continue
-        if start == b:
-            pending.append((b, b))
-            continue
+        except _DB_ERRORS as exc:
+            if start > b:
+                continue
+            if a == b or failures >= _FAILURE_BUDGET:
+                # One ROWID that cannot be read, or no budget left to halve: lost whole.
+                closed = fail(start, b, exc)
+                if closed is not None:
+                    yield closed
+                continue
+            failures += 1
+            if start == b:
+                pending.append((b, b))
+                continue
         mid = start + (b - start) // 2
         pending.append((mid + 1, b))
         pending.append((start, mid))
