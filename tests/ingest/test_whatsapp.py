@@ -238,6 +238,18 @@ def test_a_date_that_proves_the_order_beats_the_region(
     assert _order_notes(warnings) == []
 
 
+@pytest.mark.parametrize(("region", "order", "kept"), [("US", "month/day/year", "b"), ("GB", "day/month/year", "a")])
+def test_dates_that_disagree_evenly_follow_the_region(tmp_path: Path, region: str, order: str, kept: str) -> None:
+    text = "13/9/20, 08:00 - Casey: a\n9/14/20, 08:00 - Casey: b\n"
+    messages, warnings = _parse(_write(tmp_path, text), region=region)
+    readable = [m for m in messages if m.kind == Kind.MESSAGE]
+    assert [m.body for m in readable] == [kept] and len(messages) == 2
+    assert readable[0].timestamp == (datetime(2020, 9, 14, 8) if kept == "b" else datetime(2020, 9, 13, 8))
+    assert _order_notes(warnings) == [f"chat.txt: dates disagree on day/month order; read as {order}, "
+                                      f"as many each way (region {region})"]
+    assert any("a message line with an impossible date or time; kept as unparsed text" in w for w in warnings)
+
+
 def test_time_order_beats_the_region(tmp_path: Path) -> None:
     # Read day first, 3 April would be followed by 4 March: only month first keeps the order.
     text = "03/04/2024, 09:00 - Casey: a\n04/03/2024, 09:00 - Casey: b\n"

@@ -149,9 +149,14 @@ def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool
     short = [m for m in headers if len(m["d1"]) < 4]
     firsts = sum(1 for m in short if 12 < int(m["d1"]) <= 31)
     seconds = sum(1 for m in short if 12 < int(m["d2"]) <= 31)
+    region = (ctx.region or "").upper()
+    by_region = region not in _MONTH_FIRST_REGIONS
     if firsts and seconds:
-        order = "day/month/year" if firsts >= seconds else "month/day/year"
-        ctx.note_once(entry, f"dates disagree on day/month order; read as {order}, as most of them are")
+        day_first = firsts > seconds if firsts != seconds else by_region
+        order = "day/month/year" if day_first else "month/day/year"
+        why = "as most of them are" if firsts != seconds else f"as many each way (region {region or 'unknown'})"
+        ctx.note_once(entry, f"dates disagree on day/month order; read as {order}, {why}")
+        return day_first
     if firsts or seconds or not short:
         return firsts >= seconds
     back_dm, back_md = _backsteps(short, True), _backsteps(short, False)
@@ -160,12 +165,10 @@ def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool
         ctx.note_once(entry, f"no date has a number above 12; read as {order}, the only order "
                              "that keeps the messages in time order")
         return back_dm < back_md
-    region = (ctx.region or "").upper()
-    day_first = region not in _MONTH_FIRST_REGIONS
-    order = "day/month/year" if day_first else "month/day/year"
+    order = "day/month/year" if by_region else "month/day/year"
     ctx.note_once(entry, f"no date decides between day/month and month/day (no number above 12); "
                          f"dates are read as {order} (region {region or 'unknown'}); pass --region to change")
-    return day_first
+    return by_region
 
 
 def _backsteps(headers: list[re.Match[str]], day_first: bool) -> int:
