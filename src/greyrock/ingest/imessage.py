@@ -350,7 +350,7 @@ def _read_damaged(
         return
     lo, hi, hi_exact = bounds
     blank = 0
-    read = array("q")  # ROWIDs given or named lost, ascending
+    read = array("q")  # ROWIDs the table gave, ascending
     lost_spans: list[_Lost] = []
     for item in _rows_by_range(conn, base, lo, hi):
         if isinstance(item, _Lost):
