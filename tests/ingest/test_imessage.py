@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from greyrock import ingest
 from greyrock.errors import InputError, ParseError
 from greyrock.ingest._export import Entry
+from greyrock.ingest import imessage
 from greyrock.ingest.imessage import IMessage, _archived_text
 from greyrock.model import Message
 
@@ -275,7 +276,11 @@ def read(path: Path, **args: object) -> tuple[list[Message], list[str]]:
 
 
 def by_rowid(messages: list[Message]) -> dict[int, Message]:
-    return {int(m.source.locator.rsplit(" ", 1)[1]): m for m in messages if "ROWID" in m.source.locator}
+    return {
+        int(m.source.locator.rsplit(" ", 1)[1]): m
+        for m in messages
+        if "ROWID" in m.source.locator and m.source.locator.rsplit(" ", 1)[1].isdigit()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -579,20 +584,204 @@ def _big_db(path: Path) -> Path:
     return path
 
 
-def test_truncated_database_keeps_what_it_can_read(tmp_path: Path) -> None:
+def test_truncated_database_keeps_every_readable_row_and_names_the_rest(tmp_path: Path) -> None:
     whole = _big_db(tmp_path / "whole.db").read_bytes()
     cut = tmp_path / "chat.db"
     cut.write_bytes(whole[: len(whole) // 2])
     parsed = ingest.parse(cut)
     messages = list(parsed)
     readable = [m for m in messages if m.kind == "message"]
-    assert 50 < len(readable) < 300
-    assert readable[0].body.startswith("message 1: where are you")
-    tail = messages[-1]
-    assert tail.kind == "unparsed" and tail.body == "" and tail is not readable[-1]
-    last = readable[-1].source.locator
-    assert tail.source.locator == last  # reading stopped right after the last good row
-    assert f"chat.db, {last}: the database is damaged after this point" in str(parsed.warnings[0])
+    lost = [m for m in messages if m.kind == "unparsed"]
+    assert 100 < len(readable) < 200 and lost
+    got = [_rowid(m) for m in readable]
+    assert got == sorted(set(got))
+    assert all(m.body.startswith(f"message {r}: where are you") for m, r in zip(readable, got))
+    # Every ROWID 1-300 is a message, or inside exactly one named lost range, or one whose
+    # cell the cut removed with no index left to list it: SQLite itself says "no such row".
+    spans = [_span(m) for m in lost]
+    named = [r for first, last in spans for r in range(first, last + 1)]
+    assert len(named) == len(set(named)) and not set(named) & set(got)
+    unknowable = sorted(set(range(1, 301)) - set(got) - set(named))
+    assert len(unknowable) <= 5
+    conn = sqlite3.connect(f"{cut.as_uri()}?mode=ro&immutable=1", uri=True)
+    conn.execute("PRAGMA writable_schema = ON")  # as the importer: read a file shorter than its header says
+    assert all(conn.execute("SELECT COUNT(*) FROM message WHERE ROWID = ?", (r,)).fetchone() == (0,)
+               for r in unknowable)
+    conn.close()
+    assert spans[-1][1] == 300  # sqlite_sequence says where the table ended
+    assert [str(w) for w in parsed.warnings] == [
+        f"chat.db, {m.source.locator}: a damaged database page (database disk image is malformed): "
+        + ("the row" if first == last else f"the rows with ROWID {first} to {last}")
+        + " could not be read; kept as unparsed text."
+        for m, (first, last) in zip(lost, spans)
+    ]
+
+
+def _rowid(message: Message) -> int:
+    return int(message.source.locator.rsplit(" ", 1)[1])
+
+
+def _span(message: Message) -> tuple[int, int]:
+    """(first, last) of an unparsed record's locator 'message ROWID 6-12' or 'message ROWID 6'."""
+    first, _, last = message.source.locator.rsplit(" ", 1)[1].partition("-")
+    return int(first), int(last or first)
+
+
+def _page_of(data: bytes, marker: bytes, page_size: int = 1024) -> int:
+    """The 1-based number of the table leaf page (type 0x0d) holding `marker`."""
+    found = [n for n in range(len(data) // page_size)
+             if data[n * page_size] == 0x0D and marker in data[n * page_size : (n + 1) * page_size]]
+    assert len(found) == 1, found
+    return found[0] + 1
+
+
+def _damage_page(data: bytes, page: int, page_size: int = 1024) -> bytes:
+    """The database with one page overwritten by junk, as a bad disk sector leaves it."""
+    at = (page - 1) * page_size
+    return data[:at] + b"\xa5" * page_size + data[at + page_size :]
+
+
+LOST_6_TO_12 = "\n".join([
+    "ROWID 6 in chat 1 at 2024-02-10T01:09:12+00:00",
+    "ROWID 7 in chat 1 at 2024-02-10T01:15:00+00:00",
+    "ROWID 8 in chat 1 at 2024-02-10T01:20:44+00:00",
+    "ROWID 9 in chat 1 at 2024-02-10T01:22:05+00:00",
+    "ROWID 10 in chat 1 at 2024-02-10T01:24:10+00:00",
+    "ROWID 11 in chat 2 at 2024-02-11T17:30:00+00:00",
+    "ROWID 12 in chat 2 at 2024-02-11T17:30:05+00:00",
+])
+
+
+def _damaged_fixture() -> bytes:
+    """The committed chat.db with its second message page (ROWIDs 6-12 of 24) destroyed."""
+    data = (HERE / "chat.db").read_bytes()
+    page = _page_of(data, b"GUID-0006")
+    assert page == 24 and data[(page - 1) * 1024 + 3 : (page - 1) * 1024 + 5] == b"\x00\x07"  # 7 rows on it
+    return _damage_page(data, page)
+
+
+def _assert_lost_6_to_12(messages: list[Message], warnings: list[str], name: str) -> None:
+    rows = by_rowid(messages)
+    assert sorted(rows) == [1, 2, 3, 4, 5, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24]
+    assert rows[5].body.startswith("Removed an emphasis") and rows[13].body.startswith("Jordan will get Maya")
+    assert rows[24].timestamp == datetime(2024, 2, 10, 1, 8, tzinfo=UTC)
+    lost = [m for m in messages if m.kind == "unparsed"]
+    assert len(messages) == 18 and len(lost) == 1
+    assert lost[0].source.locator.endswith("message ROWID 6-12")
+    assert lost[0].body == LOST_6_TO_12
+    assert lost[0].timestamp == datetime(2024, 2, 10, 1, 9, 12, tzinfo=UTC)  # sorts where the gap is
+    assert lost[0].channel == "imessage"
+    assert warnings == [
+        f"{name}message ROWID 6-12: a damaged database page (database disk image is malformed): the rows "
+        "with ROWID 6 to 12 could not be read; chat_message_join lists 7 message(s) among them; "
+        "kept as unparsed text."
+    ]
+
+
+def test_one_damaged_page_costs_only_its_own_rows(tmp_path: Path) -> None:
+    db = tmp_path / "chat.db"
+    db.write_bytes(_damaged_fixture())
+    os.utime(db, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    messages, warnings = read(db)
+    _assert_lost_6_to_12(messages, warnings, "chat.db, ")
+    assert [m.source.locator for m in messages][5:7] == ["message ROWID 24", "message ROWID 6-12"]
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chat.db"]  # no -wal, -shm or -journal
+
+
+def test_damaged_page_in_a_zip_member_read_in_memory(tmp_path: Path) -> None:
+    archive = tmp_path / "backup.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("Library/Messages/chat.db", _damaged_fixture())
+    messages, warnings = read(archive)
+    _assert_lost_6_to_12(messages, warnings, "backup.zip, Library/Messages/chat.db ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.zip"]
+
+
+def test_damage_met_part_way_through_the_date_order_gives_no_row_twice(tmp_path: Path) -> None:
+    # With an index on date (as newer chat.db files have) SQLite streams rows in date order
+    # and meets the damaged page after giving some: those are not given again.
+    db = build_chat_db(tmp_path / "whole.db")
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE INDEX message_idx_date ON message(date)")
+    conn.commit()
+    conn.close()
+    data = db.read_bytes()
+    damaged = tmp_path / "chat.db"
+    damaged.write_bytes(_damage_page(data, _page_of(data, b"GUID-0006")))
+    messages, warnings = read(damaged)
+    _assert_lost_6_to_12(messages, warnings, "chat.db, ")
+    rowids = [_rowid(m) for m in ingest.parse(damaged) if m.kind != "unparsed"]
+    assert rowids[:5] == [1, 2, 3, 4, 5] and sorted(rowids) == sorted(set(rowids)) and len(rowids) == 17
+
+
+def test_rows_a_damaged_page_hides_without_an_error_are_named_from_the_index(tmp_path: Path) -> None:
+    # The page's cell count says 5 where it held 7: SQLite reads it without complaint and
+    # ROWIDs 11 and 12 are simply not there. The message indexes still list them.
+    data = bytearray((HERE / "chat.db").read_bytes())
+    page = _page_of(bytes(data), b"GUID-0006")
+    at = (page - 1) * 1024
+    assert data[at + 3 : at + 5] == b"\x00\x07"
+    data[at + 3 : at + 5] = b"\x00\x05"
+    db = tmp_path / "chat.db"
+    db.write_bytes(bytes(data))
+    messages, warnings = read(db)
+    assert len(messages) == 23 and sorted(by_rowid(messages)) == [*range(1, 11), *range(13, 25)]
+    hidden = [m for m in messages if m.kind == "unparsed"]
+    assert [m.source.locator for m in hidden] == ["message ROWID 11-12"]
+    assert hidden[0].body.splitlines() == [
+        "ROWID 11 in chat 2 at 2024-02-11T17:30:00+00:00", "ROWID 12 in chat 2 at 2024-02-11T17:30:05+00:00",
+    ]
+    assert hidden[0].timestamp == datetime(2024, 2, 11, 17, 30, tzinfo=UTC)
+    assert warnings == [
+        "chat.db, message ROWID 11-12: missing from the message table (listed in an index): the rows with "
+        "ROWID 11 to 12 could not be read; chat_message_join lists 2 message(s) among them; kept as unparsed text."
+    ]
+
+
+def test_a_huge_rowid_does_not_widen_the_search(tmp_path: Path) -> None:
+    db = build_chat_db(tmp_path / "whole.db")
+    _add_message(db, ROWID=2**62, guid="GUID-HUGE", date=ns("2024-02-14T09:00:00"), handle_id=1, text="far away")
+    data = db.read_bytes()
+    damaged = tmp_path / "chat.db"
+    damaged.write_bytes(_damage_page(data, _page_of(data, b"GUID-0006")))
+    messages, warnings = read(damaged)
+    rows = by_rowid(messages)
+    assert len(rows) == 18 and rows[2**62].body == "far away"
+    assert [m.source.locator for m in messages if m.kind == "unparsed"] == ["message ROWID 6-12"]
+    assert len(warnings) == 1
+
+
+def test_past_the_failure_budget_a_failing_range_is_named_lost_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imessage, "_FAILURE_BUDGET", 0)
+    db = tmp_path / "chat.db"
+    db.write_bytes(_damaged_fixture())
+    messages, warnings = read(db)
+    # The first range fails after ROWID 4 (SQLite reads one row ahead, so 5 goes with it).
+    assert sorted(by_rowid(messages)) == [1, 2, 3, 4]
+    lost = [m for m in messages if m.kind == "unparsed"]
+    assert [m.source.locator for m in lost] == ["message ROWID 5-24"]
+    assert len(lost[0].body.splitlines()) == 20
+    assert "chat_message_join lists 20 message(s) among them" in warnings[0]
+
+
+def test_damaged_root_page_loses_the_table_but_names_every_row(tmp_path: Path) -> None:
+    data = (HERE / "chat.db").read_bytes()
+    root = 2  # the message table's root: an interior page pointing at its four leaves
+    assert data[(root - 1) * 1024] == 0x05
+    db = tmp_path / "chat.db"
+    db.write_bytes(_damage_page(data, root))
+    messages, warnings = read(db)
+    assert len(messages) == 1
+    lost = messages[0]
+    assert lost.kind == "unparsed" and lost.source.locator == "message ROWID 1-24"
+    assert len(lost.body.splitlines()) == 24
+    assert lost.body.splitlines()[0] == "ROWID 1 in chat 1 at 2024-02-10T01:02:03.123456+00:00"
+    assert lost.timestamp == datetime(2024, 2, 10, 1, 2, 3, 123456, tzinfo=UTC)
+    assert "chat_message_join lists 24 message(s) among them" in warnings[0]
 
 
 # --- fuzz -----------------------------------------------------------------------------

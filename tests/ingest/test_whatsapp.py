@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -180,13 +181,97 @@ def test_month_first_decided_by_second_field(tmp_path: Path) -> None:
     assert messages[0].timestamp == datetime(2024, 2, 5, 9, 0)
 
 
-def test_undecidable_order_falls_back_to_day_first_and_says_so_once(tmp_path: Path) -> None:
-    text = "03/04/2024, 09:00 - Casey: a\n03/04/2024, 10:00 - Casey: b\n05/06/2024, 09:00 - Casey: c\n"
-    messages, warnings = _parse(_write(tmp_path, text))
-    assert messages[0].timestamp == datetime(2024, 4, 3, 9, 0)
-    notes = [w for w in warnings if "day/month" in w]
-    assert notes == ["chat.txt: no date decides between day/month and month/day (no number above 12); "
-                     "dates are read as day/month/year"]
+AMBIGUOUS = "12/9/20, 14:00 - Casey: a\n12/9/20, 15:00 - Casey: b\n03/04/21, 09:00 - Casey: c\n"
+
+
+def _order_notes(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "day/month" in w or "month/day" in w]
+
+
+def test_undecidable_order_follows_the_us_region_and_says_so_once(tmp_path: Path) -> None:
+    # conftest sets GREYROCK_REGION=US: month first.
+    messages, warnings = _parse(_write(tmp_path, AMBIGUOUS))
+    assert [m.timestamp for m in messages] == [
+        datetime(2020, 12, 9, 14, 0), datetime(2020, 12, 9, 15, 0), datetime(2021, 3, 4, 9, 0),
+    ]
+    assert _order_notes(warnings) == [
+        "chat.txt: no date decides between day/month and month/day (no number above 12); "
+        "dates are read as month/day/year (region US); pass --region to change"
+    ]
+
+
+@pytest.mark.parametrize("region", ["GB", "gb", "DE", "IN", "AU"])
+def test_undecidable_order_follows_a_day_first_region(tmp_path: Path, region: str) -> None:
+    messages, warnings = _parse(_write(tmp_path, AMBIGUOUS), region=region)
+    assert [m.timestamp for m in messages] == [
+        datetime(2020, 9, 12, 14, 0), datetime(2020, 9, 12, 15, 0), datetime(2021, 4, 3, 9, 0),
+    ]
+    assert _order_notes(warnings) == [
+        "chat.txt: no date decides between day/month and month/day (no number above 12); "
+        f"dates are read as day/month/year (region {region.upper()}); pass --region to change"
+    ]
+
+
+def test_region_reaches_the_importer_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREYROCK_REGION", "NZ")
+    messages, warnings = _parse(_write(tmp_path, AMBIGUOUS))
+    assert messages[0].timestamp == datetime(2020, 9, 12, 14, 0)
+    assert "(region NZ)" in _order_notes(warnings)[0]
+    messages, _ = _parse(_write(tmp_path, AMBIGUOUS), region="PH")  # --region wins over the environment
+    assert messages[0].timestamp == datetime(2020, 12, 9, 14, 0)
+
+
+@pytest.mark.parametrize(
+    ("proof", "region", "first"),
+    [
+        ("13/9/20, 08:00 - Casey: d\n", "US", datetime(2020, 9, 12, 14, 0)),  # day above 12: day first
+        ("9/13/21, 08:00 - Casey: d\n", "GB", datetime(2020, 12, 9, 14, 0)),  # month first
+    ],
+    ids=["day-first-beats-US", "month-first-beats-GB"],
+)
+def test_a_date_that_proves_the_order_beats_the_region(
+    tmp_path: Path, proof: str, region: str, first: datetime
+) -> None:
+    messages, warnings = _parse(_write(tmp_path, AMBIGUOUS + proof), region=region)
+    assert messages[0].timestamp == first
+    assert len(messages) == 4 and all(m.kind == Kind.MESSAGE for m in messages)
+    assert _order_notes(warnings) == []
+
+
+@pytest.mark.parametrize(("region", "order", "kept"), [("US", "month/day/year", "b"), ("GB", "day/month/year", "a")])
+def test_dates_that_disagree_evenly_follow_the_region(tmp_path: Path, region: str, order: str, kept: str) -> None:
+    text = "13/9/20, 08:00 - Casey: a\n9/14/20, 08:00 - Casey: b\n"
+    messages, warnings = _parse(_write(tmp_path, text), region=region)
+    readable = [m for m in messages if m.kind == Kind.MESSAGE]
+    assert [m.body for m in readable] == [kept] and len(messages) == 2
+    assert readable[0].timestamp == (datetime(2020, 9, 14, 8) if kept == "b" else datetime(2020, 9, 13, 8))
+    assert _order_notes(warnings) == [f"chat.txt: dates disagree on day/month order; read as {order}, "
+                                      f"as many each way (region {region})"]
+    assert any("a message line with an impossible date or time; kept as unparsed text" in w for w in warnings)
+
+
+def test_time_order_beats_the_region(tmp_path: Path) -> None:
+    # Read day first, 3 April would be followed by 4 March: only month first keeps the order.
+    text = "03/04/2024, 09:00 - Casey: a\n04/03/2024, 09:00 - Casey: b\n"
+    messages, warnings = _parse(_write(tmp_path, text), region="GB")
+    assert [m.timestamp for m in messages] == [datetime(2024, 3, 4, 9, 0), datetime(2024, 4, 3, 9, 0)]
+    assert _order_notes(warnings) == [
+        "chat.txt: no date has a number above 12; read as month/day/year, the only order that keeps "
+        "the messages in time order"
+    ]
+
+
+def test_cli_region_option_decides_ambiguous_dates(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from greyrock.cli import app
+
+    path = _write(tmp_path, AMBIGUOUS)
+    for region, want in (("GB", "2020-09-12T14:00:00"), ("US", "2020-12-09T14:00:00")):
+        result = CliRunner().invoke(app, ["parse", str(path), "--region", region])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout.splitlines()[0])["timestamp"] == want
+        assert f"(region {region}); pass --region to change" in result.stderr
 
 
 def test_zip_with_chat_and_media_hashes_the_attachment(tmp_path: Path) -> None:
@@ -325,7 +410,7 @@ def test_file_cut_off_inside_a_timestamp(tmp_path: Path) -> None:
 
 def test_file_cut_off_inside_an_author(tmp_path: Path) -> None:
     path = _write(tmp_path, "01/02/2024, 09:00 - Casey: a\nb\n01/02/2024, 09:05 - Cas")
-    messages, warnings = _parse(path)
+    messages, warnings = _parse(path, region="GB")
     assert [m.kind for m in messages] == [Kind.MESSAGE, Kind.UNPARSED]
     assert messages[0].body == "a\nb"
     assert messages[1].body == "01/02/2024, 09:05 - Cas" and messages[1].timestamp == datetime(2024, 2, 1, 9, 5)

@@ -84,7 +84,8 @@ def parse_cmd(
     format: Annotated[Optional[str], typer.Option("--format", help="Skip detection; see 'greyrock formats'.")] = None,
     me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export, where it cannot tell.")] = None,
     region: Annotated[
-        Optional[str], typer.Option("--region", help="Two-letter country for numbers without a country code.")
+        Optional[str],
+        typer.Option("--region", help="Two-letter country for numbers without a country code, and for dates that read both ways."),
     ] = None,
 ) -> None:
     """Print the messages of an export as JSON Lines, oldest first."""

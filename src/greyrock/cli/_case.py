@@ -47,7 +47,7 @@ def import_(
         Optional[list[str]], typer.Option("--contact", help="The other person's numbers, addresses or names.")
     ] = None,
     me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
-    region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code.")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code, and ambiguous dates.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add exports to a case: originals kept byte for byte, messages parsed and chained."""

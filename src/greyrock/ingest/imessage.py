@@ -29,8 +29,10 @@ Quirks:
   -shm or -journal file is created), a zip member is read into memory. A -wal file beside
   chat.db holds changes not yet written into it; those cannot be read without writing,
   so a warning says to quit Messages and copy the database again.
-- A damaged database yields every row read before the damage, then one unparsed record
-  saying where reading stopped.
+- A damaged database is read again by ROWID ranges, halving a range that SQLite cannot
+  read down to single rows, so a damaged page costs only the rows it held. Each stretch
+  of unreadable ROWIDs becomes one unparsed record (locator `message ROWID 6-12`) whose
+  text lists what chat_message_join still knows of those rows (conversation and date).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -300,35 +304,267 @@ def _attachments_key(path: str) -> str | None:
 
 
 def _read_messages(conn: sqlite3.Connection, entry: Entry, ctx: Context, db: _Lookups) -> Iterator[Message]:
-    """Every row oldest first; rowid order when the sort itself trips over damage."""
+    """Every row, oldest first; on damage, every readable row by ROWID and each unreadable
+    stretch of ROWIDs as one unparsed record."""
     present = _columns(conn, "message")
     picked = ", ".join(c if c in present else f"NULL AS {c}" for c in _MESSAGE_COLUMNS)
     base = f"SELECT ROWID AS rowid, {picked} FROM message"
-    last: int | None = None
     blank = 0
-    for query in (f"{base} ORDER BY date, ROWID", f"{base} ORDER BY ROWID"):
-        try:
-            for row in conn.execute(query):
-                if all(row[key] is None for key in ("guid", "date", "text", "attributedBody")):
-                    blank += 1  # a zeroed page of a damaged file read as rows: nothing in them
-                    continue
-                yield _message(row, entry, ctx, db)
-                last = row["rowid"]
-            break
-        except _DB_ERRORS as exc:
-            if last is None and not blank and query.endswith("date, ROWID"):
+    seen = array("q")  # ROWIDs read: to skip them if the date-ordered read fails part-way
+    try:
+        for row in conn.execute(f"{base} ORDER BY date, ROWID"):
+            seen.append(row[0])
+            if _is_blank(row):
+                blank += 1
                 continue
-            where = f"message ROWID {last}" if last is not None else "message table"
-            yield ctx.unparsed(
-                entry,
-                where,
-                "",
-                f"the database is damaged after this point ({_why(exc)}); the messages after it could not be read",
-                channel=Channel.IMESSAGE,
-            )
-            break
+            yield _message(row, entry, ctx, db)
+    except _DB_ERRORS:
+        yield from _read_damaged(conn, base, entry, ctx, db, sorted(seen))
+        return
+    # A damaged page can also hide rows without any error: an index still lists them.
+    indexes = _message_indexes(conn)
+    # COUNT(ROWID), not COUNT(*): for COUNT(*) SQLite scans whichever index it likes best.
+    counts = (_one_int(conn, f"SELECT COUNT(ROWID) FROM message INDEXED BY {i}") for i in indexes)
+    if any(count != len(seen) for count in counts):
+        for hidden in _listed_but_missing(conn, indexes, sorted(seen), [], with_join=False):
+            yield _lost_record(conn, entry, ctx, hidden, "missing from the message table")
     if blank:
         ctx.warn(entry, "message table", f"{blank} row(s) without guid, date or text (damaged pages) were ignored.")
+
+
+def _is_blank(row: sqlite3.Row) -> bool:
+    """A zeroed page of a damaged file read as rows: nothing in them."""
+    return all(row[key] is None for key in ("guid", "date", "text", "attributedBody"))
+
+
+def _read_damaged(
+    conn: sqlite3.Connection, base: str, entry: Entry, ctx: Context, db: _Lookups, seen: list[int]
+) -> Iterator[Message]:
+    """The message table read again by ROWID ranges, skipping the rows in `seen`; then every
+    ROWID that chat_message_join or an index still lists but that was neither read nor
+    named lost (a damaged page can also hide rows without an error) is named lost too."""
+    bounds = _rowid_bounds(conn, seen)
+    if bounds is None:
+        yield ctx.unparsed(entry, "message table", "", "the message table is damaged and no row of it could be read",
+                           channel=Channel.IMESSAGE)
+        return
+    lo, hi, hi_exact = bounds
+    blank = 0
+    read = array("q")  # ROWIDs the table gave, ascending
+    lost_spans: list[_Lost] = []
+    for item in _rows_by_range(conn, base, lo, hi):
+        if isinstance(item, _Lost):
+            lost_spans.append(item)
+            yield _lost_record(conn, entry, ctx, item, "a damaged database page")
+            continue
+        read.append(item["rowid"])
+        if _is_blank(item):
+            blank += 1
+        elif not _contains(seen, item["rowid"]):
+            yield _message(item, entry, ctx, db)
+    if not hi_exact:
+        # The last ROWID was not readable; rows past the best guess may still be there.
+        last = hi
+        try:
+            for row in conn.execute(f"{base} WHERE ROWID > ? ORDER BY ROWID", (hi,)):
+                last = row["rowid"]
+                read.append(last)
+                if _is_blank(row):
+                    blank += 1
+                elif not _contains(seen, last):
+                    yield _message(row, entry, ctx, db)
+        except _DB_ERRORS as exc:
+            lost_spans.append(_Lost(last + 1, 2**63 - 1, _why(exc)))
+            reason = f"the database is damaged ({_why(exc)}); the rows from ROWID {last + 1} on could not be read"
+            yield ctx.unparsed(entry, f"message ROWID {last + 1}-", "", reason, channel=Channel.IMESSAGE)
+    for hidden in _listed_but_missing(conn, _message_indexes(conn), sorted(read), lost_spans, with_join=True):
+        yield _lost_record(conn, entry, ctx, hidden, "missing from the message table")
+    if blank:
+        ctx.warn(entry, "message table", f"{blank} row(s) without guid, date or text (damaged pages) were ignored.")
+
+
+def _message_indexes(conn: sqlite3.Connection) -> list[str]:
+    """The message table's whole (not partial) indexes, quoted for INDEXED BY. Each holds
+    every row's ROWID, and scanning one never touches the table's own pages."""
+    try:
+        rows = conn.execute("PRAGMA index_list(message)").fetchall()  # seq, name, unique, origin, partial
+    except _DB_ERRORS:
+        return []
+    return [f'"{r[1]}"' for r in rows if len(r) > 4 and not r[4] and isinstance(r[1], str) and '"' not in r[1]]
+
+
+def _listed_but_missing(
+    conn: sqlite3.Connection, indexes: list[str], read: list[int], lost: list[_Lost], with_join: bool
+) -> list[_Lost]:
+    """Runs of ROWIDs that an index of the message table (and, once damage was met,
+    chat_message_join) lists, but that the table neither gave nor failed on.
+
+    In a sound database every index entry has its row. chat_message_join is asked only
+    after damage, since Messages may leave a join row behind a deleted message."""
+    sources = ["SELECT message_id FROM chat_message_join"] if with_join else []
+    sources += [f"SELECT ROWID FROM message INDEXED BY {name}" for name in indexes]
+    firsts = [x.first for x in lost]  # ascending, as the range reader names them
+    missing: set[int] = set()
+    for sql in sources:
+        try:
+            for (value,) in conn.execute(sql):
+                rowid = _int(value)
+                if rowid is None or _contains(read, rowid):
+                    continue
+                at = bisect_right(firsts, rowid) - 1
+                if at < 0 or rowid > lost[at].last:
+                    missing.add(rowid)
+        except _DB_ERRORS:
+            continue  # a damaged index or join table: what it gave before the damage counts
+    runs: list[_Lost] = []
+    for rowid in sorted(missing):
+        if runs and runs[-1].last == rowid - 1:
+            runs[-1].last = rowid
+        else:
+            runs.append(_Lost(rowid, rowid, "listed in an index" + (" or chat_message_join" if with_join else "")))
+    return runs
+
+
+def _contains(ordered: list[int], value: int) -> bool:
+    at = bisect_left(ordered, value)
+    return at < len(ordered) and ordered[at] == value
+
+
+def _rowid_bounds(conn: sqlite3.Connection, seen: list[int]) -> tuple[int, int, bool] | None:
+    """(first, last, last_is_exact): the ROWIDs to read. The table's own MIN/MAX when its
+    first and last pages are readable, else what sqlite_sequence, chat_message_join and the
+    rows already read say; None when nothing says anything."""
+    low = _one_int(conn, "SELECT MIN(ROWID) FROM message")
+    high = _one_int(conn, "SELECT MAX(ROWID) FROM message")
+    if low is not None and high is not None:
+        return low, high, True
+    # With AUTOINCREMENT (as Messages creates the table) no ROWID ever exceeded seq.
+    sequence = _one_int(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'message'")
+    hints = [v for v in (
+        sequence,
+        _one_int(conn, "SELECT MIN(message_id) FROM chat_message_join"),
+        _one_int(conn, "SELECT MAX(message_id) FROM chat_message_join"),
+        seen[0] if seen else None,
+        seen[-1] if seen else None,
+    ) if v is not None]
+    if low is None:
+        low = min([1, *hints])  # Messages numbers its rows from 1
+    if high is not None:
+        return low, high, True
+    if not hints:
+        return None
+    return low, max(low, *hints), sequence is not None and sequence >= max(hints)
+
+
+def _one_int(conn: sqlite3.Connection, sql: str) -> int | None:
+    try:
+        row = conn.execute(sql).fetchone()
+    except _DB_ERRORS:
+        return None
+    value = row[0] if row is not None else None
+    return _int(value)
+
+
+@dataclass
+class _Lost:
+    """A stretch of ROWIDs that could not be read, and why."""
+
+    first: int
+    last: int
+    why: str
+
+
+# Failed queries allowed while halving damaged ranges (a failed query costs ~20 µs). A
+# damaged interior page can make a range of ~1e18 ROWIDs fail everywhere: past this many
+# failures, a range that fails is named lost whole instead of being halved further.
+_FAILURE_BUDGET = 250_000
+
+
+def _rows_by_range(conn: sqlite3.Connection, base: str, lo: int, hi: int) -> Iterator[sqlite3.Row | _Lost]:
+    """The rows with lo <= ROWID <= hi in ROWID order, and the stretches that cannot be read.
+
+    A range is read in one query; when SQLite raises part-way, what follows the last row
+    read is halved and each half read again, down to single ROWIDs (read by `ROWID = ?`,
+    which touches only the page that holds the row). Unreadable neighbours merge into one
+    _Lost. A damaged page costs a few queries per ROWID it held, never the rest of the table.
+    """
+    lost: _Lost | None = None
+    failures = 0
+
+    def fail(first: int, last: int, exc: Exception) -> _Lost | None:
+        """Add first..last to the current lost stretch; the stretch it closes, if any."""
+        nonlocal lost, failures
+        failures += 1
+        if lost is not None and lost.last == first - 1:
+            lost.last = last
+            return None
+        closed, lost = lost, _Lost(first, last, _why(exc))
+        return closed
+
+    pending = [(lo, hi)]
+    while pending:
+        a, b = pending.pop()
+        start = a
+        try:
+            if a == b:
+                rows = [row for row in conn.execute(f"{base} WHERE ROWID = ?", (a,)) if row["rowid"] == a][:1]
+            else:
+                rows = conn.execute(f"{base} WHERE ROWID BETWEEN ? AND ? ORDER BY ROWID", (a, b))
+            for row in rows:
+                if not start <= row["rowid"] <= b:
+                    continue  # a damaged tree can lead the cursor back to rows already given
+                if lost is not None:
+                    yield lost
+                    lost = None
+                yield row
+                start = row["rowid"] + 1
+            continue
+        except _DB_ERRORS as exc:
+            if start > b:
+                continue
+            if a == b or failures >= _FAILURE_BUDGET:
+                # One ROWID that cannot be read, or no budget left to halve: lost whole.
+                closed = fail(start, b, exc)
+                if closed is not None:
+                    yield closed
+                continue
+            failures += 1
+            if start == b:
+                pending.append((b, b))
+                continue
+        mid = start + (b - start) // 2
+        pending.append((mid + 1, b))
+        pending.append((start, mid))
+    if lost is not None:
+        yield lost
+
+
+def _lost_record(conn: sqlite3.Connection, entry: Entry, ctx: Context, lost: _Lost, what: str) -> Message:
+    """One unparsed record for a stretch of unreadable ROWIDs, with what chat_message_join
+    still knows of them (which conversation, when) as its text."""
+    span = f"{lost.first}" if lost.first == lost.last else f"{lost.first}-{lost.last}"
+    known = _joined(conn, lost.first, lost.last)
+    lines = [f"ROWID {rowid} in chat {chat}" + (f" at {when.isoformat()}" if when else "")
+             for rowid, chat, when in known]
+    times = [when for _, _, when in known if when is not None]
+    rows = "the row" if lost.first == lost.last else f"the rows with ROWID {lost.first} to {lost.last}"
+    listed = f"; chat_message_join lists {len(known)} message(s) among them" if known else ""
+    reason = f"{what} ({lost.why}): {rows} could not be read{listed}"
+    return ctx.unparsed(entry, f"message ROWID {span}", "\n".join(lines), reason, channel=Channel.IMESSAGE,
+                        timestamp=min(times) if times else None)
+
+
+def _joined(conn: sqlite3.Connection, first: int, last: int) -> list[tuple[int, int, datetime | None]]:
+    """(ROWID, chat, date) of the messages chat_message_join places in first..last."""
+    has_date = "message_date" in _columns(conn, "chat_message_join")
+    date = "message_date" if has_date else "NULL"
+    sql = (f"SELECT message_id, chat_id, {date} FROM chat_message_join "
+           "WHERE message_id BETWEEN ? AND ? ORDER BY message_id, chat_id")
+    try:
+        rows = conn.execute(sql, (first, last)).fetchall()
+    except _DB_ERRORS:
+        return []
+    return [(r[0], r[1], _apple_time(r[2])) for r in rows if _int(r[0]) is not None]
 
 
 def _message(row: sqlite3.Row, entry: Entry, ctx: Context, db: _Lookups) -> Message:

@@ -14,8 +14,10 @@ Quirks this module handles:
   or `-` between the parts, 12 or 24 hours (`PM`, `p. m.`, `a.m.`; even `00:08 a. m.`).
   Day/month order cannot be read from one line, so it is inferred from the whole file
   (a first field above 12 means day first, a second field above 12 month first). When no
-  field is above 12, the order that keeps the lines in time order wins; when both do, day
-  first is assumed. Either inference is said once.
+  field is above 12, the order that keeps the lines in time order wins (an export is
+  written oldest first); when both do, the region decides (`--region`, GREYROCK_REGION,
+  the locale: month first in the US and the few places that write dates its way, day first
+  elsewhere). A guess is never silent: the inference and its reason are said once.
 - Times are wall-clock times with no zone: timestamps stay naive.
 - The export names people as the reader's phone shows them and never says who the reader
   is, except where it writes "You": `--me` names the reader.
@@ -132,18 +134,29 @@ def _style(m: re.Match[str]) -> tuple[bool, str, bool]:
     return (m["open"] is not None, m["sep"], len(m["d1"]) == 4)
 
 
-def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool:
-    """Day/month order for the whole file, from the lines whose fields decide it.
+# Regions whose phones write short dates month first (the US and the places that follow
+# its locale); everywhere else writes the day first. Only asked when the file cannot tell.
+_MONTH_FIRST_REGIONS = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM", "MH", "PW"})
 
-    When no field is above 12, an export (always written oldest first) is read the
-    way that keeps its messages in time order; failing that, day first.
+
+def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool:
+    """Day/month order for the whole file: its dates first, then its time order, then the region.
+
+    A date with a field above 12 proves the order. When none does, an export (always
+    written oldest first) is read the way that keeps its messages in time order; when
+    both ways do, the region decides, and the note says so and how to change it.
     """
     short = [m for m in headers if len(m["d1"]) < 4]
     firsts = sum(1 for m in short if 12 < int(m["d1"]) <= 31)
     seconds = sum(1 for m in short if 12 < int(m["d2"]) <= 31)
+    region = (ctx.region or "").upper()
+    by_region = region not in _MONTH_FIRST_REGIONS
     if firsts and seconds:
-        order = "day/month/year" if firsts >= seconds else "month/day/year"
-        ctx.note_once(entry, f"dates disagree on day/month order; read as {order}, as most of them are")
+        day_first = firsts > seconds if firsts != seconds else by_region
+        order = "day/month/year" if day_first else "month/day/year"
+        why = "as most of them are" if firsts != seconds else f"as many each way (region {region or 'unknown'})"
+        ctx.note_once(entry, f"dates disagree on day/month order; read as {order}, {why}")
+        return day_first
     if firsts or seconds or not short:
         return firsts >= seconds
     back_dm, back_md = _backsteps(short, True), _backsteps(short, False)
@@ -152,9 +165,10 @@ def _day_first(entry: Entry, ctx: Context, headers: list[re.Match[str]]) -> bool
         ctx.note_once(entry, f"no date has a number above 12; read as {order}, the only order "
                              "that keeps the messages in time order")
         return back_dm < back_md
-    ctx.note_once(entry, "no date decides between day/month and month/day (no number above 12); "
-                         "dates are read as day/month/year")
-    return True
+    order = "day/month/year" if by_region else "month/day/year"
+    ctx.note_once(entry, f"no date decides between day/month and month/day (no number above 12); "
+                         f"dates are read as {order} (region {region or 'unknown'}); pass --region to change")
+    return by_region
 
 
 def _backsteps(headers: list[re.Match[str]], day_first: bool) -> int:
