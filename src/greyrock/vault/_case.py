@@ -463,6 +463,11 @@ class Case:
     def fingerprint(self) -> str:
         return self._head().hash
 
+    def short_fingerprint(self) -> str:
+        """The head as `greyrock fingerprint` prints it (entry number and 80 bits)."""
+        head = self._head()
+        return _chain.short_fingerprint(head.seq, head.hash)
+
     def records(self, kind: str) -> list[dict[str, Any]]:
         rows = self._conn.execute("SELECT id, created_at, data FROM records WHERE kind = ? ORDER BY id", (kind,))
         return [{"id": rid, "created_at": created, **json.loads(data)} for rid, created, data in rows]
