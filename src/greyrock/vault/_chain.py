@@ -76,8 +76,7 @@ def entry_hash(prev: str, seq: int, kind: str, ref: int, payload: str) -> str:
 
 
 _SHORT_HEX = 20  # 80 bits of the entry's hash
-_SHORT = re.compile(r"(\d+)[-:]((?:[0-9a-f]{4}-?){5,16})")
-_FULL = re.compile(r"[0-9a-f]{64}")
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def short_fingerprint(seq: int, head: str) -> str:
@@ -98,12 +97,14 @@ class Anchor:
 
 def parse_fingerprint(text: str) -> Anchor:
     """A short fingerprint (as `greyrock fingerprint` prints it) or a full 64-digit one
-    (as reports and `verify` print it); spaces and case do not matter."""
-    cleaned = re.sub(r"\s+", "", text).lower()
-    if _FULL.fullmatch(cleaned):
-        return Anchor(text.strip(), None, cleaned)
-    m = _SHORT.fullmatch(cleaned)
-    if m is None or len(m.group(2).replace("-", "")) % 4:
+    (as reports and `verify` print it). Case does not matter, and spaces, dashes and colons
+    are all read as separators, as someone copying it by hand may write them."""
+    parts = [p for p in re.split(r"[\s:\-]+", text.strip().lower()) if p]
+    joined = "".join(parts)
+    if len(joined) == 64 and _HEX.fullmatch(joined):
+        return Anchor(text.strip(), None, joined)
+    rest = "".join(parts[1:])
+    if len(parts) < 2 or not parts[0].isdigit() or not _SHORT_HEX <= len(rest) <= 64 or not _HEX.fullmatch(rest):
         raise InputError(f"--fingerprint: {text.strip()!r} is not a greyrock fingerprint.",
                          "It looks like 1234-9f2c-4a1b-7e3d-5a6c, or 64 hexadecimal digits.")
-    return Anchor(text.strip(), int(m.group(1)), m.group(2).replace("-", ""))
+    return Anchor(text.strip(), int(parts[0]), rest)
