@@ -612,7 +612,7 @@ class Case:
             "message": (f"SELECT {', '.join(message_cols)} FROM messages WHERE id = ?", message_cols),
             "finding": ("SELECT message_id, model, data FROM findings WHERE id = ?", ("message_id", "model", "data")),
             "record": ("SELECT kind, created_at, data FROM records WHERE id = ?", ("kind", "created_at", "data")),
-            "blob": ("SELECT sha256, length(data) FROM blobs WHERE rowid = ?", ("sha256", "size")),
+            "blob": ("SELECT sha256 FROM blobs WHERE rowid = ?", ("sha256",)),
         }
         chained: dict[str, set[int]] = {k: set() for k in loaders}
         meta_payload: str | None = None
@@ -650,9 +650,10 @@ class Case:
                         return fail(seq, f"message {ref} points at an original that is not in the chain before it.")
                     recomputed = _message_digest(row, sha, fmt)
                 elif kind == "blob":
-                    if self._blob_sha256(ref) != row["sha256"]:
+                    actual, size = self._blob_hash(ref)
+                    if actual != row["sha256"]:
                         return fail(seq, f"the attachment {row['sha256'][:12]}… no longer matches its SHA-256.")
-                    recomputed = _blob_digest(row["sha256"], row["size"])
+                    recomputed = _blob_digest(row["sha256"], size)
                 elif kind == "finding":
                     recomputed = _chain.payload_hash(_finding_payload(row))
                 else:
@@ -679,14 +680,15 @@ class Case:
                                         fmt)
         if fmt < 2:  # format 1 does not chain attachments: each must at least match its own hash
             for (rid, sha) in q("SELECT rowid, sha256 FROM blobs"):
-                if self._blob_sha256(rid) != sha:
+                if self._blob_hash(rid)[0] != sha:
                     return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.", fmt)
         return VerifyResult(True, prev, expected_seq, None, fmt)
 
-    def _blob_sha256(self, rowid: int) -> str:
-        """The SHA-256 of a stored attachment's bytes, however they are stored."""
+    def _blob_hash(self, rowid: int) -> tuple[str, int]:
+        """The SHA-256 and size of a stored attachment's bytes: the one place that reads them
+        for verify, however they are stored."""
         row = self._conn.execute("SELECT data FROM blobs WHERE rowid = ?", (rowid,)).fetchone()
-        return hashlib.sha256(row[0]).hexdigest() if row else ""
+        return (hashlib.sha256(row[0]).hexdigest(), len(row[0])) if row else ("", 0)
 
     def _check_original(self, oid: int, row: dict[str, Any]) -> str | None:
         digest, size = hashlib.sha256(), 0
