@@ -37,26 +37,31 @@ def _big_export(path: Path) -> Path:
     return path
 
 
-def _readers() -> list[int]:
-    """Pids of background export readers (greyrock.ingest._ahead) on this machine."""
+def _readers(group: int) -> list[int]:
+    """Pids of live background export readers (greyrock.ingest._ahead) in the process group
+    of our own importer: another greyrock running on this machine is none of its business."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"greyrock.ingest._ahead" in (entry / "cmdline").read_bytes():
+            if not entry.name.isdigit():
+                continue
+            stat = (entry / "stat").read_text()
+            state, _, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
+            if int(pgrp) == group and state != "Z" and b"greyrock.ingest._ahead" in (entry / "cmdline").read_bytes():
                 found.append(int(entry.name))
-        except OSError:
+        except (OSError, ValueError):
             continue
     return found
 
 
-def _no_reader_outlives_its_importer() -> None:
+def _no_reader_outlives_its_importer(group: int) -> None:
     """A killed import's reader notices on its next write (a broken pipe) and exits."""
     if not Path("/proc").is_dir():
         return
     deadline = time.monotonic() + 10
-    while _readers() and time.monotonic() < deadline:
+    while _readers(group) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _readers() == []
+    assert _readers(group) == []
 
 
 def test_kill_9_during_import_never_corrupts_or_duplicates(tmp_path: Path) -> None:
@@ -72,7 +77,7 @@ def test_kill_9_during_import_never_corrupts_or_duplicates(tmp_path: Path) -> No
     for _ in range(6):
         proc = subprocess.Popen(
             [sys.executable, "-c", SCRIPT, str(case_path), PASS, str(export)],
-            stdout=subprocess.PIPE, env=env,
+            stdout=subprocess.PIPE, env=env, start_new_session=True,  # its own group: its reader is found by it
         )
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"open"
         time.sleep(rng.uniform(0.05, 1.5))
@@ -80,7 +85,7 @@ def test_kill_9_during_import_never_corrupts_or_duplicates(tmp_path: Path) -> No
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
         proc.wait()
-        _no_reader_outlives_its_importer()
+        _no_reader_outlives_its_importer(proc.pid)
         with vault.open_case(case_path, PASS) as case:
             check = case.verify()
             assert check.ok, check.problem
