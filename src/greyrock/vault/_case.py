@@ -275,6 +275,9 @@ class Case:
         if not case.case_id:
             conn.close()
             raise InputError(f"{p}: not a greyrock case (no case id).")
+        if case.format > FORMAT:
+            conn.close()
+            raise InputError(f"{p}: case format {case.format} was made by a newer greyrock.", "Upgrade greyrock to open it.")
         return case
 
     def close(self) -> None:
