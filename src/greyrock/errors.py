@@ -4,7 +4,8 @@
     ├── InputError                 exit 2: a file or argument we cannot use
     │   ├── UnknownFormat          no importer recognises the export
     │   ├── ParseError             an export is unreadable as a whole (file, locator)
-    │   └── CaseNotFound           no case file at that path
+    │   ├── CaseNotFound           no case file at that path
+    │   └── CaseInUse              another greyrock command has the case open
     ├── WrongPassphrase            exit 3
     └── ModelError                 exit 2: the shipped classifier cannot be used
         ├── ModelMissing
@@ -21,6 +22,7 @@ error text ends up in terminals, logs and bug reports.
 from __future__ import annotations
 
 __all__ = [
+    "CaseInUse",
     "CaseNotFound",
     "GreyrockError",
     "InputError",
@@ -71,6 +73,11 @@ class ParseError(InputError):
 
 class CaseNotFound(InputError):
     """No case file where one was named."""
+
+
+class CaseInUse(InputError):
+    """Another greyrock command holds the case: two at once would corrupt nothing, but
+    SQLite's busy errors read as a wrong passphrase."""
 
 
 class WrongPassphrase(GreyrockError):

@@ -81,7 +81,7 @@ def test_verify_exits_1_when_tampered(env: None, tmp_path: Path, export: Path) -
     edit_behind_greyrocks_back(case, "a long case passphrase", "UPDATE messages SET body = 'Pick-up is 6pm Saturday' WHERE id = 1")
     result = runner.invoke(app, ["case", "verify", str(case)])
     assert result.exit_code == 1
-    assert "chain entry 2: the message with id 1 (line 2) was changed" in result.stderr
+    assert "chain entry 3: the message with id 1 (line 2) was changed" in result.stderr
 
 
 def test_journal_add_from_json_and_list(env: None, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def test_import_stores_messages_originals_and_chain(case, tmp_path: Path) -> Non
     assert stored[0].message.source.file == "texts.csv" and stored[0].message.source.locator == "line 2"
     assert case.original_bytes(stored[0].original_sha256) == export.read_bytes()
     check = case.verify()
-    assert check.ok and check.entries == 5 and check.fingerprint == case.fingerprint()
+    assert check.ok and check.entries == 6 and check.fingerprint == case.fingerprint()
     assert case.stats()["messages"] == 4 and case.stats()["originals"] == 1
 
 
@@ -110,15 +110,15 @@ def filled(case_path: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("sql", "expected"),
     [
-        ("UPDATE messages SET body = 'Pick-up is 6pm' WHERE id = 1", "chain entry 2: the message with id 1 (line 2) was changed"),
-        ("UPDATE messages SET timestamp = '2024-03-01T18:02:00+00:00' WHERE id = 2", "chain entry 3: the message with id 2 (line 3) was changed"),
-        ("DELETE FROM messages WHERE id = 3", "chain entry 4: the message it records (id 3) has been deleted"),
+        ("UPDATE messages SET body = 'Pick-up is 6pm' WHERE id = 1", "chain entry 3: the message with id 1 (line 2) was changed"),
+        ("UPDATE messages SET timestamp = '2024-03-01T18:02:00+00:00' WHERE id = 2", "chain entry 4: the message with id 2 (line 3) was changed"),
+        ("DELETE FROM messages WHERE id = 3", "chain entry 5: the message it records (id 3) has been deleted"),
         ("INSERT INTO messages (dedup_key, original_id, locator, timestamp, sort_ts, channel, kind, direction, sender,"
          " sender_name, recipients, body, attachments, extra) VALUES ('x', 1, 'line 99', NULL, 0, 'sms', 'message',"
          " 'in', NULL, NULL, '[]', 'forged', '[]', '{}')", "message id 5 is in the case but not in the chain"),
-        ("UPDATE original_chunks SET data = CAST('forged' AS BLOB)", "chain entry 1: the original t.csv no longer matches"),
+        ("UPDATE original_chunks SET data = CAST('forged' AS BLOB)", "chain entry 2: the original t.csv no longer matches"),
         ("DELETE FROM chain WHERE seq = 3", "chain entry 3: missing"),
-        ("UPDATE chain SET hash = 'ff' || substr(hash, 3) WHERE seq = 5", "chain entry 5: its hash does not follow"),
+        ("UPDATE chain SET hash = 'ff' || substr(hash, 3) WHERE seq = 6", "chain entry 6: its hash does not follow"),
     ],
 )
 def test_edits_bypassing_greyrock_fail_verify_and_are_named(filled: Path, sql: str, expected: str) -> None:

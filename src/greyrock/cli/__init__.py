@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from greyrock import __version__, ingest
 from greyrock.errors import GreyrockError
 
-from ._case import case_app, journal_app
+from ._case import case_app, fingerprint_cmd, journal_app
 from ._output import json_line, safe_text, write_lines
 from ._screen import classify, evaluate
 from . import _reply, _report, _safety, _shield
@@ -106,6 +106,7 @@ def formats_cmd() -> None:
 
 app.command("classify")(classify)
 app.command("eval")(evaluate)
+app.command("fingerprint")(fingerprint_cmd)
 app.add_typer(case_app, name="case")
 app.add_typer(journal_app, name="journal")
 _shield.register(app)

@@ -18,7 +18,7 @@ from ._forms import answers_from
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
-__all__ = ["case_app", "journal_app"]
+__all__ = ["case_app", "fingerprint_cmd", "journal_app"]
 
 case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
@@ -35,7 +35,7 @@ def _open(path: Path) -> vault.Case:
 def create(case: CaseArg) -> None:
     """Create a new encrypted case file."""
     vault.create_case(case, ask_passphrase("New case passphrase", confirm=True)).close()
-    typer.echo(f"Created {case}. Keep the passphrase safe: without it the case cannot be opened.")
+    typer.echo(f"Created {safe_text(str(case))}. Keep the passphrase safe: without it the case cannot be opened.")
 
 
 @case_app.command("import")
@@ -61,7 +61,7 @@ def import_(
         for path in paths:
             results.append(pipeline.import_export(c, path, format=format, me=me, region=region,
                                                   screener=screener.screen_messages, model_id=screener.model_id))
-        fingerprint = c.fingerprint()
+        fingerprint, short = c.fingerprint(), c.short_fingerprint()
     if as_json:
         write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
         return
@@ -69,26 +69,63 @@ def import_(
         for warning in r.warnings:
             typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
         if r.already_imported:
-            typer.echo(f"{r.path}: already in the case; nothing added.")
+            typer.echo(f"{safe_text(r.path)}: already in the case; nothing added.")
         else:
-            typer.echo(f"{r.path}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed.")
-    typer.echo(f"fingerprint {fingerprint}")
+            typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed.")
+    typer.echo(f"fingerprint {short}")
+
+
+_FORMAT_1_NOTE = ("note: this case was made by an older greyrock (case format 1); its chain does not cover "
+                  "sort order, duplicate keys, stored attachments or metadata.")
 
 
 @case_app.command("verify")
-def verify(case: CaseArg, as_json: JsonOpt = False) -> None:
+def verify(
+    case: CaseArg,
+    fingerprint: Annotated[
+        Optional[str], typer.Option("--fingerprint", help="One you kept ('greyrock fingerprint'): the case must still extend it.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Check every original and every chain entry; exit 1 naming the first that does not match."""
     with _open(case) as c:
-        result = c.verify()
+        result = c.verify(fingerprint)
     if as_json:
-        write_json({"ok": result.ok, "fingerprint": result.fingerprint or None, "entries": result.entries,
+        write_json({"ok": result.ok, "fingerprint": result.fingerprint or None,
+                    "short_fingerprint": result.short_fingerprint or None, "entries": result.entries,
+                    "format": result.format, "extends": fingerprint if result.anchored else None,
                     "problem": result.problem})
     elif result.ok:
-        typer.echo(f"intact: {result.entries} entries\nfingerprint {result.fingerprint}")
+        typer.echo(f"intact: {result.entries} entries\nfingerprint {result.short_fingerprint}\n"
+                   f"full hash {result.fingerprint}")
+        if result.anchored is not None:
+            typer.echo(f"extends {safe_text(fingerprint or '')} (entry {result.anchored}; "
+                       f"{result.entries - result.anchored} entries added since)")
     else:
-        typer.echo(f"NOT INTACT: {result.problem}", err=True)
+        typer.echo(f"NOT INTACT: {safe_text(result.problem or '')}", err=True)
+    if result.format < 2 and not as_json:
+        typer.echo(_FORMAT_1_NOTE, err=True)
     if not result.ok:
         raise typer.Exit(1)
+
+
+def fingerprint_cmd(case: CaseArg, as_json: JsonOpt = False) -> None:
+    """Print the case's short fingerprint, to write down or send to your lawyer.
+
+    Later, 'greyrock case verify CASE --fingerprint F' proves the case still holds all it held
+    when F was printed. The case is verified first: a case that is not intact has no fingerprint.
+    """
+    with _open(case) as c:
+        result = c.verify()
+    if not result.ok:
+        typer.echo(f"NOT INTACT: {safe_text(result.problem or '')}", err=True)
+        raise typer.Exit(1)
+    if as_json:
+        write_json({"fingerprint": result.short_fingerprint, "entries": result.entries, "hash": result.fingerprint})
+        return
+    typer.echo(result.short_fingerprint)
+    typer.echo(f"Write this down or send it to your lawyer. 'greyrock case verify {safe_text(str(case))} "
+               f"--fingerprint {result.short_fingerprint}' proves later that nothing held now was changed or removed.")
 
 
 @case_app.command("stats")
@@ -100,7 +137,7 @@ def stats(case: CaseArg, as_json: JsonOpt = False) -> None:
         write_json(data)
     else:
         for key, value in data.items():
-            typer.echo(f"{key}: {value}")
+            typer.echo(safe_text(f"{key}: {value}"))
 
 
 def _since(value: str | None) -> datetime | None:
@@ -151,7 +188,7 @@ def backup(case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to wr
     """Write an encrypted copy of the whole case (its own passphrase, GREYROCK_BACKUP_PASSPHRASE)."""
     with _open(case) as c:
         c.backup(dest, ask_passphrase("Backup passphrase", env="GREYROCK_BACKUP_PASSPHRASE", confirm=True))
-    typer.echo(f"Encrypted backup written to {dest}.")
+    typer.echo(f"Encrypted backup written to {safe_text(str(dest))}.")
 
 
 @journal_app.command("add")

@@ -174,8 +174,9 @@ def risk_suggest(case: CaseArg, as_json: JsonOpt = False) -> None:
         for e in s.messages:
             typer.echo(f"  #{e.id}  {e.timestamp or '?'}  {e.channel}: {safe_text(e.text)}")
         typer.echo("")
-    typer.echo(f"Confirm a sign with 'greyrock risk confirm {case} SIGN', or dismiss it with "
-               f"'greyrock risk dismiss {case} SIGN'. Nothing is marked until you do.")
+    name = safe_text(str(case))
+    typer.echo(f"Confirm a sign with 'greyrock risk confirm {name} SIGN', or dismiss it with "
+               f"'greyrock risk dismiss {name} SIGN'. Nothing is marked until you do.")
     if any(s.sign in safety.GRAVE_SIGNS and s.status != "dismissed" for s in suggestions):
         typer.echo("\nSome of these are among the gravest signs. If they are true, talk to a domestic-violence "
                    "advocate today:")
@@ -309,7 +310,7 @@ def plan(
         raise InputError(f"{case}: no safety plan in this case yet.", f"Make one with 'greyrock plan {case}'.")
     if export is not None:
         safety.export_plan(shown, export, resources)
-        typer.echo(f"Plan written to {export}. {safety.KEEP_SAFE}", err=as_json)
+        typer.echo(f"Plan written to {safe_text(str(export))}. {safety.KEEP_SAFE}", err=as_json)
     if as_json:
         write_json(shown.to_dict())
 

@@ -36,7 +36,7 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
         if item.held_back:
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
         console.print(line)
-    console.print(Text(f"To read a message in full: greyrock show {case_name} ID", style="dim"))
+    console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
 
 
 def register(app: typer.Typer) -> None:
@@ -69,11 +69,11 @@ def register(app: typer.Typer) -> None:
         with vault.open_case(case, ask_passphrase()) as c:
             found = next((s for s in c.messages() if s.id == message_id), None)
         if found is None:
-            raise InputError(f"{case}: no message #{message_id}.")
+            raise InputError(f"{case}: no message #{message_id}.")  # escaped by the CLI's error handler
         m = found.message
         console = Console()
-        console.print(Text(f"#{found.id}  {m.timestamp.isoformat() if m.timestamp else '?'}  {m.channel}  "
-                           f"from {safe_text(m.sender or '?')}  ({m.source.file}, {m.source.locator})", style="dim"))
+        console.print(Text(safe_text(f"#{found.id}  {m.timestamp.isoformat() if m.timestamp else '?'}  {m.channel}  "
+                                     f"from {m.sender or '?'}  ({m.source.file}, {m.source.locator})"), style="dim"))
         console.print(Text(safe_text(m.body)))
         if found.finding:
             labels = ", ".join(found.finding.get("labels", [])) or "none"

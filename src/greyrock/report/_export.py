@@ -19,6 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from greyrock._files import write_private
+
 from ._entries import Entry
 from ._record import CaseRecord
 from ._text import format_ts
@@ -123,10 +125,8 @@ def to_csv(record: CaseRecord) -> str:
 
 
 def _write(path: str | os.PathLike[str], text: str) -> Path:
-    p = Path(path)
     # utf-8-sig: spreadsheets recognise the encoding; surrogatepass keeps a broken export's bytes.
-    p.write_bytes(text.encode("utf-8-sig", "surrogatepass"))
-    return p
+    return write_private(path, text.encode("utf-8-sig", "surrogatepass"))
 
 
 def write_csv(record: CaseRecord, path: str | os.PathLike[str]) -> Path:
@@ -134,6 +134,4 @@ def write_csv(record: CaseRecord, path: str | os.PathLike[str]) -> Path:
 
 
 def write_json(record: CaseRecord, path: str | os.PathLike[str]) -> Path:
-    p = Path(path)
-    p.write_bytes(to_json(record).encode("utf-8"))
-    return p
+    return write_private(path, to_json(record).encode("utf-8"))

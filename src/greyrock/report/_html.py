@@ -12,6 +12,8 @@ import html
 import os
 from pathlib import Path
 
+from greyrock._files import write_private
+
 from ._charts import BarChart, label_every, nice_ticks, timeline_charts
 from ._entries import Entry
 from ._describe import channel_name, notes, sender, suggestion
@@ -205,6 +207,4 @@ def render_html(record: CaseRecord) -> str:
 
 
 def write_html(record: CaseRecord, path: str | os.PathLike[str]) -> Path:
-    p = Path(path)
-    p.write_bytes(render_html(record).encode("utf-8", "surrogatepass"))
-    return p
+    return write_private(path, render_html(record).encode("utf-8", "surrogatepass"))

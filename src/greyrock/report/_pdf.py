@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+
+from greyrock._files import write_private
 
 from ._describe import channel_name, notes, sender, suggestion
 from ._entries import Entry
@@ -293,5 +294,5 @@ def render_pdf(record: CaseRecord, fonts: FontSet | None = None) -> RenderedPdf:
 
 def write_pdf(record: CaseRecord, path: str | os.PathLike[str], fonts: FontSet | None = None) -> RenderedPdf:
     rendered = render_pdf(record, fonts)
-    Path(path).write_bytes(rendered.data)
+    write_private(path, rendered.data)
     return rendered

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from greyrock._files import write_private
 from greyrock.errors import InputError
 
 from ._plan import Plan
@@ -138,7 +139,7 @@ def export_plan(plan: Plan, path: Path, resources: Sequence[Resource] = (), prin
     """Write the plan to `path`: plain text for a .txt name, HTML otherwise."""
     text = (render_text if path.suffix.lower() == ".txt" else render_html)(plan, resources, printed_on)
     try:
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text.encode("utf-8"))
     except OSError as exc:
         raise InputError(f"{path}: cannot write the plan ({exc.strerror}).") from exc
     return path

@@ -4,6 +4,19 @@ screening, the reader's journal, and the hash chain over all of it.
 Everything is append-only. A write happens inside `Case.transaction()`, so a process
 killed half-way leaves the case exactly as it was before that transaction began; the chain
 head is re-read at the start of each transaction.
+
+Case format (meta `schema_version`; the tables are the same in both):
+  1  the first cases. Messages were deduplicated on (time, channel, kind, direction,
+     sender, body, attachments), so the same words in a group chat and a 1:1 chat in the
+     same minute became one; the chain left out sort_ts, dedup keys, stored attachment
+     bytes and the meta table.
+  2  the dedup key adds the recipients and the conversation (the importer's chat or thread
+     in `extra`), and the chain covers every stored column: a message's entry adds its
+     dedup key and sort_ts, each stored attachment has a "blob" entry (its SHA-256 and
+     size, checked against its bytes), and a "meta" entry commits to the meta table.
+A format 1 case keeps its rules for good (its keys and chain are read and extended as
+they are): re-importing the same exports into it stays a no-op, and any fingerprint
+written down for it stays valid. A new case is format 2.
 """
 
 from __future__ import annotations
@@ -11,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -21,12 +35,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from greyrock.errors import CaseNotFound, InputError
+from greyrock.errors import CaseNotFound, InputError, WrongPassphrase
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source, sort_key
 
 from . import _chain
-from ._db import DatabaseError, attach_export, connect, create_schema
-from ._kdf import KdfParams, derive_key, new_header, read_header
+from ._db import DatabaseError, attach_export, connect, create_private, create_schema, fsync_dir
+from ._kdf import KdfParams, derive_key, derive_key_unnormalised, new_header, read_header
+from ._lock import CaseLock
 
 __all__ = ["Case", "StoredMessage", "VerifyResult"]
 
@@ -34,6 +49,10 @@ CHUNK = 1024 * 1024
 _DEDUP_WINDOW = 20_000
 _MESSAGE_FIELDS = ("locator", "timestamp", "channel", "kind", "direction", "sender", "sender_name",
                    "recipients", "body", "attachments", "extra")
+FORMAT = 2  # see the module docstring; meta `schema_version`
+# The keys of `extra` by which importers name a conversation (iMessage, Signal and
+# Telegram "chat", SMS "thread", e-mail "thread_id", Google Voice "group").
+_CONVERSATION_KEYS = ("chat", "chat_type", "thread", "thread_id", "group")
 
 
 def _now() -> str:
@@ -46,6 +65,31 @@ _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=F
 @lru_cache(maxsize=4096)
 def _recipients_json(recipients: tuple[str, ...]) -> str:
     return _encode(list(recipients))
+
+
+@lru_cache(maxsize=4096)
+def _recipient_set_json(recipients: tuple[str, ...]) -> str:
+    return _encode(sorted(set(recipients)))
+
+
+def _conversation(extra: dict[str, Any]) -> str:
+    if not extra or not any(k in extra for k in _CONVERSATION_KEYS):
+        return "{}"
+    return _encode({k: extra[k] for k in _CONVERSATION_KEYS if k in extra})
+
+
+def _dedup_content(values: tuple[Any, ...], recipients: tuple[str, ...], extra: dict[str, Any], fmt: int) -> bytes:
+    """What makes two messages the same message (16 bytes): not where each was read,
+    which differs between two backups holding it. Format 2 adds who it was to (as a set:
+    exports list recipients in different orders) and the conversation it was in."""
+    if fmt < 2:
+        return _chain.fields_key(values[1:6] + values[8:10])
+    return _chain.fields_key(("dedup-v2", *values[1:6], _recipient_set_json(recipients), _conversation(extra),
+                              values[8], values[9]))
+
+
+def _sort_text(sort_ts: float | None) -> str | None:
+    return None if sort_ts is None else repr(float(sort_ts))
 
 
 _quote = json.encoder.encode_basestring  # the encoder's own string quoting (ensure_ascii=False)
@@ -78,10 +122,19 @@ class StoredMessage:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
+    """`fingerprint` is the head's full hash; `anchored` the entry a kept fingerprint
+    was found at, when one was given and the case extends it."""
+
     ok: bool
     fingerprint: str
     entries: int
     problem: str | None = None
+    format: int = FORMAT
+    anchored: int | None = None
+
+    @property
+    def short_fingerprint(self) -> str:
+        return _chain.short_fingerprint(self.entries, self.fingerprint) if self.fingerprint else ""
 
 
 @dataclass
@@ -118,9 +171,17 @@ class _Writer:
             self.pending.clear()
 
 
-def _message_digest(row: dict[str, Any], original_sha: str) -> str:
-    """What the chain commits to for a message: every stored field, in a fixed order."""
-    return _chain.fields_hash([original_sha, *(row[k] for k in _MESSAGE_FIELDS)])
+def _message_digest(row: dict[str, Any], original_sha: str, fmt: int) -> str:
+    """What the chain commits to for a message: every stored field, in a fixed order
+    (format 1: all but the dedup key and sort_ts)."""
+    if fmt < 2:
+        return _chain.fields_hash([original_sha, *(row[k] for k in _MESSAGE_FIELDS)])
+    return _chain.fields_hash([original_sha, bytes(row["dedup_key"]).hex(), _sort_text(row["sort_ts"]),
+                               *(row[k] for k in _MESSAGE_FIELDS)])
+
+
+def _blob_digest(sha256: str, size: int) -> str:
+    return _chain.fields_hash(("blob", sha256, str(size)))
 
 
 def _original_payload(row: dict[str, Any]) -> dict[str, Any]:
@@ -138,12 +199,15 @@ def _record_payload(row: dict[str, Any]) -> dict[str, Any]:
 class Case:
     """An open case file. Use `Case.create()` or `Case.open()`, and close it (or `with`)."""
 
-    def __init__(self, path: Path, conn: Any, header: bytes) -> None:
+    def __init__(self, path: Path, conn: Any, header: bytes, lock: CaseLock | None = None) -> None:
         self.path = path
         self._conn = conn
         self._header = header
+        self._lock = lock
         self._writer: _Writer | None = None
         self.case_id: str = self._meta("case_id") or ""
+        version = self._meta("schema_version") or "1"
+        self.format = int(version) if version.isdigit() else 0
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -157,39 +221,69 @@ class Case:
         params = kdf or KdfParams()
         header = new_header(params)
         key = derive_key(passphrase, header, params)
-        conn = connect(p, key, header)
+        create_private(p)  # mode 0600 before a byte is written
+        conn = lock = None
         try:
+            lock = CaseLock(p)
+            conn = connect(p, key, header)
             create_schema(conn)
             conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [("case_id", uuid.uuid4().hex), ("created_at", _now()), ("schema_version", "1")],
+                [("case_id", uuid.uuid4().hex), ("created_at", _now()), ("schema_version", str(FORMAT))],
             )
+            case = cls(p, conn, header, lock)
+            with case.transaction():
+                case._w().append("meta", 0, case._meta_digest())
         except BaseException:
-            conn.close()
+            if conn is not None:
+                conn.close()
+            if lock is not None:
+                lock.release()
             p.unlink(missing_ok=True)
             raise
-        return cls(p, conn, header)
+        return case
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], passphrase: str) -> Case:
         p = Path(path)
         if not p.is_file():
             raise CaseNotFound(f"{p}: no case file here.", "Create one with 'greyrock case create'.")
+        lock = CaseLock(p)  # before the key derivation: a busy case answers at once
+        try:
+            return cls._open_locked(p, passphrase, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _open_locked(cls, p: Path, passphrase: str, lock: CaseLock) -> Case:
         header, params = read_header(p)
         key = derive_key(passphrase, header, params)  # always paid: no fast wrong-passphrase oracle
-        conn = connect(p, key, header)
         try:
-            case = cls(p, conn, header)
+            conn = connect(p, key, header)
+        except WrongPassphrase:
+            # Cases made before passphrases were NFC-normalised were keyed with the
+            # passphrase as typed: a decomposed one opens them that way.
+            if unicodedata.normalize("NFC", passphrase) == passphrase:
+                raise
+            conn = connect(p, derive_key_unnormalised(passphrase, header, params), header)
+        try:
+            case = cls(p, conn, header, lock)
         except DatabaseError as exc:
             conn.close()
             raise InputError(f"{p}: the case file is damaged and cannot be read ({exc}).") from exc
         if not case.case_id:
             conn.close()
             raise InputError(f"{p}: not a greyrock case (no case id).")
+        if case.format > FORMAT:
+            conn.close()
+            raise InputError(f"{p}: case format {case.format} was made by a newer greyrock.", "Upgrade greyrock to open it.")
         return case
 
     def close(self) -> None:
         self._conn.close()
+        if self._lock is not None:  # after the connection: see _lock.py
+            self._lock.release()
 
     def __enter__(self) -> Case:
         return self
@@ -200,6 +294,9 @@ class Case:
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def _meta_digest(self) -> str:
+        return _chain.payload_hash(dict(self._conn.execute("SELECT key, value FROM meta").fetchall()))
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -263,12 +360,14 @@ class Case:
     ) -> Iterator[tuple[int, Message]]:
         """Store messages not already held; yields (row id, message) for each one added.
 
-        Deduplication is by content (time, channel, kind, direction, sender, body,
-        attachments), so a newer backup that repeats older messages adds only what is new.
+        Deduplication is by content (time, channel, kind, direction, sender, recipients,
+        conversation, body, attachments), so a newer backup that repeats older messages
+        adds only what is new, and the same words in two conversations stay two messages.
         Identical messages that really were sent twice (two "ok" in the same minute) are
         told apart by their order of occurrence.
         """
         w = self._w()
+        fmt = self.format
         seen: OrderedDict[bytes, int] = OrderedDict()
         originals = dict(self._conn.execute("SELECT id, sha256 FROM originals").fetchall())
         next_id = (self._conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
@@ -294,7 +393,12 @@ class Case:
                     "SELECT id FROM messages WHERE id >= ? AND id < ?", (first, next_id))}
             added = [(first + j, oid, values, message)
                      for j, (_, oid, _, values, message) in enumerate(batch) if first + j in inserted]
-            w.extend("message", [(i, _chain.fields_hash((originals[oid], *values))) for i, oid, values, _ in added])
+            if fmt < 2:
+                w.extend("message", [(i, _chain.fields_hash((originals[oid], *values))) for i, oid, values, _ in added])
+            else:
+                keys = {first + j: (key, ts) for j, (key, _, ts, _, _) in enumerate(batch)}
+                w.extend("message", [(i, _chain.fields_hash((originals[oid], keys[i][0].hex(), _sort_text(keys[i][1]),
+                                                             *values))) for i, oid, values, _ in added])
             batch.clear()
             return ((i, message) for i, _, _, message in added)
 
@@ -304,14 +408,13 @@ class Case:
                 raise RuntimeError(f"no original registered for {message.source.file!r}")
             for att in message.attachments:
                 if att.data is not None:
-                    sha = att.sha256 or hashlib.sha256(att.data).hexdigest()
-                    self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, att.data))
+                    self._store_blob(att.sha256 or hashlib.sha256(att.data).hexdigest(), att.data)
             timestamp = message.timestamp.isoformat() if message.timestamp else None
             attachments = _dumps([a.to_dict() for a in message.attachments]) if message.attachments else "[]"
             values = (message.source.locator, timestamp, str(message.channel), str(message.kind),
                       str(message.direction), message.sender, message.sender_name,
                       _recipients_json(message.recipients), message.body, attachments, _dumps(message.extra))
-            content = _chain.fields_key(values[1:6] + values[8:10])  # not where it was read: that may differ
+            content = _dedup_content(values, message.recipients, message.extra, fmt)
             n = seen.get(content, 0)
             seen[content] = n + 1
             seen.move_to_end(content)
@@ -349,13 +452,24 @@ class Case:
         """Store a file's bytes (a photo for the journal); returns its SHA-256."""
         self._w()
         sha = hashlib.sha256(data).hexdigest()
-        self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, data))
+        self._store_blob(sha, data)
         return sha
+
+    def _store_blob(self, sha256: str, data: bytes) -> None:
+        """Stored once per content; format 2 chains it (its SHA-256 and size)."""
+        cur = self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha256, data))
+        if cur.rowcount == 1 and self.format >= 2:
+            self._w().append("blob", int(cur.lastrowid), _blob_digest(sha256, len(data)))
 
     # -- reading ---------------------------------------------------------------------------
 
     def fingerprint(self) -> str:
         return self._head().hash
+
+    def short_fingerprint(self) -> str:
+        """The head as `greyrock fingerprint` prints it (entry number and 80 bits)."""
+        head = self._head()
+        return _chain.short_fingerprint(head.seq, head.hash)
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         rows = self._conn.execute("SELECT id, created_at, data FROM records WHERE kind = ? ORDER BY id", (kind,))
@@ -437,84 +551,147 @@ class Case:
 
     # -- checking --------------------------------------------------------------------------
 
-    def verify(self) -> VerifyResult:
-        """Recompute every original's hash and every chain entry from the rows as they are."""
+    def verify(self, fingerprint: str | None = None) -> VerifyResult:
+        """Recompute every original's hash and every chain entry from the rows as they are.
+
+        With `fingerprint` (one the reader kept, short or full), the case must also still
+        extend it: the chain as it was then must be the start of the chain now. Without
+        it, someone holding the key could rebuild the chain after an edit, or cut its end.
+        """
+        anchor = _chain.parse_fingerprint(fingerprint) if fingerprint is not None else None
         try:
-            return self._verify()
+            result = self._verify()
         except DatabaseError as exc:
-            return VerifyResult(False, "", 0, f"the case file is damaged: a page failed its integrity check ({exc}).")
+            return VerifyResult(False, "", 0, f"the case file is damaged: a page failed its integrity check ({exc}).",
+                                self.format)
+        if anchor is None or not result.ok:
+            return result
+        problem, seq = self._extends(anchor, result.entries)
+        if problem:
+            return VerifyResult(False, result.fingerprint, result.entries,
+                                f"the case does not extend fingerprint {anchor.text}: {problem}", self.format)
+        return VerifyResult(True, result.fingerprint, result.entries, None, self.format, seq)
+
+    def _extends(self, anchor: _chain.Anchor, entries: int) -> tuple[str | None, int | None]:
+        q = self._conn.execute
+        if anchor.seq is None:
+            row = q("SELECT seq FROM chain WHERE hash = ?", (anchor.prefix,)).fetchone()
+            if row is None:
+                return ("no chain entry has this hash: what the case held then was changed or removed "
+                        "(or the fingerprint was mistyped)."), None
+            return None, row[0]
+        if anchor.seq > entries:
+            return (f"the case has {entries} chain entries and the fingerprint records entry {anchor.seq}: "
+                    "entries were removed since (or this is an older copy)."), None
+        row = q("SELECT hash FROM chain WHERE seq = ?", (anchor.seq,)).fetchone()
+        if row is None or not row[0].startswith(anchor.prefix):
+            return (f"chain entry {anchor.seq} no longer has the fingerprint's hash: what the case held then was "
+                    "changed and the chain rebuilt (or the fingerprint was mistyped)."), None
+        return None, anchor.seq
 
     def _verify(self) -> VerifyResult:
         q = self._conn.execute
+        fmt = self.format
+        if fmt not in (1, FORMAT):
+            return VerifyResult(False, "", 0, f"the case format {self._meta('schema_version')!r} is not one this "
+                                              "greyrock knows (the meta table was changed, or greyrock is too old).", fmt)
         # Every page, read or not by the checks below, must pass SQLCipher's HMAC.
         damaged = q("PRAGMA cipher_integrity_check").fetchall()
         if damaged:
             return VerifyResult(False, "", 0, f"the case file is damaged: {len(damaged)} page(s) fail their "
-                                              f"integrity check (first: {damaged[0][0]}).")
+                                              f"integrity check (first: {damaged[0][0]}).", fmt)
         structure = q("PRAGMA integrity_check").fetchone()
         if structure is None or structure[0] != "ok":
-            return VerifyResult(False, "", 0, f"the case file is damaged: {structure[0] if structure else 'unreadable'}.")
+            return VerifyResult(False, "", 0, f"the case file is damaged: {structure[0] if structure else 'unreadable'}.",
+                                fmt)
         prev = _chain.genesis(self.case_id)
         expected_seq = 0
         originals_sha: dict[int, str] = {}
+        message_cols = ("locator", "timestamp", "channel", "kind", "direction", "sender", "sender_name",
+                        "recipients", "body", "attachments", "extra", "original_id", "dedup_key", "sort_ts")
         loaders = {
             "original": ("SELECT sha256, name, size, imported_at FROM originals WHERE id = ?",
                          ("sha256", "name", "size", "imported_at")),
-            "message": ("SELECT locator, timestamp, channel, kind, direction, sender, sender_name, recipients, body,"
-                        " attachments, extra, original_id FROM messages WHERE id = ?",
-                        ("locator", "timestamp", "channel", "kind", "direction", "sender", "sender_name",
-                         "recipients", "body", "attachments", "extra", "original_id")),
+            "message": (f"SELECT {', '.join(message_cols)} FROM messages WHERE id = ?", message_cols),
             "finding": ("SELECT message_id, model, data FROM findings WHERE id = ?", ("message_id", "model", "data")),
             "record": ("SELECT kind, created_at, data FROM records WHERE id = ?", ("kind", "created_at", "data")),
+            "blob": ("SELECT sha256 FROM blobs WHERE rowid = ?", ("sha256",)),
         }
         chained: dict[str, set[int]] = {k: set() for k in loaders}
+        meta_payload: str | None = None
 
         def fail(seq: int, what: str) -> VerifyResult:
-            return VerifyResult(False, "", seq, f"chain entry {seq}: {what}")
+            return VerifyResult(False, "", seq, f"chain entry {seq}: {what}", fmt)
 
         for seq, kind, ref, payload, h in q("SELECT seq, kind, ref, payload, hash FROM chain ORDER BY seq").fetchall():
             expected_seq += 1
             if seq != expected_seq:
                 return fail(expected_seq, "missing: the chain has a gap (an entry was deleted).")
-            if kind not in loaders:
+            if fmt >= 2 and seq == 1 and kind != "meta":
+                return fail(seq, "the chain of a format 2 case starts with its metadata; this one does not.")
+            if kind == "meta" and fmt >= 2:
+                meta_payload = recomputed = payload  # checked against the meta table after the loop
+            elif kind not in loaders or (kind == "blob" and fmt < 2):
                 return fail(seq, f"unknown kind {kind!r}.")
-            sql, cols = loaders[kind]
-            found = q(sql, (ref,)).fetchone()
-            if found is None:
-                return fail(seq, f"the {kind} it records (id {ref}) has been deleted.")
-            row = dict(zip(cols, found))
-            chained[kind].add(ref)
-            if kind == "original":
-                problem = self._check_original(ref, row)
-                if problem:
-                    return fail(seq, problem)
-                originals_sha[ref] = row["sha256"]
-                recomputed = _chain.payload_hash(_original_payload(row))
-            elif kind == "message":
-                sha = originals_sha.get(row["original_id"])
-                if sha is None:
-                    return fail(seq, f"message {ref} points at an original that is not in the chain before it.")
-                recomputed = _message_digest(row, sha)
-            elif kind == "finding":
-                recomputed = _chain.payload_hash(_finding_payload(row))
             else:
-                recomputed = _chain.payload_hash(_record_payload(row))
-            if recomputed != payload:
-                where = f" ({row['locator']})" if kind == "message" else ""
-                return fail(seq, f"the {kind} with id {ref}{where} was changed after it was recorded.")
+                sql, cols = loaders[kind]
+                found = q(sql, (ref,)).fetchone()
+                if found is None:
+                    what = "attachment" if kind == "blob" else kind
+                    return fail(seq, f"the {what} it records (id {ref}) has been deleted.")
+                row = dict(zip(cols, found))
+                chained[kind].add(ref)
+                if kind == "original":
+                    problem = self._check_original(ref, row)
+                    if problem:
+                        return fail(seq, problem)
+                    originals_sha[ref] = row["sha256"]
+                    recomputed = _chain.payload_hash(_original_payload(row))
+                elif kind == "message":
+                    sha = originals_sha.get(row["original_id"])
+                    if sha is None:
+                        return fail(seq, f"message {ref} points at an original that is not in the chain before it.")
+                    recomputed = _message_digest(row, sha, fmt)
+                elif kind == "blob":
+                    actual, size = self._blob_hash(ref)
+                    if actual != row["sha256"]:
+                        return fail(seq, f"the attachment {row['sha256'][:12]}… no longer matches its SHA-256.")
+                    recomputed = _blob_digest(row["sha256"], size)
+                elif kind == "finding":
+                    recomputed = _chain.payload_hash(_finding_payload(row))
+                else:
+                    recomputed = _chain.payload_hash(_record_payload(row))
+                if recomputed != payload:
+                    where = f" ({row['locator']})" if kind == "message" else ""
+                    what = "attachment" if kind == "blob" else kind
+                    return fail(seq, f"the {what} with id {ref}{where} was changed after it was recorded.")
             if _chain.entry_hash(prev, seq, kind, ref, payload) != h:
                 return fail(seq, "its hash does not follow from the entry before it (the chain was rewritten).")
             prev = h
-        for kind, (sql, _) in loaders.items():
-            table = sql.split(" FROM ")[1].split()[0]
-            for (rid,) in q(f"SELECT id FROM {table}"):
+        if fmt >= 2 and meta_payload != self._meta_digest():
+            return VerifyResult(False, "", expected_seq, "the case's metadata (its id, creation time or format) "
+                                                         "was changed after it was recorded.", fmt)
+        tables = {"original": "originals", "message": "messages", "finding": "findings", "record": "records"}
+        if fmt >= 2:
+            tables["blob"] = "blobs"
+        for kind, table in tables.items():
+            for (rid,) in q(f"SELECT rowid FROM {table}"):
                 if rid not in chained[kind]:
+                    what = "attachment" if kind == "blob" else kind
                     return VerifyResult(False, "", expected_seq,
-                                        f"{kind} id {rid} is in the case but not in the chain (added outside greyrock).")
-        for sha, data in q("SELECT sha256, data FROM blobs"):
-            if hashlib.sha256(data).hexdigest() != sha:
-                return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.")
-        return VerifyResult(True, prev, expected_seq)
+                                        f"{what} id {rid} is in the case but not in the chain (added outside greyrock).",
+                                        fmt)
+        if fmt < 2:  # format 1 does not chain attachments: each must at least match its own hash
+            for (rid, sha) in q("SELECT rowid, sha256 FROM blobs"):
+                if self._blob_hash(rid)[0] != sha:
+                    return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.", fmt)
+        return VerifyResult(True, prev, expected_seq, None, fmt)
+
+    def _blob_hash(self, rowid: int) -> tuple[str, int]:
+        """The SHA-256 and size of a stored attachment's bytes: the one place that reads them
+        for verify, however they are stored."""
+        row = self._conn.execute("SELECT data FROM blobs WHERE rowid = ?", (rowid,)).fetchone()
+        return (hashlib.sha256(row[0]).hexdigest(), len(row[0])) if row else ("", 0)
 
     def _check_original(self, oid: int, row: dict[str, Any]) -> str | None:
         digest, size = hashlib.sha256(), 0
@@ -538,12 +715,23 @@ class Case:
         return d
 
     def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
-        """Re-key: write a fresh copy under the new key, then swap it in atomically."""
+        """Re-key: write a fresh copy under the new key, then swap it in atomically.
+
+        The copy is locked before it takes the case's name, so no other command can open
+        the case between the swap and this one reopening it."""
         tmp = self.path.with_name(self.path.name + ".rekey")
         tmp.unlink(missing_ok=True)
         self.backup(tmp, new_passphrase, kdf)
-        header, _ = read_header(tmp)
-        self._conn.close()
-        os.replace(tmp, self.path)
-        reopened = Case.open(self.path, new_passphrase)
-        self._conn, self._header = reopened._conn, header
+        new_lock = CaseLock(tmp)
+        try:
+            self._conn.close()
+            os.replace(tmp, self.path)
+        except BaseException:
+            new_lock.release()
+            raise
+        fsync_dir(self.path.parent)
+        if self._lock is not None:
+            self._lock.release()
+        self._lock = new_lock
+        reopened = Case._open_locked(self.path, new_passphrase, new_lock)
+        self._conn, self._header = reopened._conn, reopened._header

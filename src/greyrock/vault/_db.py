@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3
 
+from greyrock._files import PRIVATE_MODE
 from greyrock.errors import InputError, WrongPassphrase
 
-__all__ = ["DatabaseError", "SCHEMA_VERSION", "attach_export", "connect", "create_schema"]
+__all__ = ["DatabaseError", "SCHEMA_VERSION", "attach_export", "connect", "create_private", "create_schema",
+           "fsync_dir"]
 
 DatabaseError = sqlcipher3.DatabaseError
 SCHEMA_VERSION = 1
@@ -103,14 +106,78 @@ def create_schema(conn: sqlcipher3.Connection) -> None:
     conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
 
 
+def create_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 (SQLite then writes its database into it, and
+    its journal beside it with the same mode); InputError when something is there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
+    except FileExistsError:
+        raise InputError(f"{path}: already exists; choose a new file name.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot create the file ({exc.strerror}).") from exc
+    os.close(fd)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (where the system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _clear_leftover(part: Path) -> None:
+    """An interrupted backup leaves DEST.part behind: replace it when it is ours (empty, or
+    a greyrock case file); anything else there is someone's file and is left alone."""
+    if not part.exists():
+        return
+    try:
+        with open(part, "rb") as fh:
+            start = fh.read(3)
+    except OSError as exc:
+        raise InputError(f"{part}: cannot read the leftover file ({exc.strerror}).") from exc
+    if start not in (b"", b"GRC"):
+        raise InputError(f"{part}: already exists and is not a greyrock file; move it away and try again.")
+    part.unlink()
+
+
 def attach_export(conn: sqlcipher3.Connection, dest: Path, key: bytes, header: bytes) -> None:
-    """Copy the whole database, re-encrypted under another key, into `dest` (a new file)."""
+    """Copy the whole database, re-encrypted under another key, into `dest` (a new file).
+
+    It is written as DEST.part (mode 0600), synced to disk, then renamed: an interrupted
+    copy never sits under the final name looking like a good backup."""
     if dest.exists():
         raise InputError(f"{dest}: already exists; choose a new file name.")
-    conn.execute(f"ATTACH DATABASE ? AS export KEY \"x'{key.hex()}{header.hex()}'\"", (str(dest),))
-    conn.execute(f"PRAGMA export.cipher_page_size = {PAGE_SIZE}")
+    part = dest.with_name(dest.name + ".part")
+    _clear_leftover(part)
+    create_private(part)
     try:
-        conn.execute("SELECT sqlcipher_export('export')")
-        conn.execute(f"PRAGMA export.user_version = {SCHEMA_VERSION}")
-    finally:
-        conn.execute("DETACH DATABASE export")
+        conn.execute(f"ATTACH DATABASE ? AS export KEY \"x'{key.hex()}{header.hex()}'\"", (str(part),))
+        conn.execute(f"PRAGMA export.cipher_page_size = {PAGE_SIZE}")
+        try:
+            conn.execute("SELECT sqlcipher_export('export')")
+            conn.execute(f"PRAGMA export.user_version = {SCHEMA_VERSION}")
+        finally:
+            conn.execute("DETACH DATABASE export")
+        _fsync_file(part)
+        if dest.exists():
+            raise InputError(f"{dest}: already exists; choose a new file name.")
+        os.replace(part, dest)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    fsync_dir(dest.parent)
