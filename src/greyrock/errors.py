@@ -4,6 +4,7 @@
     ├── InputError                 exit 2: a file or argument we cannot use
     │   ├── UnknownFormat          no importer recognises the export
     │   ├── ParseError             an export is unreadable as a whole (file, locator)
+    │   ├── LimitExceeded          an export goes past a size limit (zip bomb, huge file)
     │   └── CaseNotFound           no case file at that path
     ├── WrongPassphrase            exit 3
     └── ModelError                 exit 2: the shipped classifier cannot be used
@@ -24,6 +25,7 @@ __all__ = [
     "CaseNotFound",
     "GreyrockError",
     "InputError",
+    "LimitExceeded",
     "ModelCorrupt",
     "ModelError",
     "ModelIncompatible",
@@ -67,6 +69,23 @@ class ParseError(InputError):
         self.file = file
         self.locator = locator
         self.reason = reason
+
+
+class LimitExceeded(InputError):
+    """An export goes past one of the limits that keep a hostile file from exhausting
+    memory, disk or time (compression ratio, total size, member count, attachment size).
+
+    The message names the file (and member or line), the limit and the variable that
+    raises it: a person who trusts the file can lift the limit and run again.
+    """
+
+    def __init__(self, file: str, locator: str | None, reason: str, variable: str):
+        place = f"{file}, {locator}" if locator else file
+        super().__init__(f"{place}: {reason}", f"Set {variable} to raise the limit if you trust this file.")
+        self.file = file
+        self.locator = locator
+        self.reason = reason
+        self.variable = variable
 
 
 class CaseNotFound(InputError):

@@ -36,6 +36,18 @@ _MESSAGE_FIELDS = ("locator", "timestamp", "channel", "kind", "direction", "send
                    "recipients", "body", "attachments", "extra")
 
 
+# Attachments past one chunk continue here (`blobs` holds each one's first chunk).
+_BLOB_CHUNKS = ("CREATE TABLE IF NOT EXISTS blob_chunks (sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+                " seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sha256, seq))")
+
+
+def _slices(data: bytes) -> Iterator[bytes]:
+    """Bytes held whole (base64 from a backup), as the chunks the vault stores."""
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK):
+        yield bytes(view[start : start + CHUNK])
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -304,8 +316,9 @@ class Case:
                 raise RuntimeError(f"no original registered for {message.source.file!r}")
             for att in message.attachments:
                 if att.data is not None:
-                    sha = att.sha256 or hashlib.sha256(att.data).hexdigest()
-                    self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, att.data))
+                    self._store_blob(att.sha256 or hashlib.sha256(att.data).hexdigest(), _slices(att.data))
+                elif att.source is not None and att.sha256:
+                    self._store_blob(att.sha256, att.source.chunks())
             timestamp = message.timestamp.isoformat() if message.timestamp else None
             attachments = _dumps([a.to_dict() for a in message.attachments]) if message.attachments else "[]"
             values = (message.source.locator, timestamp, str(message.channel), str(message.kind),
@@ -349,8 +362,40 @@ class Case:
         """Store a file's bytes (a photo for the journal); returns its SHA-256."""
         self._w()
         sha = hashlib.sha256(data).hexdigest()
-        self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha, data))
+        self._store_blob(sha, _slices(data))
         return sha
+
+    def _store_blob(self, sha256: str, chunks: Iterable[bytes]) -> None:
+        """Store a file's bytes under the SHA-256 of all of them, once: the first chunk
+        in `blobs`, any further ones in `blob_chunks` (SQLite holds at most 1 GB in one
+        value, and a chunk at a time keeps memory flat); InputError when the bytes read
+        do not have the SHA-256 they were measured with (the file changed meanwhile)."""
+        if self._conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
+            return
+        digest, seq = hashlib.sha256(), 0
+        for chunk in chunks:
+            digest.update(chunk)
+            if seq == 0:
+                self._conn.execute("INSERT INTO blobs (sha256, data) VALUES (?, ?)", (sha256, chunk))
+            else:
+                if seq == 1:
+                    self._conn.execute(_BLOB_CHUNKS)  # a case made before chunked attachments lacks it
+                self._conn.execute("INSERT INTO blob_chunks (sha256, seq, data) VALUES (?, ?, ?)", (sha256, seq, chunk))
+            seq += 1
+        if seq == 0:
+            self._conn.execute("INSERT INTO blobs (sha256, data) VALUES (?, ?)", (sha256, b""))
+        if digest.hexdigest() != sha256:
+            raise InputError(f"an attachment ({sha256[:12]}…) changed while it was being imported; nothing was added.")
+
+    def _blob_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The stored chunks of one blob, in order (the first from `blobs`)."""
+        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return
+        yield bytes(row[0])
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'blob_chunks'").fetchone():
+            for (data,) in self._conn.execute("SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY seq", (sha256,)):
+                yield bytes(data)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -369,8 +414,8 @@ class Case:
         return out
 
     def blob(self, sha256: str) -> bytes | None:
-        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        return bytes(row[0]) if row else None
+        chunks = list(self._blob_chunks(sha256))
+        return b"".join(chunks) if chunks else None
 
     def original_bytes(self, sha256: str) -> bytes:
         oid = self.original_id(sha256)
@@ -511,8 +556,11 @@ class Case:
                 if rid not in chained[kind]:
                     return VerifyResult(False, "", expected_seq,
                                         f"{kind} id {rid} is in the case but not in the chain (added outside greyrock).")
-        for sha, data in q("SELECT sha256, data FROM blobs"):
-            if hashlib.sha256(data).hexdigest() != sha:
+        for (sha,) in q("SELECT sha256 FROM blobs").fetchall():
+            digest = hashlib.sha256()
+            for chunk in self._blob_chunks(sha):
+                digest.update(chunk)
+            if digest.hexdigest() != sha:
                 return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.")
         return VerifyResult(True, prev, expected_seq)
 
