@@ -184,16 +184,22 @@ def _check_directory(p: Path, limits: Limits) -> None:
     if not end:
         return
     count, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
-    if count > limits.members or directory > limits.members * _DIRECTORY_BYTES_PER_MEMBER:
-        raise LimitExceeded(p.name, None, f"the zip holds more than {limits.members:,} members (the member "
-                            "limit).", limits.variable("members"))
+    if count > limits.members:
+        raise _too_many(p, count, limits)
+    if directory > limits.members * _DIRECTORY_BYTES_PER_MEMBER:
+        raise LimitExceeded(p.name, None, f"the zip's directory of members ({describe_size(directory)}) is too "
+                            f"large for the member limit of {limits.members:,}.", limits.variable("members"))
+
+
+def _too_many(p: Path, count: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(p.name, None, f"the zip holds {count:,} members, more than the member limit of "
+                         f"{limits.members:,}.", limits.variable("members"))
 
 
 def _check_members(p: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Member count, each member's compression ratio, and the total, as declared."""
     if len(infos) > limits.members:
-        raise LimitExceeded(p.name, None, f"the zip holds {len(infos):,} members, more than the member limit "
-                            f"of {limits.members:,}.", limits.variable("members"))
+        raise _too_many(p, len(infos), limits)
     total = 0
     for info in infos:
         size = info.file_size
