@@ -6,6 +6,7 @@ was and the next import does the whole export again, with nothing twice.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,12 @@ def import_export(
         result.already_imported = True
         return result
 
+    # A large export is read in a second process while this one stores it. Its first
+    # messages are read before anything is stored: an export that goes past a size limit
+    # early (a bomb, a gigabyte photo) is refused in seconds, not after it is stored.
+    messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
+    first = list(itertools.islice(messages, 1))
+
     with case.transaction():
         original_ids: dict[str, int] = {}
         for name, p in files.items():
@@ -92,12 +99,9 @@ def import_export(
         total = 0
         batch: list[tuple[int, Message]] = []
 
-        # A large export is read in a second process while this one stores it.
-        messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else parsed
-
         def counted():
             nonlocal total
-            for m in messages:
+            for m in itertools.chain(first, messages):
                 total += 1
                 if m.kind is Kind.UNPARSED:
                     result.unparsed += 1
