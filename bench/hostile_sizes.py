@@ -3,6 +3,7 @@
     python bench/hostile_sizes.py              # every case
     python bench/hostile_sizes.py --only bomb-42 --only zip-1g
     python bench/hostile_sizes.py --keep-going # also import the 1 GB attachment with the limit lifted
+    python bench/hostile_sizes.py --only mms-1g --limit GREYROCK_MAX_ATTACHMENT=64M
 
 Each export is made on the fly in a temporary directory that is removed at the end
 (about 2.5 GB of disk at the peak; nothing in it is real):
@@ -226,8 +227,11 @@ def main() -> None:
     ap.add_argument("--only", action="append", choices=sorted(CASES), help="run only these cases")
     ap.add_argument("--keep-going", action="store_true",
                     help="also import the 1 GiB zipped video with GREYROCK_MAX_ATTACHMENT=2G (chunked storage)")
+    ap.add_argument("--limit", action="append", default=[], metavar="VAR=VALUE",
+                    help="run with this limit instead of its default (GREYROCK_MAX_ATTACHMENT=64M)")
     opts = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GREYROCK_MAX_")}
+    env.update(item.split("=", 1) for item in opts.limit)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     env["GREYROCK_PASSPHRASE"] = PASSPHRASE
     names = opts.only or list(CASES)

@@ -78,17 +78,17 @@ def import_export(
     for _, entries in parsed.groups:
         for entry in entries:
             files.setdefault(entry.file, entry.path)
+    # A large export is read in a second process while this one hashes and stores it. Its
+    # first message is read before anything is hashed or stored: an export that goes past
+    # a size limit early (a bomb, a gigabyte photo) is refused in seconds.
+    messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
+    first = list(itertools.islice(messages, 1))
     hashes = {name: _sha256_file(p) for name, p in files.items()}
     if all(case.original_id(sha) is not None for sha in hashes.values()):
+        messages.close()  # type: ignore[attr-defined]
         parsed.export.close()
         result.already_imported = True
         return result
-
-    # A large export is read in a second process while this one stores it. Its first
-    # messages are read before anything is stored: an export that goes past a size limit
-    # early (a bomb, a gigabyte photo) is refused in seconds, not after it is stored.
-    messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
-    first = list(itertools.islice(messages, 1))
 
     with case.transaction():
         original_ids: dict[str, int] = {}

@@ -9,7 +9,7 @@ file the reader trusts (sizes take a K, M or G suffix, binary):
                                      (members under 1 MiB are not held to it)
     GREYROCK_MAX_TOTAL       16G     uncompressed size of all members of one zip
     GREYROCK_MAX_MEMBERS     100000  members in one zip
-    GREYROCK_MAX_ATTACHMENT  100M    one attachment (a file in the export, or base64
+    GREYROCK_MAX_ATTACHMENT  64M     one attachment (a file in the export, or base64
                                      data inside a backup)
 
 The library takes the same as `Limits(...)` (`ingest.parse(path, limits=...)`); without
@@ -48,7 +48,7 @@ class Limits:
     ratio: int = 100
     total: int = 16 * GiB
     members: int = 100_000
-    attachment: int = 100 * MiB
+    attachment: int = 64 * MiB
 
     # The variable that sets each limit, named in the error so the reader can lift it.
     VARIABLES = {
