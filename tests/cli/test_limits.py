@@ -8,7 +8,6 @@ variable that lifts the limit; the exports are the shared fixtures, packed or gr
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import zipfile
 from pathlib import Path
