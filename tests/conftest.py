@@ -61,3 +61,11 @@ def edit_behind_greyrocks_back(path: Path, passphrase: str, sql: str, args: tupl
     conn.execute(sql, args)
     conn.commit()
     conn.close()
+
+
+def attachment_bytes(attachment) -> bytes | None:
+    """An attachment's bytes, whether the export embeds them (`data`) or they are read
+    from a file of the export as the vault reads them (`source`)."""
+    if attachment.data is not None:
+        return attachment.data
+    return b"".join(attachment.source.chunks()) if attachment.source is not None else None

@@ -4,6 +4,7 @@
     ├── InputError                 exit 2: a file or argument we cannot use
     │   ├── UnknownFormat          no importer recognises the export
     │   ├── ParseError             an export is unreadable as a whole (file, locator)
+    │   ├── LimitExceeded          an export goes past a size limit (zip bomb, huge file)
     │   ├── CaseNotFound           no case file at that path
     │   └── CaseInUse              another greyrock command has the case open
     ├── WrongPassphrase            exit 3
@@ -26,6 +27,7 @@ __all__ = [
     "CaseNotFound",
     "GreyrockError",
     "InputError",
+    "LimitExceeded",
     "ModelCorrupt",
     "ModelError",
     "ModelIncompatible",
@@ -69,6 +71,23 @@ class ParseError(InputError):
         self.file = file
         self.locator = locator
         self.reason = reason
+
+
+class LimitExceeded(InputError):
+    """An export goes past one of the limits that keep a hostile file from exhausting
+    memory, disk or time (compression ratio, total size, member count, attachment size).
+
+    The message names the file (and member or line), the limit and the variable that
+    raises it: a person who trusts the file can lift the limit and run again.
+    """
+
+    def __init__(self, file: str, locator: str | None, reason: str, variable: str):
+        place = f"{file}, {locator}" if locator else file
+        super().__init__(f"{place}: {reason}", f"Set {variable} to raise the limit if you trust this file.")
+        self.file = file
+        self.locator = locator
+        self.reason = reason
+        self.variable = variable
 
 
 class CaseNotFound(InputError):

@@ -12,13 +12,15 @@ it, is the evidence.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "Attachment",
+    "ByteSource",
     "Channel",
     "DangerFlag",
     "Direction",
@@ -88,6 +90,13 @@ class Source:
     locator: str
 
 
+class ByteSource(Protocol):
+    """Where an attachment's bytes can be read again, a chunk at a time (a file of the
+    export, a zip member), so that a large file never has to sit in memory whole."""
+
+    def chunks(self) -> Iterator[bytes]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     name: str
@@ -97,6 +106,9 @@ class Attachment:
     # The bytes, when the export embeds them (MMS base64, a file inside a zip). Never
     # printed; the vault stores them encrypted.
     data: bytes | None = field(default=None, repr=False, compare=False)
+    # Or, for a file of the export, where to read them (`size` and `sha256` were measured
+    # from it): the vault streams it into chunks of the case.
+    source: ByteSource | None = field(default=None, repr=False, compare=False)
     # The export's bytes could not be decoded (broken base64): `data` is what the export
     # holds, kept as it is, and the file itself is not recoverable from it.
     damaged: bool = False

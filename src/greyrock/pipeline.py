@@ -6,6 +6,7 @@ was and the next import does the whole export again, with nothing twice.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -77,8 +78,14 @@ def import_export(
     for _, entries in parsed.groups:
         for entry in entries:
             files.setdefault(entry.file, entry.path)
+    # A large export is read in a second process while this one hashes and stores it. Its
+    # first message is read before anything is hashed or stored: an export that goes past
+    # a size limit early (a bomb, a gigabyte photo) is refused in seconds.
+    messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
+    first = list(itertools.islice(messages, 1))
     hashes = {name: _sha256_file(p) for name, p in files.items()}
     if all(case.original_id(sha) is not None for sha in hashes.values()):
+        messages.close()  # type: ignore[attr-defined]
         parsed.export.close()
         result.already_imported = True
         return result
@@ -92,12 +99,9 @@ def import_export(
         total = 0
         batch: list[tuple[int, Message]] = []
 
-        # A large export is read in a second process while this one stores it.
-        messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else parsed
-
         def counted():
             nonlocal total
-            for m in messages:
+            for m in itertools.chain(first, messages):
                 total += 1
                 if m.kind is Kind.UNPARSED:
                     result.unparsed += 1

@@ -22,6 +22,7 @@ from greyrock import ingest
 from greyrock.errors import InputError, ParseError
 from greyrock.ingest.google_voice import _seconds
 from greyrock.model import Message
+from tests.conftest import attachment_bytes
 
 TAKEOUT = Path(__file__).parent / "google_voice" / "takeout"
 CALLS = TAKEOUT / "Voice" / "Calls"
@@ -162,7 +163,7 @@ def test_mms_file_found_beside_the_html_with_its_extension(takeout: tuple[list[M
     assert [a.to_dict() for a in photo.attachments] == [
         {"name": f"{JORDAN_TEXT}-4-1.jpg", "mime": "image/jpeg", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     ]
-    assert photo.attachments[0].data == data
+    assert attachment_bytes(photo.attachments[0]) == data
     missing = by_locator["message 7"]  # the file was not exported: a name only
     assert missing.kind == "media" and missing.direction == "out"
     assert [a.to_dict() for a in missing.attachments] == [{"name": f"{JORDAN_TEXT}-7-1", "mime": None, "size": None, "sha256": None}]

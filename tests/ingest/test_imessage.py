@@ -31,6 +31,7 @@ from greyrock.ingest._export import Entry
 from greyrock.ingest import imessage
 from greyrock.ingest.imessage import IMessage, _archived_text
 from greyrock.model import Message
+from tests.conftest import attachment_bytes
 
 HERE = Path(__file__).parent / "imessage"
 
@@ -431,7 +432,7 @@ def test_attachment_bytes_hashed_when_the_export_holds_the_file(tmp_path: Path) 
     chat = by_rowid(read(tmp_path)[0])
     attachment = chat[15].attachments[0]
     assert attachment.size == 20 and attachment.sha256 == hashlib.sha256(b"synthetic heic bytes").hexdigest()
-    assert attachment.data == b"synthetic heic bytes"
+    assert attachment_bytes(attachment) == b"synthetic heic bytes"
     assert chat[18].attachments[0].sha256 is None
 
 

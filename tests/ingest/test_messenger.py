@@ -19,6 +19,7 @@ from greyrock.errors import InputError, ParseError
 from greyrock.ingest._export import open_export
 from greyrock.ingest.messenger import InstagramJson, MessengerHtml, MessengerJson, _fix, _html_time, _text_kind
 from greyrock.model import Kind, Message
+from tests.conftest import attachment_bytes
 
 HERE = Path(__file__).parent
 OURS = HERE / "messenger"
@@ -258,7 +259,7 @@ def test_e2ee_media_found_beside_the_file(tmp_path: Path) -> None:
     assert str(message.kind) == "media" and str(message.direction) == "in"
     assert message.attachments[0].size == len(photo)
     assert message.attachments[0].sha256 == hashlib.sha256(photo).hexdigest()
-    assert message.attachments[0].data == photo
+    assert attachment_bytes(message.attachments[0]) == photo
 
 
 def test_attachments_hashed_inside_a_zip(tmp_path: Path) -> None:

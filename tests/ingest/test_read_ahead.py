@@ -12,11 +12,11 @@ import pytest
 from greyrock import ingest
 from greyrock.errors import InputError
 from greyrock.ingest._ahead import read_ahead
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, attachment_bytes
 
 
 def _everything(messages) -> list[tuple]:
-    return [(m.to_dict(), m.extra, [a.data for a in m.attachments]) for m in messages]
+    return [(m.to_dict(), m.extra, [attachment_bytes(a) for a in m.attachments]) for m in messages]
 
 
 @pytest.mark.parametrize("name", ["sms-backup-restore", "whatsapp", "telegram", "signal", "messenger",

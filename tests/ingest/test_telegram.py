@@ -19,6 +19,7 @@ from greyrock.errors import ParseError
 from greyrock.ingest._export import open_export
 from greyrock.ingest.telegram import Telegram
 from greyrock.model import Message
+from tests.conftest import attachment_bytes
 
 HERE = Path(__file__).parent / "telegram"
 FULL = HERE / "full_export"
@@ -111,7 +112,7 @@ def test_full_export_photo_in_the_folder_is_hashed() -> None:
     assert attachment.mime == "image/jpeg"
     assert attachment.size == len(data)
     assert attachment.sha256 == hashlib.sha256(data).hexdigest()
-    assert attachment.data == data
+    assert attachment_bytes(attachment) == data
 
 
 def test_full_export_media_not_in_the_folder_is_named_only() -> None:

@@ -18,6 +18,7 @@ from greyrock.errors import InputError, ParseError
 from greyrock.ingest._export import open_export
 from greyrock.ingest.whatsapp import WhatsApp
 from greyrock.model import Channel, Direction, Kind, Message
+from tests.conftest import attachment_bytes
 
 HERE = Path(__file__).parent / "whatsapp"
 REAL = ["test_[mmddyy]_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_mmddyyyy_12hrs.txt", "test_yyyymmdd_24hrs.txt"]
@@ -295,7 +296,7 @@ def test_zip_with_chat_and_media_hashes_the_attachment(tmp_path: Path) -> None:
     assert first.source.locator == "WhatsApp Chat with Casey Morgan.txt line 1"
     (att,) = first.attachments
     assert (att.name, att.mime, att.size) == ("IMG-20240314-WA0003.jpg", "image/jpeg", len(photo))
-    assert att.sha256 == hashlib.sha256(photo).hexdigest() and att.data == photo
+    assert att.sha256 == hashlib.sha256(photo).hexdigest() and attachment_bytes(att) == photo
     assert messages[1].kind is Kind.MEDIA and messages[1].attachments[0].size is None
     assert any("attached files are not in this export" in str(w) for w in parsed.warnings)
 

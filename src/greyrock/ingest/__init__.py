@@ -25,9 +25,12 @@ from greyrock.model import Message, ParseWarning, sort_key
 from ._ahead import AHEAD_MIN_BYTES, read_ahead
 from ._base import Context, Importer
 from ._export import Entry, Export, open_export
+from ._limits import Limits
 from ._registry import IMPORTERS, by_name
 
-__all__ = ["AHEAD_MIN_BYTES", "Context", "Entry", "Export", "Importer", "Parsed", "detect", "formats", "parse"]
+__all__ = [
+    "AHEAD_MIN_BYTES", "Context", "Entry", "Export", "Importer", "Limits", "Parsed", "detect", "formats", "parse",
+]
 
 _MESSAGE_LIKE = (".txt", ".json", ".xml", ".html", ".htm", ".csv", ".eml", ".mbox", ".db")
 
@@ -82,7 +85,8 @@ class Parsed:
         """The same messages as iterating, read in a second process so that the caller's
         own work (storing them) runs alongside; worth it for large exports (`size`)."""
         self.export.close()
-        return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings)
+        return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings,
+                          self.export.limits)
 
     def sorted(self) -> list[Message]:
         """All messages, oldest first (a stable sort: equal times keep file order)."""
@@ -122,10 +126,13 @@ def parse(
     format: str | None = None,
     me: str | None = None,
     region: str | None = None,
+    limits: Limits | None = None,
 ) -> Parsed:
     """Open an export (file, folder or zip) and prepare to read its messages.
 
-    Raises InputError (UnknownFormat, ParseError) when nothing in it can be read.
+    Raises InputError (UnknownFormat, ParseError) when nothing in it can be read, and
+    LimitExceeded (now or while reading) when it goes past a size limit: `limits`, or
+    those the environment sets (see `_limits`).
     """
     forced = None
     if format is not None:
@@ -133,7 +140,7 @@ def parse(
         if forced is None:
             names = ", ".join(name for name, _ in formats())
             raise UnknownFormat(f"unknown format {format!r}.", f"Known formats: {names}.")
-    export = open_export(path)
+    export = open_export(path, limits)
     groups, skipped = _assign(export, forced)
     if not groups:
         export.close()

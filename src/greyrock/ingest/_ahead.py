@@ -27,6 +27,9 @@ from greyrock._gc import fewer_collections
 from greyrock.errors import GreyrockError, InputError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, ParseWarning, Source
 
+from ._export import Entry, Export, open_export
+from ._limits import Limits
+
 __all__ = ["AHEAD_MIN_BYTES", "read_ahead"]
 
 # Below this, starting a second interpreter (~0.3 s) costs more than it saves.
@@ -40,15 +43,44 @@ _DIRECTIONS = {d.value: d for d in Direction}
 
 
 def _pack(m: Message) -> tuple[Any, ...]:
-    attachments = tuple((a.name, a.mime, a.size, a.sha256, a.data, a.damaged) for a in m.attachments)
+    attachments = tuple((a.name, a.mime, a.size, a.sha256, a.data, _ref(a.source), a.damaged)
+                        for a in m.attachments)
     return (m.timestamp, m.channel.value, m.kind.value, m.direction.value, m.sender, m.body, m.source.file,
             m.source.locator, m.sender_name, m.recipients, attachments, m.extra)
 
 
-def _unpack(row: tuple[Any, ...]) -> Message:
+def _ref(source: Any) -> tuple[str, str | None] | None:
+    """A file of the export, as the other process can find it in its own opening."""
+    return None if source is None else (source.file, source.member)
+
+
+class _Sources:
+    """This process's own opening of the export, for the attachments the child names: a
+    zip member cannot cross a pipe, but its name can."""
+
+    def __init__(self, path: str, limits: Limits | None) -> None:
+        self._path, self._limits = path, limits
+        self._export: Export | None = None
+        self._entries: dict[tuple[str, str | None], Entry] = {}
+
+    def get(self, ref: tuple[str, str | None] | None) -> Entry | None:
+        if ref is None:
+            return None
+        if self._export is None:
+            self._export = open_export(self._path, self._limits)
+            self._entries = {(e.file, e.member): e for e in self._export.entries}
+        return self._entries.get(tuple(ref))  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self._export is not None:
+            self._export.close()
+
+
+def _unpack(row: tuple[Any, ...], sources: _Sources) -> Message:
     ts, channel, kind, direction, sender, body, file, locator, sender_name, recipients, attachments, extra = row
     return Message(ts, _CHANNELS[channel], _KINDS[kind], _DIRECTIONS[direction], sender, body, Source(file, locator),
-                   sender_name, recipients, tuple(Attachment(*a) for a in attachments), extra)
+                   sender_name, recipients,
+                   tuple(Attachment(*a[:5], source=sources.get(a[5]), damaged=a[6]) for a in attachments), extra)
 
 
 def _child() -> None:
@@ -63,10 +95,10 @@ def _child() -> None:
         pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
 
     try:
-        path, format, me, region = pickle.load(sys.stdin.buffer)
+        path, format, me, region, limits = pickle.load(sys.stdin.buffer)
         send("ready")
         out.flush()
-        parsed = ingest.parse(path, format=format, me=me, region=region)
+        parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits)
         batch = []
         with fewer_collections():
             for message in parsed:
@@ -99,7 +131,7 @@ def _widen(fd: int) -> None:
 
 def read_ahead(
     path: str | os.PathLike[str], format: str | None, me: str | None, region: str | None,
-    warnings: list[ParseWarning],
+    warnings: list[ParseWarning], limits: Limits | None = None,
 ) -> Iterator[Message]:
     """The messages `ingest.parse(path, ...)` gives, read in a child process. At the end,
     `warnings` holds exactly the warnings that reading gave. Where no child can be
@@ -112,19 +144,20 @@ def read_ahead(
         child = subprocess.Popen([sys.executable, "-m", "greyrock.ingest._ahead"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     except OSError:
-        yield from _read_here(name, format, me, region, warnings)
+        yield from _read_here(name, format, me, region, warnings, limits)
         return
     assert child.stdin is not None and child.stdout is not None
     _widen(child.stdout.fileno())
+    sources = _Sources(name, limits)
     try:
         try:
-            pickle.dump((name, format, me, region), child.stdin)
+            pickle.dump((name, format, me, region, limits), child.stdin)
             child.stdin.close()
             ready = pickle.load(child.stdout) == ("ready",)
         except (OSError, EOFError, pickle.UnpicklingError):
             ready = False
         if not ready:
-            yield from _read_here(name, format, me, region, warnings)
+            yield from _read_here(name, format, me, region, warnings, limits)
             return
         while True:
             try:
@@ -132,7 +165,7 @@ def read_ahead(
             except EOFError:
                 raise RuntimeError(f"the process reading {name} stopped unexpectedly") from None
             if what == "messages":
-                yield from map(_unpack, payload[0])
+                yield from (_unpack(row, sources) for row in payload[0])
             elif what == "done":
                 warnings[:] = [ParseWarning(*w) for w in payload[0]]
                 return
@@ -141,6 +174,7 @@ def read_ahead(
             else:
                 raise RuntimeError(f"reading {name} failed in the background ({payload[0]})")
     finally:
+        sources.close()
         child.stdout.close()
         try:
             child.wait(timeout=5)
@@ -150,10 +184,10 @@ def read_ahead(
 
 
 def _read_here(path: str, format: str | None, me: str | None, region: str | None,
-               warnings: list[ParseWarning]) -> Iterator[Message]:
+               warnings: list[ParseWarning], limits: Limits | None) -> Iterator[Message]:
     from greyrock import ingest
 
-    parsed = ingest.parse(path, format=format, me=me, region=region)
+    parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits)
     yield from parsed
     warnings[:] = parsed.warnings
 

@@ -37,7 +37,6 @@ Quirks:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 from array import array
@@ -50,6 +49,7 @@ from typing import Any
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import measure
 from ._base import Context
 from ._export import Entry
 
@@ -690,11 +690,11 @@ def _attachment(info: tuple[Any, ...], entry: Entry, ctx: Context, db: _Lookups)
     found = db.files.get(key) if key else None
     if found is not None:
         try:
-            data = found.read_bytes()
+            size, sha256 = measure(found, ctx.export.limits)
         except ParseError:
             ctx.warn(found, None, "attachment file unreadable; kept by name only.")
         else:
-            return Attachment(name, mime, len(data), hashlib.sha256(data).hexdigest(), data)
+            return Attachment(name, mime, size, sha256, source=found)
     return Attachment(name, mime, total if total and total > 0 else None)
 
 

@@ -36,7 +36,6 @@ Quirks:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import posixpath
@@ -54,7 +53,7 @@ from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from . import _json
-from ._attach import guess_mime
+from ._attach import guess_mime, measure
 from ._base import Context
 from ._export import Entry, Export
 from ._time import from_epoch, from_epoch_ms
@@ -202,13 +201,13 @@ class _Media:
         known = self._read.get(id(target))
         if known is None:
             try:
-                data = target.read_bytes()
+                size, sha256 = measure(target, ctx.export.limits)
             except ParseError:
                 ctx.warn(near, None, f"cannot read attachment {target.name}; only its name is kept.")
                 return Attachment(uri, mime)
-            known = Attachment(target.name, mime, len(data), hashlib.sha256(data).hexdigest(), data)
+            known = Attachment(target.name, mime, size, sha256, source=target)
             self._read[id(target)] = known
-        return Attachment(uri, mime, known.size, known.sha256, known.data)
+        return Attachment(uri, mime, known.size, known.sha256, source=known.source)
 
     def _find(self, uri: str, near: Entry) -> Entry | None:
         text = uri.strip().replace("\\", "/")

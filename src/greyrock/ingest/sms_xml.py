@@ -59,6 +59,7 @@ from lxml import etree
 from greyrock.errors import ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
+from ._attach import EmbeddedGuard, check_size
 from ._base import Context
 from ._export import Entry
 from ._time import from_epoch, from_epoch_ms
@@ -307,7 +308,7 @@ class _Backup:
         with entry.open() as raw, entry.open() as probe_fh:
             probe = _Probe(probe_fh)
             while True:
-                fixer = _CharRefFixer(raw, prefix)
+                fixer = _CharRefFixer(EmbeddedGuard(raw, entry, self.ctx.export.limits, segment[1]), prefix)
                 self.last = None
                 try:
                     yield from self._segment(fixer, segment[1] - 1)
@@ -689,6 +690,8 @@ def _mms(element: etree._Element, entry: Entry, place: str, ctx: Context) -> Mes
         if child.tag == "parts":
             for part in child:
                 _read_part(part, texts, attachments)
+            for attachment in attachments:
+                check_size(attachment.size or 0, ctx.export.limits, entry.file, place)
         elif child.tag == "addrs":
             for addr in child:
                 raw = addr.get("address")

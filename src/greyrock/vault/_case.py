@@ -55,6 +55,18 @@ FORMAT = 2  # see the module docstring; meta `schema_version`
 _CONVERSATION_KEYS = ("chat", "chat_type", "thread", "thread_id", "group")
 
 
+# Attachments past one chunk continue here (`blobs` holds each one's first chunk).
+_BLOB_CHUNKS = ("CREATE TABLE IF NOT EXISTS blob_chunks (sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+                " seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (sha256, seq))")
+
+
+def _slices(data: bytes) -> Iterator[bytes]:
+    """Bytes held whole (base64 from a backup), as the chunks the vault stores."""
+    view = memoryview(data)
+    for start in range(0, len(data), CHUNK):
+        yield bytes(view[start : start + CHUNK])
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -408,7 +420,9 @@ class Case:
                 raise RuntimeError(f"no original registered for {message.source.file!r}")
             for att in message.attachments:
                 if att.data is not None:
-                    self._store_blob(att.sha256 or hashlib.sha256(att.data).hexdigest(), att.data)
+                    self._store_blob(att.sha256 or hashlib.sha256(att.data).hexdigest(), _slices(att.data))
+                elif att.source is not None and att.sha256:
+                    self._store_blob(att.sha256, att.source.chunks())
             timestamp = message.timestamp.isoformat() if message.timestamp else None
             attachments = _dumps([a.to_dict() for a in message.attachments]) if message.attachments else "[]"
             values = (message.source.locator, timestamp, str(message.channel), str(message.kind),
@@ -452,14 +466,44 @@ class Case:
         """Store a file's bytes (a photo for the journal); returns its SHA-256."""
         self._w()
         sha = hashlib.sha256(data).hexdigest()
-        self._store_blob(sha, data)
+        self._store_blob(sha, _slices(data))
         return sha
 
-    def _store_blob(self, sha256: str, data: bytes) -> None:
-        """Stored once per content; format 2 chains it (its SHA-256 and size)."""
-        cur = self._conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (sha256, data))
-        if cur.rowcount == 1 and self.format >= 2:
-            self._w().append("blob", int(cur.lastrowid), _blob_digest(sha256, len(data)))
+    def _store_blob(self, sha256: str, chunks: Iterable[bytes]) -> None:
+        """Store a file's bytes under the SHA-256 of all of them, once: the first chunk
+        in `blobs`, any further ones in `blob_chunks` (SQLite holds at most 1 GB in one
+        value, and a chunk at a time keeps memory flat); format 2 chains it (its SHA-256
+        and size). InputError when the bytes read do not have the SHA-256 they were
+        measured with (the file changed meanwhile)."""
+        if self._conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone():
+            return
+        digest, seq, size, rowid = hashlib.sha256(), 0, 0, None
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            if seq == 0:
+                rowid = self._conn.execute("INSERT INTO blobs (sha256, data) VALUES (?, ?)", (sha256, chunk)).lastrowid
+            else:
+                if seq == 1:
+                    self._conn.execute(_BLOB_CHUNKS)  # a case made before chunked attachments lacks it
+                self._conn.execute("INSERT INTO blob_chunks (sha256, seq, data) VALUES (?, ?, ?)", (sha256, seq, chunk))
+            seq += 1
+        if seq == 0:
+            rowid = self._conn.execute("INSERT INTO blobs (sha256, data) VALUES (?, ?)", (sha256, b"")).lastrowid
+        if digest.hexdigest() != sha256:
+            raise InputError(f"an attachment ({sha256[:12]}…) changed while it was being imported; nothing was added.")
+        if self.format >= 2:
+            self._w().append("blob", int(rowid), _blob_digest(sha256, size))
+
+    def _blob_chunks(self, sha256: str) -> Iterator[bytes]:
+        """The stored chunks of one blob, in order (the first from `blobs`)."""
+        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is None:
+            return
+        yield bytes(row[0])
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'blob_chunks'").fetchone():
+            for (data,) in self._conn.execute("SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY seq", (sha256,)):
+                yield bytes(data)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -483,8 +527,8 @@ class Case:
         return out
 
     def blob(self, sha256: str) -> bytes | None:
-        row = self._conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        return bytes(row[0]) if row else None
+        chunks = list(self._blob_chunks(sha256))
+        return b"".join(chunks) if chunks else None
 
     def original_bytes(self, sha256: str) -> bytes:
         oid = self.original_id(sha256)
@@ -682,16 +726,22 @@ class Case:
                                         f"{what} id {rid} is in the case but not in the chain (added outside greyrock).",
                                         fmt)
         if fmt < 2:  # format 1 does not chain attachments: each must at least match its own hash
-            for (rid, sha) in q("SELECT rowid, sha256 FROM blobs"):
+            for (rid, sha) in q("SELECT rowid, sha256 FROM blobs").fetchall():
                 if self._blob_hash(rid)[0] != sha:
                     return VerifyResult(False, "", expected_seq, f"attachment {sha[:12]}… does not match its hash.", fmt)
         return VerifyResult(True, prev, expected_seq, None, fmt)
 
     def _blob_hash(self, rowid: int) -> tuple[str, int]:
-        """The SHA-256 and size of a stored attachment's bytes: the one place that reads them
-        for verify, however they are stored."""
-        row = self._conn.execute("SELECT data FROM blobs WHERE rowid = ?", (rowid,)).fetchone()
-        return (hashlib.sha256(row[0]).hexdigest(), len(row[0])) if row else ("", 0)
+        """The SHA-256 and size of a stored attachment's bytes, all its chunks: the one place
+        that reads them for verify."""
+        row = self._conn.execute("SELECT sha256 FROM blobs WHERE rowid = ?", (rowid,)).fetchone()
+        if row is None:
+            return "", 0
+        digest, size = hashlib.sha256(), 0
+        for chunk in self._blob_chunks(row[0]):
+            digest.update(chunk)
+            size += len(chunk)
+        return digest.hexdigest(), size
 
     def _check_original(self, oid: int, row: dict[str, Any]) -> str | None:
         digest, size = hashlib.sha256(), 0
