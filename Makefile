@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_case.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/startup.py
 
 # Retraining is rare: the trained model is committed. Needs torch (CPU) and the packaged
 # all-MiniLM-L6-v2, in a separate environment so that greyrock itself never needs torch.

@@ -16,15 +16,18 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from greyrock import __version__, ingest
+from greyrock import __version__
 from greyrock.errors import GreyrockError
 
 from ._case import case_app, journal_app
+from ._lazy import lazy
 from ._output import safe_text, write_jsonl
 from ._screen import classify, evaluate
 from . import _reply, _report, _safety, _shield
 
 __all__ = ["app", "main"]
+
+ingest = lazy("greyrock.ingest")
 
 
 class _Group(TyperGroup):

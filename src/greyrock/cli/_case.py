@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from greyrock import journal, pipeline, vault
+from ._lazy import lazy
 from greyrock.errors import InputError
 
 from ._forms import answers_from
@@ -19,6 +19,8 @@ from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
 __all__ = ["case_app", "journal_app"]
+
+journal, pipeline, vault = lazy("greyrock.journal"), lazy("greyrock.pipeline"), lazy("greyrock.vault")
 
 case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)

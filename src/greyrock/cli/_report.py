@@ -9,13 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from greyrock import vault
 from greyrock.errors import InputError
 
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
 __all__ = ["register"]
+
+vault = lazy("greyrock.vault")
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="First day to include (YYYY-MM-DD).")]
