@@ -22,6 +22,7 @@ from greyrock.errors import GreyrockError
 from ._case import case_app, journal_app
 from ._lazy import lazy
 from ._output import safe_text, write_jsonl
+from ._progress import progress_bar
 from ._screen import classify, evaluate
 from . import _reply, _report, _safety, _shield
 
@@ -92,7 +93,8 @@ def parse_cmd(
 ) -> None:
     """Print the messages of an export as JSON Lines, oldest first."""
     parsed = ingest.parse(path, format=format, me=me, region=region)
-    messages = parsed.sorted()
+    with progress_bar({"read": "records read"}) as update:
+        messages = parsed.sorted(progress=update)
     write_jsonl(m.to_dict() for m in messages)
     for warning in parsed.warnings:
         typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)

@@ -17,6 +17,7 @@ from greyrock.errors import InputError
 from ._forms import answers_from
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
+from ._progress import progress_bar
 
 __all__ = ["case_app", "journal_app"]
 
@@ -27,6 +28,7 @@ journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_i
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+_IMPORT_PROGRESS = {"read": "records read", "screened": "messages screened"}
 
 
 def _open(path: Path) -> vault.Case:
@@ -56,13 +58,18 @@ def import_(
     from greyrock.screen import Screener
 
     screener = Screener()
-    with _open(case) as c:
+    with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
         if contact:
             pipeline.set_contact(c, contact, region=region)
         results = []
         for path in paths:
-            results.append(pipeline.import_export(c, path, format=format, me=me, region=region,
-                                                  screener=screener.screen_messages, model_id=screener.model_id))
+            try:
+                results.append(pipeline.import_export(c, path, format=format, me=me, region=region, progress=update,
+                                                      screener=screener.screen_messages, model_id=screener.model_id))
+            except KeyboardInterrupt:
+                typer.echo(f"greyrock: interrupted; what was stored is kept. Run the same import again to add the "
+                           f"rest of {safe_text(str(path))}.", err=True)
+                raise typer.Exit(130) from None
         fingerprint = c.fingerprint()
     if as_json:
         write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})

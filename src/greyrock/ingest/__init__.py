@@ -13,7 +13,7 @@ skipped with one summary warning.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from greyrock.errors import GreyrockError, ParseError, UnknownFormat
@@ -82,9 +82,19 @@ class Parsed:
         self.export.close()
         return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings)
 
-    def sorted(self) -> list[Message]:
-        """All messages, oldest first (a stable sort: equal times keep file order)."""
-        return sorted(self, key=sort_key)
+    def sorted(self, progress: Callable[[str, int], None] | None = None) -> list[Message]:
+        """All messages, oldest first (a stable sort: equal times keep file order);
+        `progress("read", n)` is called every few hundred records read."""
+        return sorted(self if progress is None else _counted(self, progress), key=sort_key)
+
+
+def _counted(messages: Iterable[Message], progress: Callable[[str, int], None]) -> Iterator[Message]:
+    n = 0
+    for n, message in enumerate(messages, 1):
+        if n % 500 == 0:
+            progress("read", n)
+        yield message
+    progress("read", n)
 
 
 def _assign(export: Export, forced: Importer | None) -> tuple[list[tuple[Importer, list[Entry]]], list[Entry]]:
