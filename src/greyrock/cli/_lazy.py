@@ -27,5 +27,8 @@ def lazy(name: str) -> ModuleType:
     spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:  # as the import system does, so `import greyrock.vault; greyrock.vault.x` works
+        setattr(sys.modules[parent], child, module)
     loader.exec_module(module)
     return module
