@@ -1,9 +1,11 @@
 """The one explicit import pipeline: hash originals, skip what is held, store, parse,
 screen, chain.
 
-An export is stored in transactions of a few thousand messages (originals first, each
-message with its screening), so an import stopped half-way (Ctrl-C, a crash, a full disk)
-keeps what it had committed. An "import" record, the last thing an import writes, names
+An export is stored in several transactions (originals first, then every couple of
+seconds whole slices of 5,000 messages with their screening), so an import stopped
+half-way (Ctrl-C, a crash, a full disk) keeps what it had committed. Commits go by time,
+not count: each one rewrites the pages of the dedup index it touched, which grow with the
+case, so a count would make a million-message import slower and slower. An "import" record, the last thing an import writes, names
 the originals it finished; running the same import again skips a finished export, and
 re-reads an unfinished one, adding only what is missing (the rest are duplicates).
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +38,8 @@ Screener = Callable[[Sequence[Message]], list[dict[str, Any] | None]]
 # (what, count so far): "read" for records read from the export, "screened" for messages screened.
 Progress = Callable[[str, int], None]
 _SCREEN_BATCH = 256
-_COMMIT_EVERY = 5000  # messages per transaction: what an interruption can cost
+_COMMIT_EVERY = 5000  # records per slice: a transaction holds whole slices
+_COMMIT_SECONDS = 2.0  # a transaction ends with the first slice that ends after this
 _REPORT_EVERY = 500  # records between two "read" progress calls
 
 
@@ -129,23 +133,24 @@ def import_export(
 
     stream = counted()
     occurrences: OrderedDict[bytes, int] = OrderedDict()  # dedup's count of repeats, across transactions
-    while True:
-        before = total
+    finished = False
+    while not finished:
+        began = time.monotonic()
         with case.transaction():
-            batch: list[tuple[int, Message]] = []
-            for row_id, message in case.add_messages(islice(stream, _COMMIT_EVERY), original_ids, occurrences):
-                result.added += 1
-                if screener is not None and message.kind is not Kind.UNPARSED:
-                    batch.append((row_id, message))
-                    if len(batch) >= _SCREEN_BATCH:
-                        screen(batch)
-                        batch = []
-            screen(batch)
-            finished = total - before < _COMMIT_EVERY
+            while not finished and time.monotonic() - began < _COMMIT_SECONDS:
+                before = total
+                batch: list[tuple[int, Message]] = []
+                for row_id, message in case.add_messages(islice(stream, _COMMIT_EVERY), original_ids, occurrences):
+                    result.added += 1
+                    if screener is not None and message.kind is not Kind.UNPARSED:
+                        batch.append((row_id, message))
+                        if len(batch) >= _SCREEN_BATCH:
+                            screen(batch)
+                            batch = []
+                screen(batch)
+                finished = total - before < _COMMIT_EVERY
             if finished:
                 case.add_record("import", {"originals": sorted(set(hashes.values()))})
-        if finished:
-            break
     report("read", total)
     result.duplicates = total - result.added
     result.warnings = list(parsed.warnings)

@@ -141,7 +141,7 @@ def test_ctrl_c_during_import_keeps_what_was_stored_and_a_rerun_completes_it(tmp
     export = _csv(tmp_path / "big.csv", n, direction="out")  # the reader's own: stored, not screened
     args = [sys.executable, "-m", "greyrock", "case", "import", str(case_path), str(export)]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
-    time.sleep(3.5)  # start-up (the model loads), then a few transactions
+    time.sleep(5.0)  # start-up (the model loads), then a transaction or two (one ends every 2 s)
     if proc.poll() is not None:
         pytest.fail(f"the import ended before it could be interrupted: {proc.communicate()}")
     os.kill(proc.pid, signal.SIGINT)
