@@ -137,7 +137,7 @@ def import_export(
     while not finished:
         began = time.monotonic()
         with case.transaction():
-            while not finished and time.monotonic() - began < _COMMIT_SECONDS:
+            while True:  # at least one slice per transaction
                 before = total
                 batch: list[tuple[int, Message]] = []
                 for row_id, message in case.add_messages(islice(stream, _COMMIT_EVERY), original_ids, occurrences):
@@ -149,6 +149,8 @@ def import_export(
                             batch = []
                 screen(batch)
                 finished = total - before < _COMMIT_EVERY
+                if finished or time.monotonic() - began >= _COMMIT_SECONDS:
+                    break
             if finished:
                 case.add_record("import", {"originals": sorted(set(hashes.values()))})
     report("read", total)

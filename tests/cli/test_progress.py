@@ -168,3 +168,23 @@ def test_ctrl_c_during_import_keeps_what_was_stored_and_a_rerun_completes_it(tmp
         assert case.verify().ok
     third = subprocess.run([*args, "--json"], capture_output=True, env=_env(), timeout=120)
     assert json.loads(third.stdout)["imports"][0]["already_imported"] is True
+
+
+def test_an_interrupted_import_keeps_whole_transactions_and_resumes(case, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "_COMMIT_EVERY", 100)
+    monkeypatch.setattr(pipeline, "_COMMIT_SECONDS", 0.0)  # commit after every slice
+    export = _csv(tmp_path / "t.csv", 1234)
+
+    def stop_at_700(what: str, n: int) -> None:
+        if what == "read" and n >= 700:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_REPORT_EVERY", 50)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.import_export(case, export, progress=stop_at_700)
+    assert case.stats()["messages"] == 600  # slices 1-6 committed, the seventh rolled back
+    assert case.verify().ok
+    result = pipeline.import_export(case, export)
+    assert (result.already_imported, result.added, result.duplicates) == (False, 634, 600)
+    assert case.stats()["messages"] == 1234 and case.verify().ok
+    assert pipeline.import_export(case, export).already_imported
