@@ -135,18 +135,25 @@ def test_case_import_prints_only_its_result_when_not_on_a_terminal(tmp_path: Pat
 
 
 def test_ctrl_c_during_import_keeps_what_was_stored_and_a_rerun_completes_it(tmp_path: Path) -> None:
-    n = 60_000
+    n = 100_000
     case_path = tmp_path / "c.grc"
     vault.create_case(case_path, PASS, kdf=CHEAP).close()
     export = _csv(tmp_path / "big.csv", n, direction="out")  # the reader's own: stored, not screened
     args = [sys.executable, "-m", "greyrock", "case", "import", str(case_path), str(export)]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
-    time.sleep(5.0)  # start-up (the model loads), then a transaction or two (one ends every 2 s)
-    if proc.poll() is not None:
-        pytest.fail(f"the import ended before it could be interrupted: {proc.communicate()}")
-    os.kill(proc.pid, signal.SIGINT)
+    # Its own process group, like a terminal's foreground job: Ctrl-C reaches the import and
+    # the process reading the export for it.
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    # Interrupt once messages are being committed: the case file has grown past twice the
+    # export (the original itself is stored first), well before the import can end.
+    deadline = time.monotonic() + 300
+    while case_path.stat().st_size < 2 * export.stat().st_size:
+        if proc.poll() is not None:
+            pytest.fail(f"the import ended before it could be interrupted: {proc.communicate()}")
+        assert time.monotonic() < deadline, "the import stored nothing in 5 minutes"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err.decode()
     assert out == b""
     [line] = err.decode().splitlines()
     assert line.startswith("greyrock: interrupted; what was stored is kept.") and "import again" in line
@@ -188,3 +195,32 @@ def test_an_interrupted_import_keeps_whole_transactions_and_resumes(case, tmp_pa
     assert (result.already_imported, result.added, result.duplicates) == (False, 634, 600)
     assert case.stats()["messages"] == 1234 and case.verify().ok
     assert pipeline.import_export(case, export).already_imported
+
+
+def test_ctrl_c_just_after_a_commit_keeps_the_commit(case, tmp_path: Path) -> None:
+    """Python raises KeyboardInterrupt after the C call returns: the COMMIT has happened,
+    and there is nothing left to roll back."""
+
+    class InterruptedAfterCommit:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, *args):
+            cursor = self._conn.execute(sql, *args)
+            if sql == "COMMIT":
+                raise KeyboardInterrupt
+            return cursor
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    real = case._conn
+    case._conn = InterruptedAfterCommit(real)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with case.transaction():
+                case.add_record("note", {"text": "kept"})
+    finally:
+        case._conn = real
+    assert [r["text"] for r in case.records("note")] == ["kept"]
+    assert case.verify().ok

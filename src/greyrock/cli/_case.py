@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ._lazy import lazy
 from greyrock.errors import InputError
 
 from ._forms import answers_from
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 from ._progress import progress_bar

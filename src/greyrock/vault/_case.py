@@ -215,7 +215,8 @@ class Case:
             self._writer.flush()
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # not when Ctrl-C lands just after COMMIT returned
+                self._conn.execute("ROLLBACK")
             raise
         finally:
             self._writer = None
