@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/hostile_sizes.py
+	$(BIN)/python bench/startup.py
 
 # Retraining is rare: the trained model is committed. Needs torch (CPU) and the packaged
 # all-MiniLM-L6-v2, in a separate environment so that greyrock itself never needs torch.

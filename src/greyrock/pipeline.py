@@ -1,6 +1,16 @@
 """The one explicit import pipeline: hash originals, skip what is held, store, parse,
-screen, chain. Each export is one transaction, so a crash mid-import leaves the case as it
-was and the next import does the whole export again, with nothing twice.
+screen, chain.
+
+An export is stored in several transactions (originals first, then every couple of
+seconds whole slices of 5,000 messages with their screening), so an import stopped
+half-way (Ctrl-C, a crash, a full disk) keeps what it had committed. Commits go by time,
+not count: each one rewrites the pages of the dedup index it touched, which grow with the
+case, so a count would make a million-message import slower and slower. An "import" record, the last thing an import writes, names
+the originals it finished; running the same import again skips a finished export, and
+re-reads an unfinished one, adding only what is missing (the rest are duplicates).
+
+Progress is the caller's business: `progress(what, count)` is called as records are read
+("read") and messages screened ("screened"); the library never prints.
 """
 
 from __future__ import annotations
@@ -8,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +30,17 @@ from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
 from greyrock.vault import Case
 
-__all__ = ["ImportResult", "Screener", "import_exports", "set_contact"]
+__all__ = ["ImportResult", "Progress", "Screener", "import_exports", "set_contact"]
 
 # A screener takes a batch of messages and returns one finding (a JSON-able dict) for each,
 # or None for a message it does not screen (the reader's own).
 Screener = Callable[[Sequence[Message]], list[dict[str, Any] | None]]
+# (what, count so far): "read" for records read from the export, "screened" for messages screened.
+Progress = Callable[[str, int], None]
 _SCREEN_BATCH = 256
+_COMMIT_EVERY = 5000  # records per slice: a transaction holds whole slices
+_COMMIT_SECONDS = 2.0  # a transaction ends with the first slice that ends after this
+_REPORT_EVERY = 500  # records between two "read" progress calls
 
 
 @dataclass
@@ -71,6 +88,7 @@ def import_export(
     region: str | None = None,
     screener: Screener | None = None,
     model_id: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     parsed = ingest.parse(path, format=format, me=me, region=region)
     result = ImportResult(path=str(path), formats=parsed.formats)
@@ -84,7 +102,7 @@ def import_export(
     messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
     first = list(itertools.islice(messages, 1))
     hashes = {name: _sha256_file(p) for name, p in files.items()}
-    if all(case.original_id(sha) is not None for sha in hashes.values()):
+    if set(hashes.values()) <= _finished(case):
         messages.close()  # type: ignore[attr-defined]
         parsed.export.close()
         result.already_imported = True
@@ -96,29 +114,59 @@ def import_export(
             with open(p, "rb") as fh:
                 original_ids[name], new = case.add_original(name, fh, hashes[name])
             result.originals_added += new
-        total = 0
-        batch: list[tuple[int, Message]] = []
 
-        def counted():
-            nonlocal total
-            for m in itertools.chain(first, messages):
-                total += 1
-                if m.kind is Kind.UNPARSED:
-                    result.unparsed += 1
-                yield m
+    total = screened = 0
+    report = progress or (lambda what, count: None)
 
-        for row_id, message in case.add_messages(counted(), original_ids):
-            result.added += 1
-            if screener is not None and message.kind is not Kind.UNPARSED:
-                batch.append((row_id, message))
-                if len(batch) >= _SCREEN_BATCH:
-                    _screen(case, batch, screener, model_id or "")
-                    batch = []
+    def counted():
+        nonlocal total
+        for m in itertools.chain(first, messages):
+            total += 1
+            if m.kind is Kind.UNPARSED:
+                result.unparsed += 1
+            if total % _REPORT_EVERY == 0:
+                report("read", total)
+            yield m
+
+    def screen(batch: list[tuple[int, Message]]) -> None:
+        nonlocal screened
         if batch and screener is not None:
             _screen(case, batch, screener, model_id or "")
-        result.duplicates = total - result.added
+            screened += len(batch)
+            report("screened", screened)
+
+    stream = counted()
+    occurrences: OrderedDict[bytes, int] = OrderedDict()  # dedup's count of repeats, across transactions
+    finished = False
+    while not finished:
+        began = time.monotonic()
+        with case.transaction():
+            while True:  # at least one slice per transaction
+                before = total
+                batch: list[tuple[int, Message]] = []
+                for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences):
+                    result.added += 1
+                    if screener is not None and message.kind is not Kind.UNPARSED:
+                        batch.append((row_id, message))
+                        if len(batch) >= _SCREEN_BATCH:
+                            screen(batch)
+                            batch = []
+                screen(batch)
+                finished = total - before < _COMMIT_EVERY
+                if finished or time.monotonic() - began >= _COMMIT_SECONDS:
+                    break
+            if finished:
+                case.add_record("import", {"originals": sorted(set(hashes.values()))})
+    report("read", total)
+    result.duplicates = total - result.added
     result.warnings = list(parsed.warnings)
     return result
+
+
+def _finished(case: Case) -> set[str]:
+    """SHA-256 of the originals whose import ran to the end. (A case from before these
+    records re-reads an export once, adds nothing twice, and records it then.)"""
+    return {sha for record in case.records("import") for sha in record.get("originals", [])}
 
 
 def _screen(case: Case, batch: list[tuple[int, Message]], screener: Screener, model_id: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from greyrock import pipeline, vault
+from greyrock import ingest, pipeline, vault
 from greyrock.cli import app
 from tests.conftest import CHEAP, FIXTURES, PASS
 
@@ -177,7 +177,11 @@ def test_a_limit_that_is_not_a_number_is_an_input_error(monkeypatch: pytest.Monk
     assert _one_line(result) == "greyrock: GREYROCK_MAX_RATIO='lots' is not a limit greyrock understands. Use a whole number."
 
 
-def test_case_import_past_a_limit_adds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case_import_past_a_limit_stops_and_resumes_like_an_interruption(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An import commits as it goes (so Ctrl-C keeps what was stored): a limit met part-way
+    keeps the original and the case intact, and the same import with a higher limit adds
+    every message once."""
     case_path = tmp_path / "c.grc"
     vault.create_case(case_path, PASS, kdf=CHEAP).close()
     monkeypatch.setenv("GREYROCK_PASSPHRASE", PASS)
@@ -188,7 +192,13 @@ def test_case_import_past_a_limit_adds_nothing(tmp_path: Path, monkeypatch: pyte
     assert result.exit_code == 2
     assert _one_line(result).startswith("greyrock: sms_and_mms.xml, mms[7]: an attachment of 70 bytes")
     with vault.open_case(case_path, PASS) as case:
-        assert case.stats()["messages"] == 0 and case.originals() == []
+        assert case.stats()["messages"] == 0 and [o["name"] for o in case.originals()] == ["sms_and_mms.xml"]
+        assert case.verify().ok
+
+    monkeypatch.delenv("GREYROCK_MAX_ATTACHMENT")
+    assert runner.invoke(app, ["case", "import", str(case_path), str(BACKUP)]).exit_code == 0
+    with vault.open_case(case_path, PASS) as case:
+        assert case.stats()["messages"] == len(ingest.parse(BACKUP).sorted()) and case.verify().ok
 
 
 def test_a_large_zipped_attachment_is_stored_in_chunks(tmp_path: Path) -> None:

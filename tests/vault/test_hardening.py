@@ -108,20 +108,23 @@ def test_a_format_1_case_keeps_its_keys_so_reimports_add_nothing(tmp_path: Path)
         assert pipeline.import_export(c, _one_to_one(tmp_path), me="Jordan Reyes", region="US").added == 0
         check = c.verify()
         assert check.ok and check.format == 1
-        assert [k for (k,) in c._conn.execute("SELECT DISTINCT kind FROM chain ORDER BY kind")] == ["message", "original"]
+        # Format 1 chains no attachments or meta (an import's closing "record" it always had).
+        assert [k for (k,) in c._conn.execute("SELECT DISTINCT kind FROM chain ORDER BY kind")] == [
+            "message", "original", "record"]
 
 
 # -- 6. verify covers every column --------------------------------------------------------------
 
 @pytest.fixture
 def filled(case_path: Path, tmp_path: Path) -> Path:
-    """Entries: 1 meta, 2 the original, 3-6 four messages, 7 the photo, 8 the journal entry."""
+    """Entries: 1 meta, 2 the original, 3-6 four messages, 7 the import's record, 8 the photo,
+    9 the journal entry."""
     photo = tmp_path / "bruise.jpg"
     photo.write_bytes(PHOTO)
     with vault.create_case(case_path, PASS, kdf=CHEAP) as c:
         pipeline.import_export(c, write_csv(tmp_path / "t.csv", ROWS))
         journal.add_entry(c, {"when": "2024-03-06 23:40", "what_happened": "He kicked the door", "files": str(photo)})
-        assert c.verify().ok and c.verify().entries == 8
+        assert c.verify().ok and c.verify().entries == 9
     return case_path
 
 
@@ -135,10 +138,10 @@ OTHER = b"a different photo"
          "chain entry 3: the message with id 1 (line 2) was changed"),
         ("UPDATE messages SET dedup_key = X'00112233445566778899aabbccddeeff0000' WHERE id = 2",
          "chain entry 4: the message with id 2 (line 3) was changed"),
-        ("DELETE FROM blobs", "chain entry 7: the attachment it records (id 1) has been deleted"),
+        ("DELETE FROM blobs", "chain entry 8: the attachment it records (id 1) has been deleted"),
         (f"UPDATE blobs SET data = X'{OTHER.hex()}', sha256 = '{hashlib.sha256(OTHER).hexdigest()}'",
-         "chain entry 7: the attachment with id 1 was changed"),
-        (f"UPDATE blobs SET data = X'{OTHER.hex()}'", "chain entry 7: the attachment "),
+         "chain entry 8: the attachment with id 1 was changed"),
+        (f"UPDATE blobs SET data = X'{OTHER.hex()}'", "chain entry 8: the attachment "),
         (f"INSERT INTO blobs (sha256, data) VALUES ('{hashlib.sha256(OTHER).hexdigest()}', X'{OTHER.hex()}')",
          "attachment id 2 is in the case but not in the chain"),
         ("UPDATE meta SET value = '2020-01-01T00:00:00+00:00' WHERE key = 'created_at'", "the case's metadata"),
@@ -176,14 +179,14 @@ def test_a_rebuilt_chain_passes_alone_and_fails_against_a_kept_fingerprint(fille
     with vault.open_case(filled, PASS) as c:
         kept = c.verify().short_fingerprint
         full = c.fingerprint()
-    assert kept.startswith("8-") and len(kept) == len("8-xxxx-xxxx-xxxx-xxxx-xxxx")
+    assert kept.startswith("9-") and len(kept) == len("9-xxxx-xxxx-xxxx-xxxx-xxxx")
     edit_behind_greyrocks_back(filled, PASS, "UPDATE messages SET body = 'Pick-up is 6pm' WHERE id = 1")
     _rebuild_chain(filled)
     with vault.open_case(filled, PASS) as c:
         assert c.verify().ok  # without an anchor, a rebuilt chain cannot be told from the real one
         short = c.verify(kept)
         long = c.verify(full)
-    assert not short.ok and "chain entry 8 no longer has the fingerprint's hash" in short.problem
+    assert not short.ok and "chain entry 9 no longer has the fingerprint's hash" in short.problem
     assert not long.ok and "no chain entry has this hash" in long.problem
 
 
@@ -199,7 +202,7 @@ def test_cutting_the_last_entries_is_caught_by_a_kept_fingerprint(filled: Path) 
         assert c.verify().ok and c.stats()["messages"] == 2
         result = c.verify(kept)
         assert not result.ok
-        assert "has 4 chain entries and the fingerprint records entry 8: entries were removed" in result.problem
+        assert "has 4 chain entries and the fingerprint records entry 9: entries were removed" in result.problem
         assert not c.verify(early).ok
     env = {"GREYROCK_PASSPHRASE": PASS}
     out = runner.invoke(app, ["case", "verify", str(filled), "--fingerprint", kept], env=env)
@@ -217,7 +220,7 @@ def test_a_case_that_grew_still_extends_its_fingerprint(filled: Path) -> None:
         full = c.verify().fingerprint
     out = runner.invoke(app, ["case", "verify", str(filled), "--fingerprint", kept.upper().replace("-", " ", 2)], env=env)
     assert out.exit_code == 0, out.output
-    assert "extends" in out.stdout and "(entry 8; 1 entries added since)" in out.stdout
+    assert "extends" in out.stdout and "(entry 9; 1 entry added since)" in out.stdout
     assert runner.invoke(app, ["case", "verify", str(filled), "--fingerprint", full], env=env).exit_code == 0
     bad = runner.invoke(app, ["case", "verify", str(filled), "--fingerprint", "8-zz"], env=env)
     assert bad.exit_code == 2 and "is not a greyrock fingerprint" in bad.stderr

@@ -37,7 +37,7 @@ def test_import_stores_messages_originals_and_chain(case, tmp_path: Path) -> Non
     assert stored[0].message.source.file == "texts.csv" and stored[0].message.source.locator == "line 2"
     assert case.original_bytes(stored[0].original_sha256) == export.read_bytes()
     check = case.verify()
-    assert check.ok and check.entries == 6 and check.fingerprint == case.fingerprint()
+    assert check.ok and check.entries == 7 and check.fingerprint == case.fingerprint()  # meta, original, 4 messages, "import" record
     assert case.stats()["messages"] == 4 and case.stats()["originals"] == 1
 
 

@@ -8,6 +8,7 @@ message content ever spills into a terminal or a log by accident.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -16,15 +17,19 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from greyrock import __version__, ingest
+from greyrock import __version__
 from greyrock.errors import GreyrockError
 
 from ._case import case_app, fingerprint_cmd, journal_app
+from ._lazy import lazy
 from ._output import json_line, safe_text, write_lines
+from ._progress import progress_bar
 from ._screen import classify, evaluate
 from . import _reply, _report, _safety, _shield
 
 __all__ = ["app", "main"]
+
+ingest = lazy("greyrock.ingest")
 
 
 class _Group(TyperGroup):
@@ -90,7 +95,10 @@ def parse_cmd(
 ) -> None:
     """Print the messages of an export as JSON Lines, oldest first."""
     parsed = ingest.parse(path, format=format, me=me, region=region)
-    write_lines(parsed.in_order(lambda m: json_line(m.to_dict())))
+    with progress_bar({"read": "records read"}) as update:
+        lines = parsed.in_order(lambda m: json_line(m.to_dict()), progress=update)
+        first = next(lines, None)  # every record is read (and ordered) before the first line
+    write_lines(itertools.chain([first] if first is not None else [], lines))
     for warning in parsed.warnings:
         typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
 

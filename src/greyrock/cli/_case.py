@@ -11,20 +11,24 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from greyrock import journal, pipeline, vault
 from greyrock.errors import InputError
 
 from ._forms import answers_from
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
+from ._progress import progress_bar
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
+
+journal, pipeline, vault = lazy("greyrock.journal"), lazy("greyrock.pipeline"), lazy("greyrock.vault")
 
 case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+_IMPORT_PROGRESS = {"read": "records read", "screened": "messages screened"}
 
 
 def _open(path: Path) -> vault.Case:
@@ -54,13 +58,18 @@ def import_(
     from greyrock.screen import Screener
 
     screener = Screener()
-    with _open(case) as c:
+    with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
         if contact:
             pipeline.set_contact(c, contact, region=region)
         results = []
         for path in paths:
-            results.append(pipeline.import_export(c, path, format=format, me=me, region=region,
-                                                  screener=screener.screen_messages, model_id=screener.model_id))
+            try:
+                results.append(pipeline.import_export(c, path, format=format, me=me, region=region, progress=update,
+                                                      screener=screener.screen_messages, model_id=screener.model_id))
+            except KeyboardInterrupt:
+                typer.echo(f"greyrock: interrupted; what was stored is kept. Run the same import again to add the "
+                           f"rest of {safe_text(str(path))}.", err=True)
+                raise typer.Exit(130) from None
         fingerprint, short = c.fingerprint(), c.short_fingerprint()
     if as_json:
         write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
@@ -99,8 +108,9 @@ def verify(
         typer.echo(f"intact: {result.entries} entries\nfingerprint {result.short_fingerprint}\n"
                    f"full hash {result.fingerprint}")
         if result.anchored is not None:
+            added = result.entries - result.anchored
             typer.echo(f"extends {safe_text(fingerprint or '')} (entry {result.anchored}; "
-                       f"{result.entries - result.anchored} entries added since)")
+                       f"{added} {'entry' if added == 1 else 'entries'} added since)")
     else:
         typer.echo(f"NOT INTACT: {safe_text(result.problem or '')}", err=True)
     if result.format < 2 and not as_json:

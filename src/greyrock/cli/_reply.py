@@ -8,14 +8,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from greyrock import reply, vault
 from greyrock.errors import InputError
 
 from ._forms import answers_from
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
 __all__ = ["register"]
+
+reply, vault = lazy("greyrock.reply"), lazy("greyrock.vault")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 

@@ -9,13 +9,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from greyrock import vault
 from greyrock.errors import InputError
 
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
+from ._progress import status
 
 __all__ = ["register"]
+
+vault = lazy("greyrock.vault")
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 FromOpt = Annotated[Optional[str], typer.Option("--from", help="First day to include (YYYY-MM-DD).")]
@@ -98,23 +101,24 @@ def report_cmd(
     chosen = tuple(x.strip() for x in (labels or "").split(",") if x.strip())
     options = report.ReportOptions(start=report.parse_day(start, "--from"), end=report.parse_day(end, "--to"),
                                    labels=chosen, own_messages=not no_own)
-    with vault.open_case(case, ask_passphrase()) as c:
+    with vault.open_case(case, ask_passphrase()) as c, status("Reading and checking the case"):
         record = report.gather(c, options)
     written = []
     try:
-        if out is not None:
-            if html:
-                report.write_html(record, out)
-                written.append(f"{out} (HTML)")
-            else:
-                pages = report.write_pdf(record, out).pages
-                written.append(f"{out} ({pages} pages)")
-        if csv_out is not None:
-            report.write_csv(record, csv_out)
-            written.append(f"{csv_out} (CSV, {len(record.log)} messages)")
-        if json_out is not None:
-            report.write_json(record, json_out)
-            written.append(f"{json_out} (JSON)")
+        with status("Writing the report"):
+            if out is not None:
+                if html:
+                    report.write_html(record, out)
+                    written.append(f"{out} (HTML)")
+                else:
+                    pages = report.write_pdf(record, out).pages
+                    written.append(f"{out} ({pages} pages)")
+            if csv_out is not None:
+                report.write_csv(record, csv_out)
+                written.append(f"{csv_out} (CSV, {len(record.log)} messages)")
+            if json_out is not None:
+                report.write_json(record, json_out)
+                written.append(f"{json_out} (JSON)")
     except OSError as exc:
         raise InputError(f"{exc.filename or out}: cannot write the report ({exc.strerror}).") from exc
     for warning in record.notes:

@@ -13,13 +13,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from greyrock import safety, vault
 from greyrock.errors import InputError
 
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
 __all__ = ["register"]
+
+safety, vault = lazy("greyrock.safety"), lazy("greyrock.vault")
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -238,7 +240,8 @@ def help_now(country: CountryOpt = None, as_json: JsonOpt = False) -> None:
 
 # -- greyrock plan ----------------------------------------------------------------------------
 
-_PHASE_IDS = [p.id for p in safety.PHASES]
+def _phase_ids() -> list[str]:
+    return [p.id for p in safety.PHASES]
 
 
 def _ask_plan(existing: safety.Plan | None, phase: str | None) -> safety.Plan:
@@ -247,11 +250,11 @@ def _ask_plan(existing: safety.Plan | None, phase: str | None) -> safety.Plan:
         typer.echo("Which phase are you in?")
         for n, p in enumerate(safety.PHASES, 1):
             typer.echo(f"  {n}. {p.title}")
-        default = str(_PHASE_IDS.index(base.phase) + 1)
+        default = str(_phase_ids().index(base.phase) + 1)
         choice = typer.prompt("Phase", default=default).strip()
         while choice not in ("1", "2", "3"):
             choice = typer.prompt("Please answer 1, 2 or 3", default=default).strip()
-        phase = _PHASE_IDS[int(choice) - 1]
+        phase = _phase_ids()[int(choice) - 1]
     typer.echo("\nPress Enter to keep what is shown in brackets; type '-' to clear it.\n")
 
     def ask(prompt: str, current: str) -> str:
@@ -289,8 +292,8 @@ def plan(
     as_json: JsonOpt = False,
 ) -> None:
     """Build, edit or print your safety plan (kept encrypted in the case)."""
-    if phase is not None and phase not in _PHASE_IDS:
-        raise InputError(f"--phase: must be one of {', '.join(_PHASE_IDS)}, not {phase!r}.")
+    if phase is not None and phase not in _phase_ids():
+        raise InputError(f"--phase: must be one of {', '.join(_phase_ids())}, not {phase!r}.")
     new_plan = safety.load_plan_file(from_json) if from_json is not None else None
     resources = _resources(country) if export is not None else []
     with _open(case) as c:

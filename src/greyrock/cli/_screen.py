@@ -12,8 +12,11 @@ import typer
 from greyrock.errors import InputError
 
 from ._output import write_json, write_jsonl
+from ._progress import progress_bar
 
 __all__ = ["classify", "evaluate"]
+
+_CHUNK = 512  # messages screened between two progress updates (scores do not depend on it)
 
 
 def _read_requests(file: Path | None) -> list[tuple[object, str]]:
@@ -46,9 +49,11 @@ def classify(
     requests = _read_requests(file)
     screener = Screener()
     findings = []
-    for start in range(0, len(requests), 2048):
-        chunk = requests[start : start + 2048]
-        findings.extend(zip((i for i, _ in chunk), screener.screen([t for _, t in chunk])))
+    with progress_bar({"screened": "messages screened"}) as update:
+        for start in range(0, len(requests), _CHUNK):
+            chunk = requests[start : start + _CHUNK]
+            findings.extend(zip((i for i, _ in chunk), screener.screen([t for _, t in chunk])))
+            update("screened", len(findings), len(requests))
     write_jsonl({"id": i, **{k: v for k, v in f.to_dict().items() if k != "model"}} for i, f in findings)
 
 
@@ -60,7 +65,10 @@ def evaluate(
     from greyrock.screen import Screener
     from greyrock.screen._eval import evaluate as run, format_report, read_labelled
 
-    report = run(read_labelled(file), Screener())
+    rows = read_labelled(file)
+    screener = Screener()
+    with progress_bar({"screened": "messages screened"}) as update:
+        report = run(rows, screener, progress=lambda what, n: update(what, n, len(rows)))
     if as_json:
         write_json(report)
     else:

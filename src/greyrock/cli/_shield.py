@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from greyrock import vault
 from greyrock.errors import InputError
-from greyrock.shield import ShieldItem, shield
 
+if TYPE_CHECKING:
+    from greyrock.shield import ShieldItem
+
+from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
 
 __all__ = ["register", "render"]
+
+vault, shield_lib = lazy("greyrock.vault"), lazy("greyrock.shield")
 
 _STYLE = {"danger": "bold red", "action": "bold", "hidden": "dim", "plain": ""}
 _TAG = {"danger": "DANGER", "action": "ACTION", "hidden": "held back", "plain": "message"}
@@ -54,7 +58,7 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise InputError(f"--since: {since!r} is not a date like 2024-03-01.") from None
         with vault.open_case(case, ask_passphrase()) as c:
-            items = shield(c.messages(since=start))
+            items = shield_lib.shield(c.messages(since=start))
         if as_json:
             write_json([asdict(i) for i in items])
         else:

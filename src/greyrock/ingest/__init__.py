@@ -13,7 +13,7 @@ skipped with one summary warning.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from greyrock import _order
@@ -88,17 +88,30 @@ class Parsed:
         return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings,
                           self.export.limits)
 
-    def sorted(self) -> list[Message]:
-        """All messages, oldest first (a stable sort: equal times keep file order)."""
-        return sorted(self, key=sort_key)
+    def sorted(self, progress: Callable[[str, int], None] | None = None) -> list[Message]:
+        """All messages, oldest first (a stable sort: equal times keep file order);
+        `progress("read", n)` is called every few hundred records read."""
+        return sorted(self if progress is None else _counted(self, progress), key=sort_key)
 
-    def in_order(self, encode: Callable[[Message], bytes]) -> Iterator[bytes]:
+    def in_order(self, encode: Callable[[Message], bytes],
+                 progress: Callable[[str, int], None] | None = None) -> Iterator[bytes]:
         """Every message encoded by `encode`, oldest first (stable), in bounded memory:
         what `sorted` gives, for exports too large to hold as Messages. A large export
         is read by a second process while this one encodes and orders (one core each)."""
-        messages = self.read_ahead() if self.size >= AHEAD_MIN_BYTES else iter(self)
+        messages: Iterable[Message] = self.read_ahead() if self.size >= AHEAD_MIN_BYTES else iter(self)
+        if progress is not None:
+            messages = _counted(messages, progress)
         with fewer_collections():
             yield from _order.in_order((sort_key(m), encode(m)) for m in messages)
+
+
+def _counted(messages: Iterable[Message], progress: Callable[[str, int], None]) -> Iterator[Message]:
+    n = 0
+    for n, message in enumerate(messages, 1):
+        if n % 500 == 0:
+            progress("read", n)
+        yield message
+    progress("read", n)
 
 
 def _assign(export: Export, forced: Importer | None) -> tuple[list[tuple[Importer, list[Entry]]], list[Entry]]:

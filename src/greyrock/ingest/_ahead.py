@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -89,6 +90,7 @@ def _child() -> None:
     same user; the export's contents only ever travel as strings and bytes.)"""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # nothing printed by accident can corrupt the stream
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; a broken pipe stops us
     from greyrock import ingest
 
     def send(*item: Any) -> None:

@@ -10,6 +10,10 @@ that carry a label are scored again sentence by sentence (and, where practical a
 abusive content share a sentence, clause by clause), which gives the evidence spans and
 the summary. High-precision danger phrases sit beside the model and can only add: a
 threat is never hidden, it becomes a danger flag with its words.
+
+Everything reads the normalised copy of _normalise.py (no invisible characters, no
+look-alike letters), made once per message in `screen`; spans and danger words are mapped
+back, so they point into the original text, which is never changed.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span
 
 from ._model import MODEL_FORMAT_VERSION, Model
+from ._normalise import ScreeningText, screening_text
 from ._rules import danger_flags, tactic_cues
 from ._text import HIDDEN_PRACTICAL, clauses, facts, sentences
 from ._vocab import ABUSE_LABELS, LABELS, TACTIC_LABEL, TACTICS
@@ -68,10 +73,12 @@ class Screener:
         return out
 
     def screen(self, texts: Sequence[str]) -> list[Finding]:
-        texts = [t if isinstance(t, str) else "" for t in texts]
-        probs = self.model.probabilities(texts)
+        views = [screening_text(t if isinstance(t, str) else "") for t in texts]
+        seen = [v[0] for v in views]
+        texts = [v.text for v in seen]  # from here on, offsets are in the normalised copies
+        probs = self._probabilities(views)
         on = [self._labels(p) for p in probs]
-        dangers = [danger_flags(t) for t in texts]
+        dangers = [_danger(v) for v in views]
         for labels, flags in zip(on, dangers):
             if flags:
                 labels.add("threat")
@@ -94,7 +101,7 @@ class Screener:
             by_message.setdefault(i, []).append((a, b, p))
 
         findings = [
-            self._finding(texts[i], probs[i], on[i], dangers[i], by_message.get(i, []))
+            self._finding(seen[i], probs[i], on[i], dangers[i], by_message.get(i, []))
             for i in range(len(texts))
         ]
         return self._checked_summaries(findings)
@@ -106,21 +113,33 @@ class Screener:
                 if f.summary and set(f.labels) & ABUSE_LABELS and not f.summary.startswith(_MENTIONS)]
         if not todo:
             return findings
-        probs = self.model.probabilities([findings[i].summary for i in todo])
-        for i, p in zip(todo, probs):
+        views = [screening_text(findings[i].summary) for i in todo]
+        probs = self._probabilities(views)
+        for i, p, v in zip(todo, probs, views):
             f = findings[i]
-            if self._labels(p) & ABUSE_LABELS or danger_flags(f.summary):
+            if self._labels(p) & ABUSE_LABELS or _danger(v):
                 found = list(dict.fromkeys(facts(f.summary)))
                 safe = f"{_MENTIONS} {', '.join(found)}." if found else HIDDEN_PRACTICAL
                 findings[i] = dataclasses.replace(f, summary=safe)
         return findings
+
+    def _probabilities(self, views: list[list[ScreeningText]]) -> np.ndarray:
+        """The model's scores of each normalised copy; where a right-to-left override shows
+        the text in another order, the higher of the two readings."""
+        probs = self.model.probabilities([v[0].text for v in views])
+        shown = [(i, v[1].text) for i, v in enumerate(views) if len(v) > 1]
+        if shown:
+            other = self.model.probabilities([t for _, t in shown])
+            for (i, _), p in zip(shown, other):
+                probs[i] = np.maximum(probs[i], p)
+        return probs
 
     def _labels(self, p: np.ndarray) -> set[str]:
         return {name for name in LABELS if p[self._col[name]] >= self._th[name]}
 
     def _finding(
         self,
-        text: str,
+        view: ScreeningText,
         p: np.ndarray,
         labels: set[str],
         flags: list[DangerFlag],
@@ -135,9 +154,9 @@ class Screener:
             labels=ordered,
             needs_reply=bool(needs_reply),
             scores=scores,
-            tactics=self._tactics(text, p, labels),
-            spans=self._spans(text, ordered, flags, pieces),
-            summary=self._summary(text, labels, pieces),
+            tactics=self._tactics(view.text, p, labels),
+            spans=self._spans(view, ordered, flags, pieces),
+            summary=self._summary(view, labels, pieces),
             danger=tuple(flags),
             model=self.model_id,
         )
@@ -152,13 +171,14 @@ class Screener:
 
     def _spans(
         self,
-        text: str,
+        view: ScreeningText,
         labels: tuple[str, ...],
         flags: list[DangerFlag],
         pieces: list[tuple[int, int, np.ndarray]],
     ) -> tuple[Span, ...]:
+        """Evidence in the original's offsets and characters (flags already are)."""
         spans: list[Span] = []
-        whole = sentences(text)
+        whole = sentences(view.text)
         for label in labels:
             if pieces:
                 col = self._col[label]
@@ -170,18 +190,22 @@ class Screener:
                 hits = [(whole[0][0], whole[-1][1])]
             else:
                 continue
-            spans.extend(Span(label, a, b, text[a:b]) for a, b in hits)
+            for a, b in hits:
+                oa, ob = view.original_span(a, b)
+                spans.append(Span(label, oa, ob, view.original[oa:ob]))
         for f in flags:  # the danger words themselves, unless a threat span already holds them
             if not any(s.label == "threat" and s.start <= f.start and f.end <= s.end for s in spans):
                 spans.append(Span("threat", f.start, f.end, f.text))
         return tuple(sorted(spans, key=lambda s: (s.start, LABELS.index(s.label))))
 
-    def _summary(self, text: str, labels: set[str], pieces: list[tuple[int, int, np.ndarray]]) -> str:
+    def _summary(self, view: ScreeningText, labels: set[str], pieces: list[tuple[int, int, np.ndarray]]) -> str:
         """What the reader must act on, without the abuse; empty when nothing is practical.
 
         A time, date or amount inside an abusive message is always kept, even when the
         model did not call the message practical: it is exactly what the reader must not miss.
+        The summary quotes the original's words; the decisions read the normalised copy.
         """
+        text = view.original
         if "logistics" not in labels:
             found = list(dict.fromkeys(facts(text))) if labels & ABUSE_LABELS else []
             return f"{_MENTIONS} {', '.join(found)}." if found else ""
@@ -192,11 +216,21 @@ class Screener:
         for a, b, p in pieces:
             abusive = any(p[self._col[name]] >= self._th[name] for name in ABUSE_LABELS)
             practical = p[col] >= self._th["logistics"] * _PIECE_FACTOR
-            if practical and not abusive and not danger_flags(text[a:b]):
-                kept.append(_tidy(text[a:b]))
+            if practical and not abusive and not danger_flags(view.text[a:b]):
+                kept.append(_tidy(view.original_text(a, b)))
         summary = " ".join(kept)
         missing = [f for f in dict.fromkeys(facts(text)) if f.lower() not in summary.lower()]
         if missing:
             note = f"{_MENTIONS} {', '.join(missing)}."
             summary = f"{summary} {note}" if summary else note
         return summary
+
+
+def _danger(views: list[ScreeningText]) -> list[DangerFlag]:
+    """Danger phrases found in any reading of a message, with the original's words and offsets."""
+    out: dict[tuple[str, int, int], DangerFlag] = {}
+    for view in views:
+        for f in danger_flags(view.text):
+            a, b = view.original_span(f.start, f.end)
+            out.setdefault((f.sign, a, b), DangerFlag(f.sign, f.why, view.original[a:b], a, b))
+    return sorted(out.values(), key=lambda f: (f.start, f.end))

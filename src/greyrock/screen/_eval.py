@@ -9,7 +9,7 @@ amount and is itself screened clean.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,18 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
 
 
-def evaluate(rows: list[dict[str, Any]], screener: Any) -> dict[str, Any]:
-    findings = screener.screen([r["text"] for r in rows])
+_CHUNK = 512  # messages per progress report (scores do not depend on how they are batched)
+
+
+def evaluate(
+    rows: list[dict[str, Any]], screener: Any, progress: Callable[[str, int], None] | None = None
+) -> dict[str, Any]:
+    """The figures of `greyrock eval`; `progress("screened", n)` is called as messages are screened."""
+    findings = []
+    for start in range(0, len(rows), _CHUNK):
+        findings.extend(screener.screen([r["text"] for r in rows[start : start + _CHUNK]]))
+        if progress is not None:
+            progress("screened", len(findings))
     per_label = {}
     for label in LABELS:
         tp = sum(1 for r, f in zip(rows, findings) if label in r["labels"] and label in f.labels)

@@ -324,7 +324,8 @@ class Case:
             self._writer.flush()
             self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # not when Ctrl-C lands just after COMMIT returned
+                self._conn.execute("ROLLBACK")
             raise
         finally:
             self._writer = None
@@ -368,7 +369,8 @@ class Case:
         return oid, True
 
     def add_messages(
-        self, messages: Iterable[Message], original_ids: dict[str, int]
+        self, messages: Iterable[Message], original_ids: dict[str, int],
+        occurrences: OrderedDict[bytes, int] | None = None,
     ) -> Iterator[tuple[int, Message]]:
         """Store messages not already held; yields (row id, message) for each one added.
 
@@ -376,11 +378,12 @@ class Case:
         conversation, body, attachments), so a newer backup that repeats older messages
         adds only what is new, and the same words in two conversations stay two messages.
         Identical messages that really were sent twice (two "ok" in the same minute) are
-        told apart by their order of occurrence.
+        told apart by their order of occurrence. One export stored over several transactions
+        passes the same `occurrences` to each call, so the count runs on across them.
         """
         w = self._w()
         fmt = self.format
-        seen: OrderedDict[bytes, int] = OrderedDict()
+        seen: OrderedDict[bytes, int] = OrderedDict() if occurrences is None else occurrences
         originals = dict(self._conn.execute("SELECT id, sha256 FROM originals").fetchall())
         next_id = (self._conn.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
         # (dedup key, original id, sort key, values in _MESSAGE_FIELDS order, message)
