@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from greyrock import ingest
+from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
 from greyrock.vault import Case
@@ -35,12 +36,15 @@ class ImportResult:
     already_imported: bool = False
     formats: list[str] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    unparsed_at: list[ParseWarning] = field(default_factory=list)  # each unparsed record: place and why
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "added": self.added, "duplicates": self.duplicates, "unparsed": self.unparsed,
             "originals_added": self.originals_added, "already_imported": self.already_imported,
             "formats": self.formats, "warnings": [str(w) for w in self.warnings],
+            "unparsed_records": [{"file": w.file, "locator": w.locator, "reason": w.reason}
+                                 for w in self.unparsed_at],
         }
 
 
@@ -91,6 +95,7 @@ def import_export(
             result.originals_added += new
         total = 0
         batch: list[tuple[int, Message]] = []
+        unparsed_places: list[tuple[str, str]] = []
 
         # A large export is read in a second process while this one stores it.
         messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else parsed
@@ -101,6 +106,7 @@ def import_export(
                 total += 1
                 if m.kind is Kind.UNPARSED:
                     result.unparsed += 1
+                    unparsed_places.append((m.source.file, m.source.locator))
                 yield m
 
         for row_id, message in case.add_messages(counted(), original_ids):
@@ -113,8 +119,21 @@ def import_export(
         if batch and screener is not None:
             _screen(case, batch, screener, model_id or "")
         result.duplicates = total - result.added
+        result.unparsed_at = _unparsed_at(unparsed_places, parsed.warnings)
+        if result.unparsed_at:  # kept in the case, so that a report can say why each could not be read
+            case.add_record(IMPORT_RECORD, {"export": Path(path).name, "unparsed": [
+                {"file": w.file, "locator": w.locator, "reason": w.reason} for w in result.unparsed_at]})
     result.warnings = list(parsed.warnings)
     return result
+
+
+def _unparsed_at(places: list[tuple[str, str]], warnings: list[ParseWarning]) -> list[ParseWarning]:
+    """Each unparsed record's place with the reason the importer gave there."""
+    reasons: dict[tuple[str, str | None], list[str]] = {}
+    for w in warnings:
+        reasons.setdefault((w.file, w.locator), []).append(w.reason)
+    return [ParseWarning(file, locator, " / ".join(dict.fromkeys(reasons.get((file, locator), ["unreadable"]))))
+            for file, locator in places]
 
 
 def _screen(case: Case, batch: list[tuple[int, Message]], screener: Screener, model_id: str) -> None:
