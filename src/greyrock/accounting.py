@@ -21,11 +21,13 @@ attributed the record to the other person; otherwise it gives the place and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from greyrock.identity import normalise_address
 from greyrock.model import Direction, Message
-from greyrock.vault import Case, StoredMessage
+
+if TYPE_CHECKING:  # the CLI imports `read_summary` without loading the vault
+    from greyrock.vault import Case, StoredMessage
 
 __all__ = ["IMPORT_RECORD", "UnparsedRecord", "listing_command", "read_summary", "other_aliases", "side", "unparsed_reasons"]
 

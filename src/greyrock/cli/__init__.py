@@ -17,9 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from greyrock import __version__, ingest
-from greyrock.accounting import read_summary
 from greyrock.errors import GreyrockError
-from greyrock.model import Kind
 
 from ._case import case_app, journal_app
 from ._output import safe_text, write_jsonl
@@ -95,6 +93,9 @@ def parse_cmd(
     write_jsonl(m.to_dict() for m in messages)
     for warning in parsed.warnings:
         typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
+    from greyrock.accounting import read_summary
+    from greyrock.model import Kind
+
     unparsed = [(m.source.file, m.source.locator) for m in messages if m.kind is Kind.UNPARSED]
     typer.echo(f"greyrock: {safe_text(str(path))}: {safe_text(read_summary(len(messages), unparsed))}", err=True)
 

@@ -13,7 +13,6 @@ from rich.text import Text
 
 from greyrock import journal, pipeline, vault
 from greyrock.errors import InputError
-from greyrock.model import Kind
 
 from ._forms import answers_from
 from ._output import safe_text, write_json
@@ -124,6 +123,8 @@ def messages(
     as_json: JsonOpt = False,
 ) -> None:
     """List the case's messages with their screening."""
+    from greyrock.model import Kind
+
     start = _since(since)
     kinds = [str(k) for k in Kind]
     if kind is not None and kind not in kinds:

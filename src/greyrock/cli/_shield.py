@@ -12,9 +12,7 @@ from rich.text import Text
 
 from greyrock import vault
 from greyrock.errors import InputError
-from greyrock.accounting import other_aliases
-from greyrock.model import Channel, Direction, Kind, Message, Source, sort_key
-from greyrock.shield import ShieldCounts, ShieldItem, account, shield
+from greyrock.shield import ShieldCounts, ShieldItem, shield
 
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
@@ -81,6 +79,10 @@ def register(app: typer.Typer) -> None:
             start = datetime.fromisoformat(since) if since else None
         except ValueError:
             raise InputError(f"--since: {since!r} is not a date like 2024-03-01.") from None
+        from greyrock.accounting import other_aliases
+        from greyrock.model import Channel, Direction, Kind, Message, Source, sort_key
+        from greyrock.shield import account
+
         with vault.open_case(case, ask_passphrase()) as c:
             # Unparsed records are counted whatever --since says: their time is often unknown.
             low = sort_key(Message(start, Channel.OTHER, Kind.MESSAGE, Direction.UNKNOWN, None, "", Source("", "")))

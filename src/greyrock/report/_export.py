@@ -26,10 +26,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from greyrock.accounting import UnparsedRecord
-
 from ._entries import Entry
-from ._record import CaseRecord
+from ._record import CaseRecord, UnparsedRecord
 from ._text import format_ts
 from ._timeline import label_order
 from ._wording import how_to_verify, period_text
