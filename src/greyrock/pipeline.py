@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from greyrock import ingest
+from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
 from greyrock.vault import Case
@@ -53,12 +54,15 @@ class ImportResult:
     already_imported: bool = False
     formats: list[str] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    unparsed_at: list[ParseWarning] = field(default_factory=list)  # each unparsed record: place and why
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "added": self.added, "duplicates": self.duplicates, "unparsed": self.unparsed,
             "originals_added": self.originals_added, "already_imported": self.already_imported,
             "formats": self.formats, "warnings": [str(w) for w in self.warnings],
+            "unparsed_records": [{"file": w.file, "locator": w.locator, "reason": w.reason}
+                                 for w in self.unparsed_at],
         }
 
 
@@ -116,6 +120,7 @@ def import_export(
             result.originals_added += new
 
     total = screened = 0
+    unparsed_places: list[tuple[str, str]] = []
     report = progress or (lambda what, count: None)
 
     def counted():
@@ -124,6 +129,7 @@ def import_export(
             total += 1
             if m.kind is Kind.UNPARSED:
                 result.unparsed += 1
+                unparsed_places.append((m.source.file, m.source.locator))
             if total % _REPORT_EVERY == 0:
                 report("read", total)
             yield m
@@ -156,7 +162,12 @@ def import_export(
                 if finished or time.monotonic() - began >= _COMMIT_SECONDS:
                     break
             if finished:
-                case.add_record("import", {"originals": sorted(set(hashes.values()))})
+                # The last thing an import writes: which originals it finished, and why each
+                # unparsed record could not be read (so that a report can say so).
+                result.unparsed_at = _unparsed_at(unparsed_places, parsed.warnings)
+                case.add_record(IMPORT_RECORD, {
+                    "originals": sorted(set(hashes.values())), "export": Path(path).name,
+                    "unparsed": [{"file": w.file, "locator": w.locator, "reason": w.reason} for w in result.unparsed_at]})
     report("read", total)
     result.duplicates = total - result.added
     result.warnings = list(parsed.warnings)
@@ -166,7 +177,16 @@ def import_export(
 def _finished(case: Case) -> set[str]:
     """SHA-256 of the originals whose import ran to the end. (A case from before these
     records re-reads an export once, adds nothing twice, and records it then.)"""
-    return {sha for record in case.records("import") for sha in record.get("originals", [])}
+    return {sha for record in case.records(IMPORT_RECORD) for sha in record.get("originals", [])}
+
+
+def _unparsed_at(places: list[tuple[str, str]], warnings: list[ParseWarning]) -> list[ParseWarning]:
+    """Each unparsed record's place with the reason the importer gave there."""
+    reasons: dict[tuple[str, str | None], list[str]] = {}
+    for w in warnings:
+        reasons.setdefault((w.file, w.locator), []).append(w.reason)
+    return [ParseWarning(file, locator, " / ".join(dict.fromkeys(reasons.get((file, locator), ["unreadable"]))))
+            for file, locator in places]
 
 
 def _screen(case: Case, batch: list[tuple[int, Message]], screener: Screener, model_id: str) -> None:

@@ -7,19 +7,26 @@ Every message from the other person becomes one line of three kinds:
 - hidden: nothing practical and no danger: only the tactic's name, the words held back
   until the reader asks for them.
 Plain messages are shown as they are. The reader decides what to open.
+
+The shield shows every message the reader received, whoever sent it: a threat from a new
+number must not be hidden because the case does not know it yet. `account` says what the
+lines stand for: how many records the case holds, how many are shown, how many of those
+come from senders the case does not name as the other person, and how many records greyrock
+could not read (never shown here; `greyrock case messages CASE --kind unparsed` lists them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from greyrock.model import Direction, Kind
+from greyrock.accounting import listing_command, side
+from greyrock.model import Direction, Kind, Message
 from greyrock.screen._text import sentences
 from greyrock.vault import StoredMessage
 
-__all__ = ["ShieldItem", "shield"]
+__all__ = ["ShieldCounts", "ShieldItem", "account", "shield"]
 
 _ABUSE = ("threat", "coercion", "verbal_abuse", "manipulation", "hoovering")
 _NAMES = {
@@ -42,6 +49,53 @@ class ShieldItem:
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
 
 
+def _shown(m: Message) -> bool:
+    """Whether the shield has a line for a message: everything received that is a message."""
+    return m.direction is not Direction.OUT and m.kind is Kind.MESSAGE
+
+
+@dataclass(frozen=True, slots=True)
+class ShieldCounts:
+    """Every record the shield looked at, once: shown, or not shown for one stated reason.
+
+    `unassigned` is part of `shown`: messages from senders the case does not name as the
+    other person (or whose export does not say who sent them), which the report leaves out.
+    """
+
+    held: int
+    shown: int
+    unassigned: int
+    own: int  # the reader's own messages and calls
+    other_kinds: int  # received calls, photos, deleted messages, system notices
+    unparsed: tuple[tuple[str, str], ...]  # (file, locator) of each record greyrock could not read
+    listing: str  # the command that lists the unparsed records
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"held": self.held, "shown": self.shown, "unassigned": self.unassigned, "own": self.own,
+                "other_kinds": self.other_kinds, "unparsed": len(self.unparsed),
+                "unparsed_records": [{"file": f, "locator": loc} for f, loc in self.unparsed],
+                "unparsed_listing": self.listing}
+
+
+def account(messages: Iterable[StoredMessage], aliases: set[str], case_file: str) -> ShieldCounts:
+    """The counts behind a shielded view of `messages` (the same messages `shield` was given)."""
+    held = shown = unassigned = own = other_kinds = 0
+    unparsed: list[tuple[str, str]] = []
+    for stored in messages:
+        m = stored.message
+        held += 1
+        if m.kind is Kind.UNPARSED:
+            unparsed.append((m.source.file, m.source.locator))
+        elif _shown(m):
+            shown += 1
+            unassigned += side(m, aliases) is not True
+        elif m.direction is Direction.OUT:
+            own += 1
+        else:
+            other_kinds += 1
+    return ShieldCounts(held, shown, unassigned, own, other_kinds, tuple(unparsed), listing_command(case_file))
+
+
 def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]:
     tactics = list(tactics)
     out = []
@@ -58,7 +112,7 @@ def shield(messages: Iterable[StoredMessage]) -> list[ShieldItem]:
     items = []
     for stored in messages:
         m, f = stored.message, stored.finding
-        if m.direction is Direction.OUT or m.kind is not Kind.MESSAGE:
+        if not _shown(m):
             continue
         ts = m.timestamp.isoformat() if m.timestamp else None
         if f is None:

@@ -12,13 +12,16 @@ import itertools
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
 from greyrock import __version__
 from greyrock.errors import GreyrockError
+
+if TYPE_CHECKING:
+    from greyrock.model import Message
 
 from ._case import case_app, fingerprint_cmd, journal_app
 from ._lazy import lazy
@@ -94,13 +97,26 @@ def parse_cmd(
     ] = None,
 ) -> None:
     """Print the messages of an export as JSON Lines, oldest first."""
+    from greyrock.accounting import read_summary
+    from greyrock.model import Kind
+
     parsed = ingest.parse(path, format=format, me=me, region=region)
+    count, unparsed = 0, []
+
+    def encode(m: Message) -> bytes:
+        nonlocal count
+        count += 1
+        if m.kind is Kind.UNPARSED:
+            unparsed.append((m.source.file, m.source.locator))
+        return json_line(m.to_dict())
+
     with progress_bar({"read": "records read"}) as update:
-        lines = parsed.in_order(lambda m: json_line(m.to_dict()), progress=update)
+        lines = parsed.in_order(encode, progress=update)
         first = next(lines, None)  # every record is read (and ordered) before the first line
     write_lines(itertools.chain([first] if first is not None else [], lines))
     for warning in parsed.warnings:
         typer.echo(f"greyrock: warning: {safe_text(str(warning))}", err=True)
+    typer.echo(f"greyrock: {safe_text(str(path))}: {safe_text(read_summary(count, unparsed))}", err=True)
 
 
 @app.command("formats")

@@ -80,7 +80,9 @@ def import_(
         if r.already_imported:
             typer.echo(f"{safe_text(r.path)}: already in the case; nothing added.")
         else:
-            typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed.")
+            places = "".join(f"\n    unparsed: {safe_text(str(w))}" for w in r.unparsed_at)
+            typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
+                       + places)
     typer.echo(f"fingerprint {short}")
 
 
@@ -163,13 +165,20 @@ def _since(value: str | None) -> datetime | None:
 def messages(
     case: CaseArg,
     label: Annotated[Optional[str], typer.Option("--label", help="Only messages with this label.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only records of this kind, e.g. unparsed.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Only from this date (YYYY-MM-DD).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List the case's messages with their screening."""
+    from greyrock.model import Kind
+
     start = _since(since)
+    kinds = [str(k) for k in Kind]
+    if kind is not None and kind not in kinds:
+        raise InputError(f"--kind: {kind!r} is not a kind of record.", f"Kinds: {', '.join(kinds)}.")
     with _open(case) as c:
-        rows = [s for s in c.messages(since=start) if label is None or label in s.labels]
+        rows = [s for s in c.messages(since=start) if (label is None or label in s.labels)
+                and (kind is None or s.message.kind == kind)]
     if as_json:
         from ._output import write_jsonl
 
@@ -178,10 +187,13 @@ def messages(
     table = Table()
     for column in ("id", "when", "dir", "labels", "message"):
         table.add_column(column, overflow="fold")
+    if kind is not None:
+        table.add_column("source", overflow="fold")
     for s in rows:
         m = s.message
         table.add_row(str(s.id), m.timestamp.isoformat(" ", "minutes") if m.timestamp else "?", str(m.direction),
-                      ", ".join(s.labels), Text(safe_text(m.body)))
+                      ", ".join(s.labels), Text(safe_text(m.body)),
+                      *([Text(safe_text(f"{m.source.file}, {m.source.locator}"))] if kind is not None else []))
     Console().print(table)
 
 

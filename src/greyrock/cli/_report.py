@@ -115,7 +115,7 @@ def report_cmd(
                     written.append(f"{out} ({pages} pages)")
             if csv_out is not None:
                 report.write_csv(record, csv_out)
-                written.append(f"{csv_out} (CSV, {len(record.log)} messages)")
+                written.append(f"{csv_out} (CSV, {len(record.log)} messages, {len(record.unparsed)} unparsed)")
             if json_out is not None:
                 report.write_json(record, json_out)
                 written.append(f"{json_out} (JSON)")
@@ -125,6 +125,12 @@ def report_cmd(
         typer.echo(f"greyrock: warning: {safe_text(warning)}", err=True)
     for line in written:
         typer.echo(f"written: {safe_text(line)}")
+    a = record.accounting
+    typer.echo(f"the case holds {a.held} records; the report shows {a.shown}; left out: {a.unparsed} unparsed, "
+               f"{a.others} with other people, {a.unknown_sender} with no known sender, {a.system} notices, "
+               f"{a.by_filter} by your choices (--from/--to/--labels/--no-own-messages).")
+    for u in record.unparsed:
+        typer.echo(f"unparsed: {safe_text(u.place)}: {safe_text(u.reason)}")
     typer.echo("These files hold the messages unencrypted: keep them somewhere safe.")
     if record.integrity.ok:
         typer.echo(f"fingerprint {record.integrity.fingerprint}")

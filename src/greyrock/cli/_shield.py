@@ -13,7 +13,7 @@ from rich.text import Text
 from greyrock.errors import InputError
 
 if TYPE_CHECKING:
-    from greyrock.shield import ShieldItem
+    from greyrock.shield import ShieldCounts, ShieldItem
 
 from ._lazy import lazy
 from ._output import safe_text, write_json
@@ -27,7 +27,31 @@ _STYLE = {"danger": "bold red", "action": "bold", "hidden": "dim", "plain": ""}
 _TAG = {"danger": "DANGER", "action": "ACTION", "hidden": "held back", "plain": "message"}
 
 
-def render(items: list[ShieldItem], case_name: str, console: Console | None = None) -> None:
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def account_lines(counts: ShieldCounts) -> list[str]:
+    """What the lines above stand for, and what they leave out."""
+    lines = [f"{_plural(counts.held, 'record', 'records')} looked at: {counts.shown} received "
+             f"{'message' if counts.shown == 1 else 'messages'} shown, {counts.own} of your own and "
+             f"{counts.other_kinds} calls, photos or notices not shown, {len(counts.unparsed)} "
+             "unparsed."]
+    if counts.unassigned:
+        lines.append(f"{_plural(counts.unassigned, 'message', 'messages')} shown "
+                     f"{'comes' if counts.unassigned == 1 else 'come'} from senders the case does not name as the "
+                     "other person (the report leaves them out; name the other person with "
+                     "'greyrock case import CASE --contact').")
+    if counts.unparsed:
+        places = "; ".join(f"{f}, {loc}" for f, loc in counts.unparsed[:5])
+        more = f"; and {len(counts.unparsed) - 5} more" if len(counts.unparsed) > 5 else ""
+        lines.append(f"{_plural(len(counts.unparsed), 'record', 'records')} could not be read ({places}{more}); "
+                     f"list {'it' if len(counts.unparsed) == 1 else 'them'} with: {counts.listing}")
+    return lines
+
+
+def render(items: list[ShieldItem], case_name: str, console: Console | None = None,
+           counts: ShieldCounts | None = None) -> None:
     console = console or Console()
     for item in items:
         when = (item.timestamp or "?")[:16].replace("T", " ")
@@ -41,6 +65,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
         console.print(line)
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
+    for line in account_lines(counts) if counts else ():
+        console.print(Text(safe_text(line), style="dim"))
 
 
 def register(app: typer.Typer) -> None:
@@ -57,12 +83,21 @@ def register(app: typer.Typer) -> None:
             start = datetime.fromisoformat(since) if since else None
         except ValueError:
             raise InputError(f"--since: {since!r} is not a date like 2024-03-01.") from None
+        from greyrock.accounting import other_aliases
+        from greyrock.model import Channel, Direction, Kind, Message, Source, sort_key
+        from greyrock.shield import account
+
         with vault.open_case(case, ask_passphrase()) as c:
-            items = shield_lib.shield(c.messages(since=start))
+            # Unparsed records are counted whatever --since says: their time is often unknown.
+            low = sort_key(Message(start, Channel.OTHER, Kind.MESSAGE, Direction.UNKNOWN, None, "", Source("", "")))
+            stored = [s for s in c.messages() if start is None or s.message.kind is Kind.UNPARSED
+                      or sort_key(s.message) >= low]
+            items = shield_lib.shield(stored)
+            counts = account(stored, other_aliases(c), str(case))
         if as_json:
-            write_json([asdict(i) for i in items])
+            write_json({"items": [asdict(i) for i in items], "accounting": counts.to_dict()})
         else:
-            render(items, str(case))
+            render(items, str(case), counts=counts)
 
     @app.command("show")
     def show_cmd(

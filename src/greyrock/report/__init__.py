@@ -18,12 +18,13 @@ from ._export import message_dict, record_dict, to_csv, to_json, write_csv, writ
 from ._fonts import FontSet, core_fonts, find_fonts
 from ._html import render_html, write_html
 from ._pdf import RenderedPdf, render_pdf, write_pdf
-from ._record import CaseRecord, DangerSign, Integrity, ReportOptions, gather, parse_day
+from ._record import Accounting, CaseRecord, DangerSign, Integrity, ReportOptions, gather, parse_day
 from ._settings import CaseSettings, Clock, read_settings
 from ._text import format_ts
 from ._timeline import DayCount, NightBurst, Timeline, Trend, WeekCount, build_timeline, case_timeline
 
 __all__ = [
+    "Accounting",
     "CaseRecord",
     "CaseSettings",
     "Clock",

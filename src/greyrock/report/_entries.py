@@ -10,17 +10,17 @@ recipient, sent in the same conversation).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from greyrock.identity import normalise_address
+from greyrock.accounting import other_aliases, side
 from greyrock.model import Channel, Direction, Kind, Message
-from greyrock.vault import Case
+from greyrock.vault import Case, StoredMessage
 
 from ._settings import Clock
 
-__all__ = ["ATTEMPT_KINDS", "Entry", "Unplaced", "select"]
+__all__ = ["ATTEMPT_KINDS", "Entry", "LeftOut", "select"]
 
 # What counts as the other person trying to reach the reader.
 ATTEMPT_KINDS = frozenset({Kind.MESSAGE, Kind.MEDIA, Kind.DELETED, Kind.CALL})
@@ -57,60 +57,51 @@ class Entry:
         return self.from_other and self.message.kind in ATTEMPT_KINDS and self.when is not None
 
 
-def _is_alias(value: str | None, aliases: set[str]) -> bool:
-    if not value:
-        return False
-    return value in aliases or normalise_address(value) in aliases
-
-
-def _side(message: Message, aliases: set[str]) -> bool | None:
-    """True for the other person's, False for the reader's own, None for anyone else's.
-
-    A message whose export did not say who sent it (direction unknown: a WhatsApp chat
-    imported without --me) is the other person's when it comes from one of their aliases.
-    """
-    from_alias = _is_alias(message.sender, aliases) or _is_alias(message.sender_name, aliases)
-    if message.direction is Direction.IN:
-        return True if not aliases or from_alias else None
-    if message.direction is Direction.UNKNOWN:
-        return True if from_alias else None
-    if message.direction is Direction.OUT:
-        recipients = [r for r in message.recipients if r and r != "me"]
-        if not aliases or not recipients or any(_is_alias(r, aliases) for r in recipients):
-            return False
-        return None
-    return None
-
-
 @dataclass
-class Unplaced:
-    """Messages left out because nobody can tell who sent them: counted, so the report says so."""
+class LeftOut:
+    """What `select` did not yield and why, counted so that a report can say so.
 
-    count: int = 0
+    `unparsed` keeps the records greyrock could not read (the report lists them);
+    the rest are counts: `system` notices, `others` (messages with people other than the
+    other person: counted, never shown), `unknown_sender` (the export does not say who sent
+    them) and `outside_period` (dated outside --from/--to, or undated when a period is asked).
+    """
+
+    unparsed: list[StoredMessage] = field(default_factory=list)
+    system: int = 0
+    others: int = 0
+    unknown_sender: int = 0
+    outside_period: int = 0
 
 
 def select(case: Case, clock: Clock, start: date | None = None, end: date | None = None,
-           unplaced: Unplaced | None = None) -> Iterator[Entry]:
+           left_out: LeftOut | None = None) -> Iterator[Entry]:
     """The other person's and the reader's own messages, oldest first, within [start, end].
 
     Dates are days on the report's clock, both ends included. A record whose time could
     not be read is kept only when no period is asked for (it cannot be placed in one).
     """
-    aliases: set[str] = set()
-    for names in case.contacts().values():
-        aliases.update(names)
+    out = left_out if left_out is not None else LeftOut()
+    aliases = other_aliases(case)
     for stored in case.messages():
         m = stored.message
-        if m.kind in (Kind.SYSTEM, Kind.UNPARSED):
+        if m.kind is Kind.UNPARSED:
+            out.unparsed.append(stored)
             continue
-        side = _side(m, aliases)
-        if side is None:
-            if unplaced is not None and m.direction is Direction.UNKNOWN:
-                unplaced.count += 1
+        if m.kind is Kind.SYSTEM:
+            out.system += 1
+            continue
+        whose = side(m, aliases)
+        if whose is None:
+            if m.direction is Direction.UNKNOWN:
+                out.unknown_sender += 1
+            else:
+                out.others += 1
             continue
         when = clock.local(m.timestamp)
         if start or end:
             if when is None or (start and when.date() < start) or (end and when.date() > end):
+                out.outside_period += 1
                 continue
         finding = stored.finding or {}
         yield Entry(
@@ -119,7 +110,7 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
             original_sha256=stored.original_sha256,
             labels=tuple(finding.get("labels") or ()),
             danger=tuple(finding.get("danger") or ()),
-            from_other=side,
+            from_other=whose,
             when=when,
             screened=stored.finding is not None,
         )

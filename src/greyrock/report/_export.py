@@ -5,6 +5,13 @@ an advocate's spreadsheet. They hold the same messages as the PDF's log (the rea
 choices applied), with the source of each message and the SHA-256 of its original, so any
 row can be checked against the case.
 
+They also account for every record the log leaves out: the JSON's `accounting` counts each
+reason (the same numbers as the report's cover) and its `unparsed` list holds every record
+greyrock could not read, with its place and reason; the CSV ends with one row per
+unparsed record (kind "unparsed", the reason in `note`). An unparsed record's raw text is
+given only where the export names the other person as its sender (see
+`greyrock.accounting`); otherwise the body is empty and `note` says why.
+
 CSV note: a spreadsheet may treat a cell that begins with = + - or @ as a formula. The
 text is kept exact anyway (it is evidence); open the file with a spreadsheet's import
 dialog, every column as text, rather than by double-clicking it.
@@ -22,7 +29,7 @@ from typing import Any
 from greyrock._files import write_private
 
 from ._entries import Entry
-from ._record import CaseRecord
+from ._record import CaseRecord, UnparsedRecord
 from ._text import format_ts
 from ._timeline import label_order
 from ._wording import how_to_verify, period_text
@@ -31,7 +38,7 @@ __all__ = ["CSV_COLUMNS", "message_dict", "record_dict", "to_csv", "to_json", "w
 
 CSV_COLUMNS = (
     "id", "timestamp", "shown_as", "tz_known", "from", "channel", "kind", "direction", "sender", "sender_name",
-    "recipients", "body", "attachments", "suggested_labels", "source_file", "source_locator", "original_sha256",
+    "recipients", "body", "attachments", "suggested_labels", "source_file", "source_locator", "original_sha256", "note",
 )
 
 
@@ -78,6 +85,7 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
         "integrity": {"ok": integrity.ok, "fingerprint": integrity.fingerprint or None, "entries": integrity.entries,
                       "problem": integrity.problem, "how_to_verify": how_to_verify(record)},
         "notes": list(record.notes),
+        "accounting": record.accounting.to_dict(),
         "people": record.people,
         "counts": record.counts(),
         "timeline": record.timeline.to_dict(),
@@ -90,6 +98,7 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
         "threats_and_coercion": [message_dict(e) for e in record.serious],
         "journal": list(record.journal),
         "messages": [message_dict(e) for e in record.log],
+        "unparsed": [u.to_dict() for u in record.unparsed],
         "originals": list(record.originals),
     }
 
@@ -110,17 +119,26 @@ def _row(e: Entry) -> list[str]:
         str(d["id"]), d["timestamp"] or "", d["shown_as"], "true" if d["tz_known"] else "false", d["from"],
         d["channel"], d["kind"], d["direction"], d["sender"] or "", d["sender_name"] or "", ";".join(d["recipients"]),
         d["body"], atts, ";".join(d["suggested_labels"]), d["source"]["file"], d["source"]["locator"],
-        d["source"]["original_sha256"],
+        d["source"]["original_sha256"], "",
     ]
 
 
+def _unparsed_row(u: UnparsedRecord) -> list[str]:
+    note = f"unparsed: {u.reason}" + (f"; raw text not given: {u.withheld}" if u.raw is None else "")
+    return [str(u.id), u.timestamp or "", "", "", "other" if u.raw is not None else "unknown", u.channel,
+            "unparsed", "", "", "", "", u.raw or "", "", "", u.file, u.locator, u.original_sha256, note]
+
+
 def to_csv(record: CaseRecord) -> str:
-    """One row a message of the log, oldest first, the body exactly as received."""
+    """One row a message of the log, oldest first, the body exactly as received; then one
+    row a record greyrock could not read."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for e in record.log:
         writer.writerow(_row(e))
+    for u in record.unparsed:
+        writer.writerow(_unparsed_row(u))
     return buf.getvalue()
 
 

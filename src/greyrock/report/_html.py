@@ -19,7 +19,9 @@ from ._entries import Entry
 from ._describe import channel_name, notes, sender, suggestion
 from ._record import CaseRecord
 from ._text import format_ts, show
-from ._wording import cover_facts, method, statement, summary_lines, verify_command, verify_steps
+from ._wording import (
+    accounting_text, cover_facts, method, statement, summary_lines, unparsed_intro, verify_command, verify_steps,
+)
 
 __all__ = ["render_html", "write_html"]
 
@@ -128,6 +130,7 @@ def render_html(record: CaseRecord) -> str:
         f'<p class="kicker">EVIDENCE REPORT</p><h1>{_e(record.case_name)}</h1>',
         '<p class="muted">Messages, calls and incidents, with the original texts and a way to check them.</p>',
         _rows(cover_facts(record)),
+        f'<p class="accounting">{_e(accounting_text(record))}</p>',
     ]
     if integrity.ok:
         before, after = verify_steps(record)
@@ -195,6 +198,21 @@ def render_html(record: CaseRecord) -> str:
     out.append("<h2>Appendix B. Manifest of originals</h2>")
     out.append(_rows([(str(o["name"]), f"{o['size']} bytes · SHA-256 {o['sha256']}") for o in record.originals],
                      mono=True))
+
+    out.append("<h2>Appendix C. Records greyrock could not read</h2>")
+    if not record.unparsed:
+        out.append("<p>None: greyrock read every record of the exports.</p>")
+    else:
+        out.append(f'<p class="muted">{_e(unparsed_intro(record))}</p>')
+    for u in record.unparsed:
+        when = f"dated {u.timestamp}" if u.timestamp else "no readable date"
+        out.append(f'<div class="msg"><div class="head">{_e(u.place)}</div><div class="meta">Why: {_e(u.reason)} · '
+                   f"record {u.id} of the case · {u.chars} characters of raw text · {_e(when)}</div>")
+        if u.raw is None:
+            out.append(f'<div class="note">Raw text not shown: {_e(u.withheld)}.</div></div>')
+        else:
+            out.append(f'<div class="note">Raw text, exactly as in the export:</div><div class="body">'
+                       f"{_e(u.raw)}</div></div>")
 
     out.append("<h2>Method note</h2>")
     for block in method(record, None, False):

@@ -21,7 +21,10 @@ from ._pdf_charts import draw_chart
 from ._charts import timeline_charts
 from ._record import CaseRecord
 from ._text import format_ts
-from ._wording import cover_facts, method, period_text, statement, summary_lines, verify_command, verify_steps
+from ._wording import (
+    accounting_text, cover_facts, method, period_text, statement, summary_lines, unparsed_intro, verify_command,
+    verify_steps,
+)
 
 __all__ = ["RenderedPdf", "render_pdf", "write_pdf"]
 
@@ -74,7 +77,9 @@ def _cover(layout: Layout, record: CaseRecord) -> None:
     layout.para("Messages, calls and incidents, with the original texts and a way to check them.",
                 size=11, colour=MUTED, after=8)
     layout.rows(cover_facts(record), key_width=62)
-    layout.skip(6)
+    layout.skip(2)
+    layout.para(accounting_text(record), size=9.5, after=2)
+    layout.skip(3)
     integrity = record.integrity
     if integrity.ok:
         layout.box(14, (238, 242, 248))
@@ -231,6 +236,33 @@ def _manifest(layout: Layout, record: CaseRecord) -> None:
         layout.skip(3)
 
 
+RAW_SHOWN = 2000  # characters of an unparsed record's raw text drawn here; the JSON export has it whole
+
+
+def _unparsed(layout: Layout, record: CaseRecord) -> None:
+    layout.new_page()
+    layout.heading("Appendix C. Records greyrock could not read")
+    if not record.unparsed:
+        layout.para("None: greyrock read every record of the exports.", size=10)
+        return
+    layout.para(unparsed_intro(record), size=9.5, colour=MUTED, after=3)
+    for u in record.unparsed:
+        layout.ensure(20)
+        layout.para(f"{u.place}", size=10, style="B", after=0.5)
+        layout.para(f"Why: {u.reason}", size=9.5, indent=5, after=0.5)
+        when = f"dated {u.timestamp}" if u.timestamp else "no readable date"
+        layout.para(f"Record {u.id} of the case · {u.chars} characters of raw text · {when}", size=9,
+                    indent=5, colour=MUTED, after=0.5)
+        if u.raw is None:
+            layout.para(f"Raw text not shown: {u.withheld}.", size=9, style="I", indent=5, colour=MUTED, after=3)
+            continue
+        text = u.raw if len(u.raw) <= RAW_SHOWN else (
+            u.raw[:RAW_SHOWN] + f" [… {len(u.raw) - RAW_SHOWN} more characters in the JSON export]")
+        layout.para("Raw text, exactly as in the export (control characters shown as their code):", size=9,
+                    style="I", indent=5, colour=MUTED, after=0.3)
+        layout.para(text, size=9.5, indent=5, after=3)
+
+
 def _method(layout: Layout, record: CaseRecord) -> None:
     layout.new_page()
     layout.heading("Method note")
@@ -286,6 +318,7 @@ def render_pdf(record: CaseRecord, fonts: FontSet | None = None) -> RenderedPdf:
     _journal(layout, record)
     _log(layout, record)
     _manifest(layout, record)
+    _unparsed(layout, record)
     _method(layout, record)
     _statement(layout, record)
     data = layout.output()

@@ -12,16 +12,17 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from greyrock import __version__, journal
+from greyrock.accounting import UnparsedRecord, other_aliases, unparsed_reasons
 from greyrock.errors import InputError
 from greyrock.model import Label
 from greyrock.vault import Case
 
-from ._entries import Entry, Unplaced, select
+from ._entries import Entry, LeftOut, select
 from ._settings import CaseSettings, read_settings
 from ._signs import describe
 from ._timeline import Timeline, build_timeline
 
-__all__ = ["CaseRecord", "DangerSign", "Integrity", "ReportOptions", "gather", "parse_day"]
+__all__ = ["Accounting", "CaseRecord", "DangerSign", "Integrity", "ReportOptions", "gather", "parse_day"]
 
 # Messages shown in full in their own section, whatever the --labels choice.
 SERIOUS = ("threat", "coercion")
@@ -78,6 +79,53 @@ class Integrity:
 
 
 @dataclass(frozen=True, slots=True)
+class Accounting:
+    """Every record of the case, once: shown in the log, or left out for one stated reason.
+
+    `held` is every record the case holds (messages, calls, notices and unparsed records);
+    `shown` those in the chronological log. The rest, by reason: `unparsed` (greyrock could
+    not read them; listed in the annex), `others` (messages with people other than the other
+    person: counted, never shown), `unknown_sender` (the export does not say who sent them),
+    `system` (notices such as "X joined"), and the reader's choices: `outside_period`
+    (--from/--to), `by_labels` (--labels) and `own_left_out` (--no-own-messages).
+    """
+
+    held: int
+    shown: int
+    unparsed: int = 0
+    others: int = 0
+    unknown_sender: int = 0
+    system: int = 0
+    outside_period: int = 0
+    by_labels: int = 0
+    own_left_out: int = 0
+
+    @property
+    def by_filter(self) -> int:
+        return self.outside_period + self.by_labels + self.own_left_out
+
+    @property
+    def left_out(self) -> int:
+        return self.held - self.shown
+
+    def to_dict(self) -> dict[str, int]:
+        return {"held": self.held, "shown": self.shown, "left_out": self.left_out, "unparsed": self.unparsed,
+                "other_people": self.others, "unknown_sender": self.unknown_sender, "system": self.system,
+                "filtered": {"period": self.outside_period, "labels": self.by_labels,
+                             "own_messages": self.own_left_out}}
+
+
+def _account(entries: tuple[Entry, ...], log: tuple[Entry, ...], left: LeftOut, options: ReportOptions) -> Accounting:
+    not_kept = [e for e in entries if not options.keeps(e)]
+    own_out = sum(not e.from_other and not options.own_messages for e in not_kept)
+    held = (len(entries) + len(left.unparsed) + left.system + left.others + left.unknown_sender
+            + left.outside_period)
+    return Accounting(held=held, shown=len(log), unparsed=len(left.unparsed), others=left.others,
+                      unknown_sender=left.unknown_sender, system=left.system, outside_period=left.outside_period,
+                      by_labels=len(not_kept) - own_out, own_left_out=own_out)
+
+
+@dataclass(frozen=True, slots=True)
 class DangerSign:
     """A danger sign the reader confirmed, with the messages screening linked to it."""
 
@@ -103,6 +151,8 @@ class CaseRecord:
     journal: tuple[dict[str, Any], ...]
     originals: tuple[dict[str, Any], ...]
     integrity: Integrity
+    accounting: Accounting
+    unparsed: tuple[UnparsedRecord, ...]  # every record of the case greyrock could not read: the annex
     notes: tuple[str, ...] = ()  # what the reader should know about this record (unusable settings, ...)
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     version: str = __version__
@@ -169,15 +219,17 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
     verified = case.verify()
     integrity = Integrity(verified.ok, verified.fingerprint if verified.ok else "", verified.entries,
                           verified.problem)
-    unplaced = Unplaced()
-    entries = tuple(select(case, settings.clock, options.start, options.end, unplaced))
+    left = LeftOut()
+    entries = tuple(select(case, settings.clock, options.start, options.end, left))
     notes = settings.warnings
-    if unplaced.count:
-        n = unplaced.count
+    if left.unknown_sender:
+        n = left.unknown_sender
         notes += (f"{n} message{'s are' if n != 1 else ' is'} left out because the export does not say who sent "
                   f"{'them' if n != 1 else 'it'}; import the export again with --me YOUR_NAME, or name the other "
                   "person with --contact.",)
     other = tuple(e for e in entries if e.from_other)
+    log = tuple(e for e in entries if options.keeps(e))
+    aliases, reasons = other_aliases(case), unparsed_reasons(case)
     timeline = build_timeline(entries, separation_date=settings.separation_date, start=options.start,
                               end=options.end, timezone=settings.clock.name)
     return CaseRecord(
@@ -188,12 +240,14 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
         options=options,
         settings=settings,
         entries=entries,
-        log=tuple(e for e in entries if options.keeps(e)),
+        log=log,
         serious=tuple(e for e in other if any(label in SERIOUS for label in e.labels)),
         timeline=timeline,
         danger_signs=_confirmed_signs(case, other),
         journal=_journal_in(journal.entries(case), options),
         originals=tuple(case.originals()),
         integrity=integrity,
+        accounting=_account(entries, log, left, options),
+        unparsed=tuple(UnparsedRecord.of(s, aliases, reasons) for s in left.unparsed),
         notes=notes,
     )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from greyrock.accounting import listing_command
+
 from ._record import CaseRecord
 from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
 __all__ = [
-    "LABEL_NAMES", "Paragraphs", "cover_facts", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
     "verify_command", "verify_steps",
 ]
 
@@ -42,6 +44,55 @@ def period_text(record: CaseRecord) -> str:
     if start is None:
         return "no dated messages"
     return f"{start.isoformat()} to {end.isoformat() if end else '?'}"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def accounting_text(record: CaseRecord) -> str:
+    """The cover's account of every record of the case: how many it holds, how many this
+    report shows, and why each of the rest is out. The same words in the PDF and the HTML."""
+    a = record.accounting
+    reasons = []
+    if a.unparsed:
+        reasons.append(f"{a.unparsed} unparsed (greyrock could not read {'it' if a.unparsed == 1 else 'them'}; "
+                       "Appendix C lists where each is in its export, and why)")
+    if a.others:
+        reasons.append(f"{_n(a.others, 'message', 'messages')} with people other than the other person "
+                       "(counted only: their content is not shown)")
+    if a.unknown_sender:
+        reasons.append(f"{_n(a.unknown_sender, 'message', 'messages')} whose export does not say who sent "
+                       f"{'it' if a.unknown_sender == 1 else 'them'}")
+    if a.system:
+        reasons.append(f"{_n(a.system, 'system notice', 'system notices')} (such as a member joining a chat)")
+    if a.outside_period:
+        reasons.append(f"{a.outside_period} outside the period chosen (--from/--to)")
+    if a.by_labels:
+        reasons.append(f"{a.by_labels} without one of the labels chosen (--labels)")
+    if a.own_left_out:
+        reasons.append(f"{_n(a.own_left_out, 'message', 'messages')} of the reader's own (--no-own-messages)")
+    text = (f"The case holds {_n(a.held, 'record', 'records')} (messages, calls and unreadable pieces of the "
+            f"exports). This report shows {a.shown} of them in its chronological log (Appendix A)")
+    if a.left_out:
+        text += f" and leaves out {a.left_out}: " + "; ".join(reasons) + "."
+    else:
+        text += "; none is left out."
+    if not a.unparsed:
+        text += " 0 unparsed: greyrock read every record of the exports."
+    return text
+
+
+def unparsed_intro(record: CaseRecord) -> str:
+    """The opening of the annex of unparsed records."""
+    n = len(record.unparsed)
+    return (f"{_n(n, 'record', 'records')} of the exports could not be read by greyrock. Each is kept whole in "
+            "the case, byte for byte in its original export, and is listed here with its place in that export "
+            "and the reason it could not be read. Its raw text is shown only where the export names the other "
+            "person as its sender: an unreadable record with no known sender may hold someone else's words (a "
+            "relative's, a lawyer's, several messages run together), so for those only the place, the reason and "
+            f"the length are given. The reader can list every one, raw text included, with "
+            f"'{listing_command(record.case_file)}'.")
 
 
 def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
