@@ -387,6 +387,18 @@ def test_html_export_two_layouts() -> None:
     assert any("reader is taken to be 'Sam Okafor'" in w for w in warnings)
 
 
+def test_html_bytes_that_are_not_utf8_are_read_as_cp1252_whatever_the_lxml(tmp_path: Path) -> None:
+    """lxml 5 raised on such bytes and lxml 6 dropped them: neither reaches lxml now."""
+    page = tmp_path / "message_1.html"
+    page.write_bytes(
+        b"<html><body>\n<div><div>Jordan Reyes</div><div><div>meet me at the caf\xe9 \x96 now</div></div>"
+        b"<div>Jan 2, 2024, 10:11 PM</div></div>\n</body></html>"
+    )
+    [message], warnings = _read(page, me="Sam Okafor")
+    assert message.body == "meet me at the café – now"
+    assert "message_1.html, line 2: not valid UTF-8 from here on; the bytes that are not were read as Windows-1252" in warnings
+
+
 def test_html_markup_inside_a_message_is_inert(tmp_path: Path) -> None:
     page = tmp_path / "message_1.html"
     page.write_text(

@@ -56,6 +56,7 @@ from . import _json
 from ._attach import guess_mime, measure
 from ._base import Context
 from ._export import Entry, Export
+from ._text import decode_mixed, line_of
 from ._time import from_epoch, from_epoch_ms
 
 __all__ = ["InstagramJson", "MessengerHtml", "MessengerJson"]
@@ -1027,6 +1028,7 @@ class _HtmlFile:
     title: str | None
     header: list[str]  # names on a "Participants:" line
     blocks: list[_Block]
+    not_utf8: str | None = None  # where bytes that are not UTF-8 begin ("line 12"), read as cp1252
 
 
 def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
@@ -1036,6 +1038,12 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
         return _Unreadable(exc.reason, "")
     if not data.strip():
         return _Unreadable("the file is empty", "")
+    mixed = decode_mixed(data)
+    if mixed.first_bad is not None:  # libxml2 versions differ on such bytes: none reach it
+        not_utf8 = f"line {line_of(data, mixed.first_bad)}"
+        data = mixed.text.encode("utf-8")
+    else:
+        not_utf8 = None
     try:
         root = lxml.html.document_fromstring(data, parser=_HTML_PARSER)
     except (etree.LxmlError, ValueError):
@@ -1071,7 +1079,7 @@ def _read_html(entry: Entry) -> _HtmlFile | _Unreadable:
             blocks.append(_Block(f"messages[{len(blocks)}]", el, None, el.tail))
     title_el = root.find(".//title")
     title = _line(title_el) if title_el is not None else None
-    return _HtmlFile(title or None, header, blocks)
+    return _HtmlFile(title or None, header, blocks, not_utf8)
 
 
 def _text_lines(el: Any) -> str:
@@ -1137,6 +1145,9 @@ class MessengerHtml(_MetaImporter):
                     raise ParseError(entry.file, entry.member, f"{reason}.")
                 ctx.warn(entry, None, f"{reason}; nothing read from this file.")
                 continue
+            if loaded.not_utf8:
+                ctx.warn(entry, loaded.not_utf8,
+                         "not valid UTF-8 from here on; the bytes that are not were read as Windows-1252")
             for name in loaded.header:
                 thread.add_name(name)
             if loaded.title:
