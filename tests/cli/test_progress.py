@@ -148,7 +148,10 @@ def test_ctrl_c_during_import_keeps_what_was_stored_and_a_rerun_completes_it(tmp
               "from greyrock.cli import main; sys.argv[0] = 'greyrock'; main()", *args[3:]]
     # Its own process group, like a terminal's foreground job: Ctrl-C reaches the import and
     # the process reading the export for it.
-    proc = subprocess.Popen(slices, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    # (SIGINT restored: a job started in the background, as CI may start this suite, inherits
+    # it ignored, and Python then never raises KeyboardInterrupt.)
+    proc = subprocess.Popen(slices, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Interrupt once messages are being committed: the case file has grown past the export
     # (the original itself is stored first) by two slices or so, well before the import ends.
     deadline = time.monotonic() + 300
