@@ -218,3 +218,26 @@ def test_a_large_zipped_attachment_is_stored_in_chunks(tmp_path: Path) -> None:
         assert rows == [(1 << 20,), (1 << 20,), (17,)]  # the first MiB is in `blobs`
         assert case.blob(sha) == video
         assert case.verify().ok
+
+
+def test_a_damaged_stretch_longer_than_any_record_is_refused_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a break the stretch up to the next record is read whole, to be split: a hostile
+    # file could make it gigabytes of small elements that no single value limit catches.
+    small = FIXTURES / "sms-backup-restore" / "sms_small.xml"
+    lines = small.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = lines[5].replace('body="Body text 3"', 'body="Body <text 3"') + "<junk>x</junk>\n" * 20_000
+    backup = tmp_path / "sms-damaged.xml"
+    backup.write_text("".join(lines), encoding="utf-8")
+
+    assert len(ingest.parse(backup).sorted()) == 12  # within the default limits: read, one record unparsed
+    monkeypatch.setenv("GREYROCK_MAX_ATTACHMENT", "1K")
+    result = runner.invoke(app, ["parse", str(backup)])
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert _one_line(result) == (
+        "greyrock: sms-damaged.xml, line 6: the XML breaks here and the damaged stretch after it runs past 65.5 KiB, "
+        "more than a record within the attachment limit of 1 KiB can take. Set GREYROCK_MAX_ATTACHMENT to raise the "
+        "limit if you trust this file."
+    )

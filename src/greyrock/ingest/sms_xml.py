@@ -56,10 +56,11 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from greyrock.errors import ParseError
+from greyrock.errors import LimitExceeded, ParseError
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source
 
 from ._attach import EmbeddedGuard, check_size
+from ._limits import describe_size
 from ._base import Context
 from ._export import Entry
 from ._time import from_epoch, from_epoch_ms
@@ -248,9 +249,9 @@ class _Probe:
             base += len(data) - keep
             data = data[-keep:]
 
-    def read(self, start: int, end: int | None) -> bytes:
+    def read(self, start: int, end: int | None, most: int) -> bytes:
         self._fh.seek(start)
-        return self._fh.read() if end is None else self._fh.read(end - start)
+        return self._fh.read(most if end is None else min(end - start, most))
 
     def byte_at(self, off: int) -> bytes:
         self._fh.seek(off)
@@ -422,8 +423,15 @@ class _Backup:
             resume = probe.offset_of(max(next_line[0] - 1, tail), self._record_line, 1)
         if resume is None and not self.read_any and segment[0] == 0:
             raise ParseError(entry.file, entry.member, f"not readable as XML ({_xml_reason(error)}).")
-        data = probe.read(tail, resume)
         start = probe.position(anchor, tail)
+        limits = self.ctx.export.limits
+        longest = limits.attachment * 3 // 2 + 64 * 1024  # as EmbeddedGuard: the largest record allowed
+        data = probe.read(tail, resume, longest + 1)
+        if len(data) > longest:  # read whole to be split, so bounded like any one value
+            raise LimitExceeded(entry.file, entry.locate(f"line {error_line}"),
+                                f"the XML breaks here and the damaged stretch after it runs past "
+                                f"{describe_size(longest)}, more than a record within the attachment limit of "
+                                f"{describe_size(limits.attachment)} can take.", limits.variable("attachment"))
         yield from self._pieces(data, start[1], resume is None)
         return None if resume is None else probe.position(anchor, resume)
 
