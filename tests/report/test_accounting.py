@@ -170,7 +170,7 @@ def test_csv_ends_with_the_unparsed_record_and_json_counts_every_record(damaged:
     last = rows[-1]
     assert (last["source_file"], last["source_locator"], last["body"], last["from"]) == (
         "sms_small.xml", "sms[3]", "", "unknown")
-    assert last["note"].startswith(f"unparsed: {REASON}; raw text not given:")
+    assert last["note"].startswith(f"unparsed: {REASON.rstrip('.')}; raw text not given:")
     data = json.loads(report.to_json(record))
     assert data["accounting"]["held"] == 12 and data["accounting"]["unparsed"] == 1
     assert len(data["messages"]) == 3

@@ -124,7 +124,7 @@ def _row(e: Entry) -> list[str]:
 
 
 def _unparsed_row(u: UnparsedRecord) -> list[str]:
-    note = f"unparsed: {u.reason}" + (f"; raw text not given: {u.withheld}" if u.raw is None else "")
+    note = f"unparsed: {u.reason.rstrip('.')}" + (f"; raw text not given: {u.withheld}" if u.raw is None else "")
     return [str(u.id), u.timestamp or "", "", "", "other" if u.raw is not None else "unknown", u.channel,
             "unparsed", "", "", "", "", u.raw or "", "", "", u.file, u.locator, u.original_sha256, note]
 

@@ -106,5 +106,5 @@ def parse_fingerprint(text: str) -> Anchor:
     rest = "".join(parts[1:])
     if len(parts) < 2 or not parts[0].isdigit() or not _SHORT_HEX <= len(rest) <= 64 or not _HEX.fullmatch(rest):
         raise InputError(f"--fingerprint: {text.strip()!r} is not a greyrock fingerprint.",
-                         "It looks like 1234-9f2c-4a1b-7e3d-5a6c, or 64 hexadecimal digits.")
+                         "It looks like 1234-9f2c-4a1b-7e3d-5a6c-0b8e, or 64 hexadecimal digits.")
     return Anchor(text.strip(), int(parts[0]), rest)
