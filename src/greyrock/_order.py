@@ -21,8 +21,8 @@ from operator import itemgetter
 
 __all__ = ["in_order"]
 
-RUN = 50_000  # records sorted at once: about 25 MB of JSON Lines
-_BLOCK = 2_000  # records per compressed block: the unit read back during the merge
+RUN = 25_000  # records sorted at once: about 12 MB of JSON Lines
+_BLOCK = 1_000  # records per compressed block: the unit read back during the merge (one per run at a time)
 _first = itemgetter(0)
 
 
