@@ -159,6 +159,7 @@ class Screener:
             summary=self._summary(view, labels, pieces),
             danger=tuple(flags),
             model=self.model_id,
+            check=bool("threat" not in labels and p[self._col["threat"]] >= self.model.watch),
         )
 
     def _tactics(self, text: str, p: np.ndarray, labels: set[str]) -> tuple[str, ...]:
