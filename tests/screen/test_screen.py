@@ -153,3 +153,16 @@ def test_eval_counts_flags_on_plain_messages_and_any_abuse_message_by_message() 
     header, line = list(format_summary({"everyday": report}))
     assert line.split() == ["everyday", "7", "0.333", "1.000", "0.500", "0.667", "0.083", "-", "50.0%", "25.0%",
                             "50.0%"]
+
+
+def test_a_window_that_recurs_runs_once_and_scores_the_same(screener: Screener, monkeypatch) -> None:
+    model = screener.model
+    ran: list[int] = []
+    real = model._run_batch
+    monkeypatch.setattr(model, "_run_batch", lambda seqs: (ran.append(len(seqs)), real(seqs))[1])
+    texts = ["ok", "Pick-up is at 5.", "ok", "ok", "Pick-up is at 5."]
+    probs = model.probabilities(texts)
+    assert sum(ran) == 2
+    assert np.array_equal(probs[0], probs[2]) and np.array_equal(probs[1], probs[4])
+    monkeypatch.undo()
+    assert np.abs(probs[1] - model.probabilities(["Pick-up is at 5."])[0]).max() < 1e-6

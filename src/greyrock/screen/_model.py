@@ -165,12 +165,21 @@ class Model:
         if not texts:
             return np.zeros((0, len(self.meta.outputs)))
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        # Each distinct window runs once: the same sentence recurs ("ok", a signature, a
+        # piece cut again for the summary), and a window's scores do not depend on its batch.
         seqs: list[list[int]] = []
+        index: dict[tuple[int, ...], int] = {}
         owner: list[int] = []
+        ran: list[int] = []
         for i, enc in enumerate(encodings):
             for window in self._windows(enc.ids):
-                seqs.append(window)
+                key = tuple(window)
+                k = index.get(key)
+                if k is None:
+                    k = index[key] = len(seqs)
+                    seqs.append(window)
                 owner.append(i)
+                ran.append(k)
         # The model quantises activations per token (training/per_row.py), so a message's
         # scores do not depend on what it is batched with. Batches of similar length keep
         # padding low; threads keep both cores busy.
@@ -184,5 +193,5 @@ class Model:
             logits[chunk] = result
         probs = 1.0 / (1.0 + np.exp(-logits / self.meta.temperatures))
         out = np.zeros((len(texts), len(self.meta.outputs)))
-        np.maximum.at(out, np.asarray(owner), probs)
+        np.maximum.at(out, np.asarray(owner), probs[np.asarray(ran)])
         return out
