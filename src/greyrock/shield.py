@@ -49,6 +49,7 @@ class ShieldItem:
     text: str  # what is shown: danger words, the summary, or the message itself when plain
     needs_reply: bool
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
+    signs: tuple[str, ...] = ()  # the danger signs of a danger line (suicide_threat, threat_to_kill, ...)
 
 
 def _shown(m: Message) -> bool:
@@ -130,7 +131,9 @@ def shield(messages: Iterable[StoredMessage]) -> list[ShieldItem]:
             marks += [(s["start"], s["end"]) for s in f.get("spans", []) if s["label"] == "threat"]
             around = [(a, b) for a, b in sentences(m.body) if any(a < e and s < b for s, e in marks)]
             text = " … ".join(m.body[a:b] for a, b in around) or m.body
-            items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held))
+            signs = tuple(dict.fromkeys(d["sign"] for d in danger))
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held,
+                                    signs))
             if f.get("summary"):
                 items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
         elif f.get("check"):

@@ -154,11 +154,12 @@ _READER_SIDE = re.compile(
 def test_drafts_never_carry_the_readers_location_or_plans(text: str) -> None:
     advice = advise(text, _logistics(text))
     assert advice.advice == "reply" and advice.drafts
+    assert [n.kind for n in advice.safety] == ["whereabouts"]
+    assert advice.drafts[0].text == "I won't be sharing that."
     for d in advice.drafts:
         assert not _READER_SIDE.search(d.text), d.text
         assert find_flags(d.text) == [], d.text
-    kept = advice.drafts[0].text.lower()
-    assert all(f.lower() in kept for f in facts(text)), advice.drafts[0].text
+        assert not d.text.startswith(("Confirmed", "Noted")), d.text  # no time or place is agreed to
 
 
 def test_every_template_passes_the_tone_check() -> None:

@@ -108,9 +108,21 @@ def test_wrong_passphrase_exits_3(case: Case, case_path: Path, monkeypatch: pyte
 def test_help_now_json(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = _json(["help-now", "--country", "IE", "--json"])
     assert rows[0]["phone"] == "112 or 999" and rows[1]["phone"] == "1800 341 900"
-    assert all(set(r) >= CONTRACT_RESOURCE_KEYS and r["checked"] == "2026-11-24" for r in rows)
+    assert all(set(r) >= CONTRACT_RESOURCE_KEYS and r["checked"] in ("2026-11-24", "2026-12-05") for r in rows)
+    assert [(r["name"], r["phone"]) for r in rows if r["kind"] == "crisis"] == [("Samaritans Ireland", "116 123")]
     monkeypatch.setenv("GREYROCK_REGION", "AU")
     assert _json(["help-now", "--json"])[0]["phone"] == "000"
+
+
+@pytest.mark.parametrize(("country", "crisis"), [("US", "988"), ("CA", "988"), ("GB", "116 123"), ("IE", "116 123"),
+                                                 ("AU", "13 11 14"), ("NZ", "1737")])
+def test_help_now_lists_the_crisis_line_beside_the_domestic_violence_lines(country: str, crisis: str) -> None:
+    rows = _json(["help-now", "--country", country, "--json"])
+    kinds = [r["kind"] for r in rows]
+    assert kinds[0] == "emergency" and "helpline" in kinds[1:]
+    assert [r["phone"] for r in rows if r["kind"] == "crisis"] == [crisis]
+    text = runner.invoke(app, ["help-now", "--country", country]).output
+    assert crisis in text
 
 
 def test_help_now_unknown_country_exits_2_listing_the_known() -> None:

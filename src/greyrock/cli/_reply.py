@@ -28,7 +28,18 @@ def _echo(text: str = "") -> None:
     typer.echo(safe_text(text))
 
 
+def _show_safety(advice: reply.Advice, indent: str = "") -> None:
+    for note in advice.safety:
+        _echo(f"{indent}SAFETY ({note.kind}): {note.why}")
+        if note.words:
+            _echo(f"{indent}  Their words: " + "; ".join(f'"{w}"' for w in note.words))
+        for r in note.resources:
+            reach = "; ".join(x for x in (r["phone"], r["text"]) if x)
+            _echo(f"{indent}  {r['name']}: {reach} ({r['hours']})")
+
+
 def _show_advice(advice: reply.Advice, indent: str = "") -> None:
+    _show_safety(advice, indent)
     if advice.summary:
         _echo(f"{indent}Practical part: {advice.summary}")
     _echo(f"{indent}Advice: {'reply' if advice.advice == 'reply' else 'no reply'}. {advice.why}")
@@ -42,6 +53,8 @@ def reply_cmd(
     case: Annotated[Optional[Path], typer.Argument(help="A case file (with --pending).")] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="One message to answer.")] = None,
     pending: Annotated[bool, typer.Option("--pending", help="Drafts for every message in CASE still waiting for a reply.")] = False,
+    country: Annotated[Optional[str], typer.Option("--country", help="Country code for the help numbers in safety "
+                                                                      "notes (default: your region).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Whether to reply to a message, why, and short grey-rock drafts."""
@@ -54,7 +67,7 @@ def reply_cmd(
 
         screener = Screener()
         [finding] = screener.screen([text])
-        advice = reply.advise(text, finding, screener.screen)
+        advice = reply.advise(text, finding, screener.screen, country)
         if as_json:
             write_json(advice.to_dict())
         else:
@@ -63,7 +76,7 @@ def reply_cmd(
     if case is None or not pending:
         raise InputError("reply: give --text \"...\" for one message, or CASE --pending for a case.")
     with vault.open_case(case, ask_passphrase()) as c:
-        waiting = reply.pending(c)
+        waiting = reply.pending(c, country)
     if as_json:
         write_json([p.to_dict() for p in waiting])
         return

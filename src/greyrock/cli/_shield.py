@@ -64,6 +64,14 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
         if item.held_back:
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
         console.print(line)
+    signs = {sign for item in items for sign in item.signs}
+    if "suicide_threat" in signs:
+        console.print(Text("A message talks of suicide or self-harm. If they may be in danger now, call the emergency "
+                           "number; it is not your job to rescue them. The crisis line and helplines: greyrock "
+                           "help-now", style="bold red"))
+    elif any(item.kind == "danger" for item in items):
+        console.print(Text("If you feel unsafe, call the emergency number or a helpline: greyrock help-now",
+                           style="bold red"))
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
     for line in account_lines(counts) if counts else ():
         console.print(Text(safe_text(line), style="dim"))

@@ -1,6 +1,7 @@
 """Replying when contact can't be avoided: drafts, a tone check, and a call script.
 
     advice = reply.advise(text, finding)       # "reply" with drafts, or "no_reply" and why
+    advice.safety                              # lure, whereabouts, consent, suicide, threat notes
     report = reply.check("Sorry, I was late because ...")   # flags and a grey-rock rewrite
     reply.pending(case)                          # unanswered messages that need a reply
     reply.add_call_note(case, answers)           # a phone call filed in the journal
@@ -17,6 +18,7 @@ from ._call import CALL_SCRIPT, NOTE_QUESTIONS, NoteQuestion, ScriptStep, add_ca
 from ._drafts import Advice, Draft, advise, build_drafts
 from ._facts import FactPhrase, Request, fact_phrases, read_request, topic_of
 from ._pending import PendingReply, pending
+from ._risks import SAFETY_KINDS, SafetyNote, find_risks
 from ._tone import KINDS, MAX_SENTENCES, MAX_WORDS, ToneFlag, ToneReport, check, find_flags, rewrite
 
 __all__ = [
@@ -31,6 +33,8 @@ __all__ = [
     "NoteQuestion",
     "PendingReply",
     "Request",
+    "SAFETY_KINDS",
+    "SafetyNote",
     "ScriptStep",
     "ToneFlag",
     "ToneReport",
@@ -41,6 +45,7 @@ __all__ = [
     "check",
     "fact_phrases",
     "find_flags",
+    "find_risks",
     "pending",
     "read_request",
     "rewrite",

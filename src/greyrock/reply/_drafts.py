@@ -22,6 +22,7 @@ from greyrock.model import Finding
 from greyrock.screen._vocab import TACTIC_LABEL
 
 from ._facts import FactPhrase, Request, read_request, topic_of
+from ._risks import SafetyNote, find_risks, lure_parts
 from ._tone import find_flags
 
 __all__ = ["Advice", "Draft", "advise", "build_drafts"]
@@ -60,6 +61,9 @@ class Advice:
     summary: str
     labels: tuple[str, ...]
     tactics: tuple[str, ...] = ()
+    # What a reply could cost the reader (lure, whereabouts, consent, suicide, threat),
+    # gravest first; shown before the advice.
+    safety: tuple[SafetyNote, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of `greyrock reply --text ... --json` (cli.md), with extra fields."""
@@ -71,6 +75,7 @@ class Advice:
             "summary": self.summary,
             "labels": list(self.labels),
             "tactics": list(self.tactics),
+            "safety": [n.to_dict() for n in self.safety],
         }
 
 
@@ -157,7 +162,8 @@ def _info(item: str) -> list[Draft]:
 
 def _place(item: str) -> list[Draft]:
     # Only ever a handover place: never where the reader or the child stays.
-    thing = item or "the handover"
+    thing = item if item and not _joins_with_space(item) and not item.startswith(("by ", "on ", "at ")) else \
+        f"the handover {item}".strip()
     return [
         Draft("confirm", f"Handover place for {thing}: [the usual handover place]."),
         Draft("answer", f"I'll confirm the handover place for {thing} by [day]."),
@@ -268,17 +274,79 @@ def _why_no_reply(summary: str, labels: list[str], tactics: list[str], danger: b
     return "Nothing in it asks about the children, money, property or court; no reply is needed."
 
 
-def advise(text: str, finding: Finding | Mapping[str, Any], screen: Screen | None = None) -> Advice:
-    """Reply or not, why, and drafts, from a message and its screening (Finding or stored dict)."""
+# The only drafts offered when a reply could walk the reader into a meeting, give away
+# where they are, or be read as agreement: each one refuses, redirects or defers.
+_LURE_DRAFTS: dict[str, Draft] = {
+    "invite": Draft("decline", "I won't be coming."),
+    "meet": Draft("decline", "I won't meet in person. Please arrange it through [a third party or my lawyer]."),
+    "things": Draft("alternative", "Please send [the items] by courier or post to [an address you choose, e.g. your "
+                                   "lawyer's office]."),
+    "handover": Draft("alternative", "Handover only at [a public place, or the supervised handover centre] as arranged."),
+}
+_GUARDED_DRAFTS: dict[str, tuple[Draft, ...]] = {
+    "lure": (),  # chosen by what the lure is about: _lure_drafts
+    "whereabouts": (
+        Draft("decline", "I won't be sharing that."),
+        Draft("alternative", "Please send anything that needs my details to [my lawyer]."),
+    ),
+    "consent": (Draft("answer", "I will reply after I have taken advice."),),
+}
+_GUARDED = tuple(_GUARDED_DRAFTS)  # gravest first
+
+
+def _lure_drafts(text: str) -> tuple[Draft, ...]:
+    """A plain no to an invitation; to a meeting about things or the children, the safer ways."""
+    parts = lure_parts(text)
+    if not parts & {"things", "handover"}:
+        return (_LURE_DRAFTS["invite"],)
+    return (_LURE_DRAFTS["meet"], *(_LURE_DRAFTS[p] for p in ("things", "handover") if p in parts))
+
+
+def _whereabouts_drafts(text: str, summary: str) -> tuple[Draft, ...]:
+    """A no to the question; when it comes with a handover, the handover stays where it is
+    (no time is confirmed: agreeing to a change is the reader's separate decision)."""
+    decline, lawyer = _GUARDED_DRAFTS["whereabouts"]
+    req = read_request(text, summary)
+    if req.topic is None or not any(w in req.topic for w in ("pick", "drop", "handover", "collect")):
+        return decline, lawyer
+    return decline, Draft("answer", "I won't be sharing that. Handovers stay at [the usual handover place]."), lawyer
+
+
+def _guarded(text: str, notes: list[SafetyNote], labels: list[str], tactics: list[str], summary: str) -> Advice:
+    kinds = [n.kind for n in notes]
+    if "suicide" in kinds:  # no drafts: the reader's move, if any, is a call for help
+        why = next(n.why for n in notes if n.kind == "suicide")
+        return Advice("no_reply", why, (), summary, tuple(labels), tuple(tactics), tuple(notes))
+    per_kind = {kind: _lure_drafts(text) if kind == "lure" else _GUARDED_DRAFTS[kind] for kind in _GUARDED}
+    if "whereabouts" in kinds and "lure" not in kinds:
+        per_kind["whereabouts"] = _whereabouts_drafts(text, summary)
+    drafts = tuple(dict.fromkeys(d for kind in _GUARDED if kind in kinds for d in per_kind[kind]))[:3]
+    why = " ".join(n.why for n in notes if n.kind in _GUARDED or n.kind == "threat")
+    return Advice("reply", f"You don't have to reply. {why}", drafts, summary, tuple(labels), tuple(tactics),
+                  tuple(notes))
+
+
+def advise(text: str, finding: Finding | Mapping[str, Any], screen: Screen | None = None,
+           country: str | None = None) -> Advice:
+    """Reply or not, why, and drafts, from a message and its screening (Finding or stored dict).
+
+    A message that lures, asks where the reader is, asks for their consent or talks of
+    suicide never gets a draft that agrees, confirms or tells: see greyrock.reply._risks.
+    `country` picks the numbers in the safety notes (default: the reader's region).
+    """
     f = _as_dict(finding)
     labels = list(f.get("labels") or [])
     tactics = list(f.get("tactics") or [])
     summary = f.get("summary") or ""
     danger = bool(f.get("danger"))
+    notes = find_risks(text, f, country)
+    if any(n.kind == "suicide" or n.kind in _GUARDED for n in notes):
+        return _guarded(text, notes, labels, tactics, summary)
+    safety = tuple(notes)
     if f.get("needs_reply"):
         req = read_request(text, summary)
         drafts = tuple(build_drafts(text, summary, screen))
         why = _why_reply(req.topic, labels, tactics, danger)
-        return Advice("reply", why, drafts, summary, tuple(labels), tuple(tactics))
+        return Advice("reply", why, drafts, summary, tuple(labels), tuple(tactics), safety)
     why = _why_no_reply(summary, labels, tactics, danger)
-    return Advice("no_reply", why, (), summary, tuple(labels), tuple(tactics))
+    return Advice("no_reply", why, (), summary, tuple(labels), tuple(tactics), safety)

@@ -1,10 +1,11 @@
 """The messages still waiting for an answer, with drafts for each.
 
-A message is pending when its stored screening says it needs a reply and the reader has
-sent nothing in the case since (no later message of direction "out"). Everything comes
-from the case: the stored findings, not a new screening, so the list matches what the
-reader has already seen, and the abusive wording never needs to be shown again: only
-the shielded summary and the drafts are.
+A message is pending when its stored screening says it needs a reply, or it asks for
+something a reply could give away (a meeting, the reader's whereabouts, their consent: see
+_risks), and the reader has sent nothing in the case since (no later message of direction
+"out"). Everything comes from the case: the stored findings, not a new screening, so the
+list matches what the reader has already seen, and the abusive wording never needs to be
+shown again: only the shielded summary and the drafts are.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from greyrock.model import Direction, Kind
 from greyrock.vault import Case
 
 from ._drafts import Advice, advise
+from ._risks import find_risks
+
+_DECIDE = {"lure", "whereabouts", "consent"}  # need the reader's decision, whatever the model said
 
 __all__ = ["PendingReply", "pending"]
 
@@ -42,7 +46,7 @@ class PendingReply:
         }
 
 
-def pending(case: Case) -> list[PendingReply]:
+def pending(case: Case, country: str | None = None) -> list[PendingReply]:
     """Messages that need a reply and have had none since, oldest first."""
     waiting: list[PendingReply] = []
     for stored in case.messages():
@@ -51,7 +55,9 @@ def pending(case: Case) -> list[PendingReply]:
             waiting.clear()  # the reader has written since: what came before counts as answered
             continue
         finding = stored.finding
-        if message.kind is not Kind.MESSAGE or not finding or not finding.get("needs_reply"):
+        if message.kind is not Kind.MESSAGE or not finding:
+            continue
+        if not finding.get("needs_reply") and not any(n.kind in _DECIDE for n in find_risks(message.body, finding, country)):
             continue
         waiting.append(
             PendingReply(
@@ -59,7 +65,7 @@ def pending(case: Case) -> list[PendingReply]:
                 timestamp=message.timestamp.isoformat() if message.timestamp else None,
                 channel=str(message.channel),
                 sender=message.sender_name or message.sender,
-                advice=advise(message.body, finding),
+                advice=advise(message.body, finding, country=country),
             )
         )
     return waiting

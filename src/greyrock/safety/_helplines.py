@@ -5,7 +5,8 @@ against that source. Numbers change: whoever updates an entry updates its `check
 and an entry that cannot be checked is taken out rather than left to go stale.
 
 Keys per entry: name, phone, text, web, hours, source, checked (YYYY-MM-DD), kind
-("emergency" or "helpline"), area (part of the country it serves, or "" for all of it)
+("emergency", "helpline" for domestic violence, or "crisis" for a suicide and crisis line,
+shown when a message talks of suicide or self-harm), area (part of the country it serves, or "" for all of it)
 and note (how to use it when it is hard to talk). Empty strings mean "none".
 """
 
@@ -14,12 +15,17 @@ from __future__ import annotations
 __all__ = ["COUNTRIES", "COUNTRY_ALIASES", "HELPLINES"]
 
 _CHECKED = "2026-11-24"
+_CRISIS_CHECKED = "2026-12-05"
 
 
 def _e(name: str, phone: str, *, source: str, web: str = "", text: str = "", hours: str = "24 hours",
        kind: str = "helpline", area: str = "", note: str = "") -> dict[str, str]:
+    checked = _CRISIS_CHECKED if kind == "crisis" else _CHECKED
     return {"name": name, "phone": phone, "text": text, "web": web, "hours": hours, "source": source,
-            "checked": _CHECKED, "kind": kind, "area": area, "note": note}
+            "checked": checked, "kind": kind, "area": area, "note": note}
+
+
+_CRISIS_NOTE = "For a suicide or self-harm crisis, yours or someone else's. In danger now: the emergency number."
 
 
 COUNTRIES: dict[str, str] = {
@@ -45,6 +51,8 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
         _e("StrongHearts Native Helpline (for Native Americans and Alaska Natives)", "1-844-762-8483",
            web="https://strongheartshelpline.org", source="https://strongheartshelpline.org",
            hours="See the website"),
+        _e("988 Suicide & Crisis Lifeline", "988", text="Text 988", kind="crisis", web="https://988lifeline.org",
+           source="https://988lifeline.org", note=_CRISIS_NOTE),
     ),
     "CA": (
         _e("Emergency services (police, ambulance, fire)", "911", kind="emergency",
@@ -61,6 +69,8 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
            source="https://www.victimlinkbc.ca"),
         _e("Family Violence Info Line", "310-1818", area="Alberta",
            web="https://www.alberta.ca/family-violence-find-supports", source="https://www.alberta.ca"),
+        _e("9-8-8 Suicide Crisis Helpline", "988", text="Text 988", kind="crisis", web="https://988.ca",
+           source="https://988.ca", note=_CRISIS_NOTE),
     ),
     "GB": (
         _e("Emergency services (police, ambulance, fire)", "999", kind="emergency", source="https://www.police.uk",
@@ -80,6 +90,8 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
            web="https://mensadviceline.org.uk", source="https://mensadviceline.org.uk", hours="See the website"),
         _e("Galop National LGBT+ Domestic Abuse Helpline", "0800 999 5428", web="https://galop.org.uk",
            source="https://galop.org.uk", hours="See the website"),
+        _e("Samaritans", "116 123", kind="crisis", web="https://www.samaritans.org",
+           source="https://www.samaritans.org", note=f"Free. {_CRISIS_NOTE}"),
     ),
     "IE": (
         _e("Emergency services (Gardaí, ambulance, fire)", "112 or 999", kind="emergency",
@@ -88,6 +100,8 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
            source="https://www.womensaid.ie"),
         _e("Men's Aid (for men experiencing domestic abuse)", "01 554 3811", web="https://www.mensaid.ie",
            source="https://www.mensaid.ie", hours="See the website"),
+        _e("Samaritans Ireland", "116 123", kind="crisis", web="https://www.samaritans.org/ireland/",
+           source="https://www.samaritans.org/ireland/", note=f"Free. {_CRISIS_NOTE}"),
     ),
     "AU": (
         _e("Emergency services (police, ambulance, fire)", "000", kind="emergency",
@@ -96,6 +110,8 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
         _e("1800RESPECT", "1800 737 732", web="https://www.1800respect.org.au",
            source="https://www.1800respect.org.au", note="Chat is also available on the website."),
         _e("MensLine Australia", "1300 78 99 78", web="https://mensline.org.au", source="https://mensline.org.au"),
+        _e("Lifeline", "13 11 14", text="Text 0477 13 11 14", kind="crisis", web="https://www.lifeline.org.au",
+           source="https://www.lifeline.org.au", note=_CRISIS_NOTE),
     ),
     "NZ": (
         _e("Emergency services (police, ambulance, fire)", "111", kind="emergency",
@@ -106,5 +122,7 @@ HELPLINES: dict[str, tuple[dict[str, str], ...]] = {
            source="https://www.2shine.org.nz", hours="See the website"),
         _e("Are You OK family violence information line", "0800 456 450", web="https://areyouok.org.nz",
            source="https://areyouok.org.nz", hours="See the website"),
+        _e("Need to talk? 1737", "1737", text="Text 1737", kind="crisis", web="https://1737.org.nz",
+           source="https://1737.org.nz", note=_CRISIS_NOTE),
     ),
 }
