@@ -40,6 +40,13 @@ _WHY: dict[str, str] = {
         "It threatens you or someone close to you. Don't answer the threat; keep the message as evidence. "
         "If you feel unsafe, call {emergency} or a helpline (greyrock help-now)."
     ),
+    # the model's call alone: it cannot say whom the harm is aimed at, and veiled suicide notes
+    # read to it as threats, so the note covers both and carries the crisis line too
+    "threat_model": (
+        "Screening reads it as a threat: to you, to someone close to you, or to themselves. If anyone may be in "
+        "danger now, call {emergency}. If it talks of them harming themselves, {crisis} can advise you; it is not "
+        "your job to rescue them. Don't answer a threat; keep the message."
+    ),
     "lure": (
         "It asks you to meet them alone, come to their place or collect something in person. Leaving is a "
         "dangerous time: don't go alone and don't agree to their terms. Safer: a public place with people "
@@ -92,6 +99,19 @@ _RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:come|join us|join me)\s+(?:to|for)\s+(?:dinner|lunch|tea|the party|a drink|drinks|coffee|a meal|christmas|thanksgiving|the barbecue|the bbq)\b",
         r"\b(?:family|all) (?:together )?again\b",
         r"\bmeet (?:up|halfway)\b",
+        r"\bcome (?:back )?home\b",
+        r"\bcome (?:up |down |out )?(?:to|in|inside|out)\b[^.!?\n]{0,30}\b(?:cabin|caravan|flat|house|place|ours|mine|"
+        r"talk|see me)\b",
+        r"\b(?:come|stay)\s+(?:for|to)\s+(?:a\s+)?(?:tea|cuppa|cup of tea|drink|sleepover|the weekend|the night)\b",
+        r"\bstay (?:over|the (?:weekend|night)|for (?:a )?(?:tea|cuppa|cup of tea|drink|coffee|dinner))\b",
+        r"\b(?:fancy|want to|wanna) (?:a|grab a|get a) (?:drink|coffee|bite|meal)\b",
+        r"\bjust (?:us|the two of us|me and (?:you|u))\b",
+        r"\b(?:one|a) (?:last |final )?(?:conversation|chat|talk)\b[^.!?\n]{0,40}\b(?:my place|mine|in person|alone|face)\b",
+        rf"\b(?:at|to) (?:mine|ours)\b",
+        r"\bi'?ll be waiting\b",
+        r"\b(?:please come (?:home|back|over|round|to)|if (?:you|u) came|(?:you|u)'?ll have to come)\b",
+        r"\bcome (?:and |n )?(?:walk|see|visit|stay)\b[^.!?\n]{0,12}\b(?:me|with me|us)\b",
+        rf"\b(?:pick|collect|get|grab|fetch)\s+(?:them|it|\w+)\s+up\s+from\s+(?:here|me|{_THEIR_PLACE})\b",
     ),
     "whereabouts": _any(
         r"\bwhere\s+(?:are|r|do|will|were|have)\s+(?:you|u)\b[^.!?\n]{0,25}\b(?:living|live|staying|stay|sleeping|working|work|going|be|been|now|these days|at)\b",
@@ -113,9 +133,26 @@ _RULES: dict[str, re.Pattern[str]] = {
         r"\b(?:do|are|r)\s+(?:you|u)\s+still\s+(?:go|going|work|working|train|training|live|living|swim|run|walk)\b",
         r"\b(?:your|ur) new (?:boyfriend|girlfriend|partner|man|woman|fella|bloke|guy|bf|gf|place|flat|house|job|address)\b",
         r"\b(?:heard|hear|told me|saying) (?:that )?(?:you(?:'re| are)|ur|you r) (?:moving|seeing|dating|living|staying|working)\b",
+        r"\bwhere (?:you|u|r u|are you|ya) at\b|\bwhere r (?:u|you)\b",
+        r"\b(?:what|which)\s+(?:days?|times?|hours|shifts?|nights?|mornings?)\s+(?:are|r|do|does|is)\s+(?:you|u|ur|your)\b",
+        r"\bhow (?:late|early|long) (?:do|are|r) (?:you|u) (?:work|at|finish|start)",
+        r"\bwhen(?:'?s| is| are| do)\s+(?:your|ur|you|u)\s+(?:next\s+)?(?:day off|days off|shift|shifts|off|finish|home|back)\b",
+        r"\bwhat time (?:does|do|is) (?:your|ur) (?:bus|train|shift|class|lesson|session|flight)\b",
+        r"\b(?:do|are|r) (?:you|u) still (?:drop|get|take|catch|park|do|doing|walk|walking|at|in|with|go|going|work|working)\b",
+        r"\bwho(?:'?s| is| has| have)? (?:been )?(?:picking|minding|watching|looking after|babysitting|dropping)\b",
+        r"\b(?:what|which) (?:suburb|area|part of town|street|estate|road|uni|campus|college|doctor|gp|surgery|pub|"
+        r"church|town|village|city|county|hotel|motel|refuge|shelter|gym|office)\b",
+        r"\b(?:your|ur) (?:current |home |exact |full )?(?:address|flat number|house number|room number)\b",
+        r"\bthe address (?:of|where)\b",
+        r"\bwhere(?:'?s| is| are)\s+\w+\s+(?:doing|having|staying|sleeping|going)\b",
+        r"\bwhere (?:the kids|the children|they|he|she) (?:are|is) (?:sleeping|staying|living)\b",
+        r"\b(?:tell|text|send) me (?:where|which|what (?:shifts?|time|days?|area|suburb|street))\b",
+        r"\bwhere(?:'?d| did) (?:you|u) (?:move|go)\b",
+        r"\bwho(?:'?s| is) (?:ur|your) (?:new )?(?:friend|mate|man|bloke|guy|fella)\b",
+        r"\bname of the (?:place|street|school|hotel|gym|company)\b",
     ),
     "consent": _any(
-        r"\bsign\b[^.!?\n]{0,40}\b(?:form|consent|papers|paperwork|documents?|agreement|letter|application|passport|this|it|them)\b",
+        r"\bsign\b(?! up| in\b| language| for)[^.!?\n]{0,40}\b(?:form|consent|papers|paperwork|documents?|agreement|letter|application|passport|this|it|them)\b",
         r"\b(?:your|ur)\s+(?:consent|permission|signature|approval|sign-?off|agreement)\b",
         r"\bconsent (?:form|letter)\b",
         r"\b(?:do|will|would|can)\s+(?:you|u)\s+agree\b",
@@ -129,17 +166,20 @@ _RULES: dict[str, re.Pattern[str]] = {
         r"\benrol+(?:ing)?\b",
         r"\b(?:new|change the|changing the|permanent)\s+(?:custody|parenting|contact|access)\s+(?:arrangement|schedule|plan|agreement|order)\b",
         r"\bfrom now on\b[^.!?\n]{0,60}\b(?:weekends?|kids|children|custody|have them)\b",
-        r"\b(?:settle|settlement|sign over|give up (?:your|ur) (?:share|half|claim))\b",
-    ),
-    "suicide": _any(
-        r"\b(?:better off without me|won'?t (?:be a problem|bother you|have to (?:deal with|worry about) me) (?:much longer|any ?more|for long))\b",
-        r"\b(?:can'?t|cannot) (?:go on|do this anymore without (?:you|u)|keep going)\b",
-        r"\b(?:say|saying) goodbye (?:to the kids|for me|forever)\b",
-        r"\bgoodbye forever\b",
-        r"\b(?:my|the) last (?:text|message|msg) (?:ever|to you|you'?ll get)\b",
-        r"\bno (?:point|reason) (?:anymore|any more|in anything|left)\b",
-        r"\b(?:hurt|harm|cut)\s+myself\b",
-        r"\b(?:don'?t|do not|dont) want to be here (?:anymore|any more)\b",
+        r"\b(?:settle (?:this|it|things|the matter|up) (?:ourselves|between us|out of court)|settlement|sign over|"
+        r"give up (?:your|ur) (?:share|half|claim))\b",
+        r"\b(?:text|reply|write|type|send)\b[^.!?\n]{0,25}\b(?:yes|agreed|i agree|i consent)\b",
+        r"\bput (?:it )?in writing (?:that|you)\b",
+        r"\b(?:noc|no objection)\b",
+        r"\bconsent order\b|\bsign and return\b",
+        r"\b(?:lease|deeds?|title|car|house) transfer\b|\btransfer (?:the|of the) (?:lease|deeds?|title|house)\b",
+        r"\bagree (?:i|we) (?:can|could|should)\b|\b(?:you|u) agree (?:i|that|to)\b|\bagree\b[^.!?\n]{0,30}\?",
+        r"\btell (?:the )?(?:judge|court|police|cops|magistrate|mediator|social worker|lawyers?|solicitors?) "
+        r"(?:you'?re|that|it was|you were|you are|you)\b",
+        r"\b(?:drop|withdraw|cancel|lift|take back)\s+(?:the\s+|your\s+|ur\s+|this\s+)?(?:avo|ivo|dvo|apprehended|"
+        r"protection|protective|restraining|non-molestation|intervention|no-contact)\b",
+        r"\b(?:handshake|verbal) (?:agreement|deal)\b|\bbetween us\b[^.!?\n]{0,30}\b(?:court|lawyers?|solicitors?)\b"
+        r"|\b(?:no need|don'?t need) (?:for |to involve |to go to )?(?:the )?(?:court|lawyers|solicitors)\b",
     ),
 }
 _LURE_PARTS = {
@@ -156,7 +196,8 @@ def lure_parts(text: str) -> set[str]:
     return {part for part, pattern in _LURE_PARTS.items() if pattern.search(plain)}
 
 
-# Screening's own danger signs that mean each kind; the rest of its signs are threats.
+# Suicide and self-harm are screening's own danger phrases (sign suicide_threat), so that the
+# shield and the report show them as danger too. The other signs are threats.
 _SIGN_KIND = {"suicide_threat": "suicide"}
 _NOT_THREAT_SIGNS = {"suicide_threat"}
 
@@ -181,7 +222,7 @@ def _words(kind: str, text: str) -> list[str]:
 
 def _resources(kind: str, country: str | None) -> tuple[list[dict[str, str]], dict[str, str]]:
     """The numbers for the note, and the names its text uses for them."""
-    if kind not in ("suicide", "threat", "lure"):
+    if kind not in ("suicide", "threat", "threat_model", "lure"):
         return [], _NO_COUNTRY
     from greyrock.safety import resources_for  # noqa: PLC0415  (safety imports reply-free modules only)
 
@@ -196,6 +237,8 @@ def _resources(kind: str, country: str | None) -> tuple[list[dict[str, str]], di
         chosen = emergency + crisis
     elif kind == "threat":
         chosen = emergency + helplines[:1]
+    elif kind == "threat_model":
+        chosen = emergency + helplines[:1] + crisis
     else:
         chosen = helplines[:1]
     names = {
@@ -214,8 +257,7 @@ def find_risks(text: str, finding: Mapping[str, Any] | None = None, country: str
     """
     finding = dict(finding or {})
     plain = screening_text(text)[0].text
-    words: dict[str, list[str]] = {kind: _words(kind, plain) for kind in _RULES}
-    words["threat"] = []
+    words: dict[str, list[str]] = {kind: _words(kind, plain) if kind in _RULES else [] for kind in SAFETY_KINDS}
     dangers = finding.get("danger")
     flags = [(d["sign"], d["text"]) for d in dangers] if dangers is not None else \
         [(d.sign, d.text) for d in danger_flags(plain)]
@@ -230,6 +272,8 @@ def find_risks(text: str, finding: Mapping[str, Any] | None = None, country: str
         found = [w for w in words.get(kind, []) if w is not None]
         if not found:
             continue
-        resources, names = _resources(kind, country)
-        notes.append(SafetyNote(kind, _WHY[kind].format(**names), tuple(w for w in found if w), tuple(resources)))
+        words_shown = tuple(w for w in found if w)
+        why_key = "threat_model" if kind == "threat" and not words_shown else kind
+        resources, names = _resources(why_key, country)
+        notes.append(SafetyNote(kind, _WHY[why_key].format(**names), words_shown, tuple(resources)))
     return notes

@@ -74,6 +74,35 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\bno (?:point|reason) (?:in |to )?(?:living|going on|being alive|to live)\b",
         r"\bi (?:don'?t|do not) want to (?:live|be alive) (?:any ?more|anymore)\b",
         r"\b(?:won'?t|will not) be (?:around|here|alive) (?:much longer|any ?more)\b",
+        r"\b(?:better off without me|won'?t (?:be a problem|bother you|have to (?:deal with|worry about) me) "
+        r"(?:much longer|any ?more|for long))\b",
+        r"\b(?:say|saying) goodbye (?:to the kids|to the children|for me)\b|\bgoodbye forever\b",
+        r"\b(?:my|the) last (?:text|message|msg) (?:ever|(?:you|u)'?ll (?:ever )?get)\b",
+        r"\bno (?:point|reason) (?:anymore|any more|in anything)\b",
+        r"\b(?:want to|going to|gonna|will|i'?ll|might|could) (?:hurt|harm|cut) myself\b",
+        r"\b(?:don'?t|do not|dont) want to be here (?:anymore|any more)\b",
+        # methods
+        r"\b(?:i'?d|i should|i could|i might|maybe i'?ll|i want to|i wanna|i'?m going to|i'?m gonna) (?:just )?"
+        r"(?:kill|off|top|hang|shoot|drown|poison) myself\b|\b(?:off|top|hang) myself\b",
+        r"\bslit (?:my|me) wrists\b|\b(?:take|taking|took) an overdose\b",
+        r"\b(?:stockpil\w+|hoarding|saving up) (?:my|the) (?:pills|tablets|meds)\b",
+        r"\b(?:take|swallow) (?:all|every one) of (?:my|the|these) (?:pills|tablets)\b",
+        r"\b(?:bullet|noose)\b[^.!?\n]{0,25}\bfor myself\b|\brope(?:'s| is)? (?:in the garage|ready|tied)\b",
+        r"\bi(?:'?ll| will| might| could|'?m going to|'?m gonna)? (?:just )?(?:step|jump|throw myself) (?:in front of|off)\b",
+        r"\b(?:drive|driving|crash\w*) (?:the car )?(?:into|off) (?:the |a )?(?:river|wall|tree|cliff|bridge|lake)\b",
+        r"\bstood (?:at|on) the (?:edge|top) of\b",
+        r"\b(?:don'?t|dont) know what i'?ll do to myself\b",
+        # goodbyes and putting affairs in order
+        r"\b(?:won'?t|wont|never) (?:hear from|see) me again\b",
+        r"\b(?:tying up|tie up) loose ends\b|\bmade my peace\b|\bsorted (?:out )?my will\b",
+        r"\bfor when (?:they|you|someone) finds? me\b|\bforgive me for what i'?m (?:about|going) to do\b",
+        r"\bif (?:you|u) ever read this\b|\bthe letters are written\b",
+        r"\b(?:won'?t|wont|will not) (?:be (?:around|here|alive)|matter) by (?:morning|tomorrow|then)\b",
+        r"\bnobody (?:would|will|'d) (?:even )?(?:notice|care|miss me) if i(?:'m| was| were) gone\b",
+        r"\b(?:take|taking) myself out of the picture\b",
+        r"\b(?:easier|better) for (?:all of )?(?:you|u|everyone)\b[^.!?\n]{0,20}\b(?:if i(?:'m| was| were)? "
+        r"(?:gone|dead|not here)|without me|when i'?m gone)\b",
+        r"\bsee (?:you|u|them|her|him|the kids) (?:one|for the) last time\b",
     ),
     _rule(
         "self_harm_goading", "a message urges you to harm yourself",
