@@ -9,8 +9,9 @@ CONSTRAINTS ?= requirements/constraints.txt
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
 PIP_PIN     := $(if $(CONSTRAINTS),-c $(CONSTRAINTS),--upgrade)
+SHARED      ?= ../shared
 
-.PHONY: demo test test-lowest test-newest bench train clean
+.PHONY: demo test test-lowest test-newest bench eval train clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/hostile_sizes.py
 	$(BIN)/python bench/startup.py
+
+# The screen on the three kinds of set it is judged on: written, real messages from court
+# records, real everyday chat (measured only; never trained or tuned on).
+eval: $(STAMP)
+	$(BIN)/python -m greyrock eval $(SHARED)/eval/dev.jsonl $(SHARED)/eval/real_dev.jsonl $(SHARED)/eval/everyday_dev.jsonl
 
 # Retraining is rare: the trained model is committed. Needs torch (CPU) and the packaged
 # all-MiniLM-L6-v2, in a separate environment so that greyrock itself never needs torch.

@@ -247,6 +247,9 @@ class Finding:
     summary: str
     danger: tuple[DangerFlag, ...] = ()
     model: str = ""
+    # Not called a threat, but its threat score lies between the watch line and the
+    # threshold: the shield shows it whole, as CHECK, for the reader to judge.
+    check: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -257,5 +260,6 @@ class Finding:
             "spans": [s.to_dict() for s in self.spans],
             "summary": self.summary,
             "danger": [d.to_dict() for d in self.danger],
+            "check": self.check,
             "model": self.model,
         }

@@ -1,7 +1,9 @@
 """The shielded view: what the reader needs to see, without reading the abuse.
 
-Every message from the other person becomes one line of three kinds:
+Every message from the other person becomes one line of these kinds:
 - danger: a threat or danger phrase, shown with its words (never hidden);
+- check: not called a threat, but close to it (its threat score lies between the model's
+  watch line and its threshold): shown whole, for the reader to judge, never held back;
 - action: the practical summary (times, dates, amounts, requests), and whether it needs
   a reply, with the abuse around it left out and only named ("also contained: insult");
 - hidden: nothing practical and no danger: only the tactic's name, the words held back
@@ -43,7 +45,7 @@ class ShieldItem:
     message_id: int
     timestamp: str | None
     channel: str
-    kind: Literal["danger", "action", "hidden", "plain"]
+    kind: Literal["danger", "check", "action", "hidden", "plain"]
     text: str  # what is shown: danger words, the summary, or the message itself when plain
     needs_reply: bool
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
@@ -131,6 +133,8 @@ def shield(messages: Iterable[StoredMessage]) -> list[ShieldItem]:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held))
             if f.get("summary"):
                 items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
+        elif f.get("check"):
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "check", m.body, bool(f.get("needs_reply")), held))
         elif f.get("summary"):
             items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
         elif set(labels) & set(_ABUSE):

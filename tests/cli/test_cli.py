@@ -114,3 +114,24 @@ def test_json_lines_escape_what_could_drive_a_terminal() -> None:
     # a lone surrogate, which orjson refuses, still becomes a line (through json)
     assert json.loads(json_line({"body": "x\ud83dy"})) == {"body": "x\ud83dy"}
     assert json.loads(dumps(hostile)) == hostile
+
+
+def test_eval_of_several_sets_puts_them_side_by_side(tmp_path: Path) -> None:
+    written = tmp_path / "written.jsonl"
+    written.write_text("\n".join(json.dumps(r) for r in [
+        {"text": "I will kill you if you take her", "labels": ["threat"]},
+        {"text": "Pick-up is at 5 on Friday, can you confirm?", "labels": ["logistics"], "needs_reply": True},
+    ]) + "\n", encoding="utf-8")
+    everyday = tmp_path / "everyday.jsonl"
+    everyday.write_text(json.dumps({"text": "what did you have for lunch", "labels": []}) + "\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["eval", str(written), str(everyday)])
+
+    assert result.exit_code == 0, result.output
+    out = result.stdout.splitlines()
+    assert out[0] == "== written.jsonl ==" and "== everyday.jsonl ==" in out
+    table = out[-3:]  # the last table: a header and a line a set
+    assert table[0].split()[:4] == ["set", "n", "threat", "P"]
+    assert table[1].split()[:2] == ["written.jsonl", "2"] and table[2].split()[:2] == ["everyday.jsonl", "1"]
+    both = json.loads(runner.invoke(app, ["eval", str(written), str(everyday), "--json"]).stdout)
+    assert set(both["sets"]) == {"written.jsonl", "everyday.jsonl"} and both["sets"]["everyday.jsonl"]["messages"] == 1

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from greyrock.screen import Screener, summary_facts_kept
-from greyrock.screen._eval import evaluate
+from greyrock.screen._eval import evaluate, format_summary
 from greyrock.screen._text import HIDDEN_PRACTICAL, facts
 
 TRAINING_DATA = Path(__file__).resolve().parents[2] / "training" / "data"
@@ -121,3 +121,48 @@ def test_eval_counts_the_fallback_summary_as_clean_without_screening_it(screener
     report = evaluate([row], Fallback())
     assert report["mixed_messages"] == 1 and report["summary_screened_clean"] == 1.0
     assert HIDDEN_PRACTICAL not in asked
+
+
+def test_eval_counts_flags_on_plain_messages_and_any_abuse_message_by_message() -> None:
+    """What `greyrock eval` prints for an everyday set: the share of plain messages that get
+    each flag; and "any abuse" counts a message once, whichever abuse label caught it."""
+    rows = [{"id": str(i), "text": t, "labels": gold, "needs_reply": False} for i, (t, gold) in enumerate([
+        ("see you at 5", []), ("lol that hike was a killer", []), ("ok", []), ("nice", []),
+        ("you're pathetic", ["verbal_abuse"]), ("I'll end you", ["threat"]), ("come back to me", ["hoovering"]),
+    ])]
+    said = {"lol that hike was a killer": ("threat",), "ok": ("coercion", "threat"),
+            "you're pathetic": ("manipulation",), "I'll end you": ("threat",)}
+
+    @dataclasses.dataclass
+    class Said:
+        labels: tuple[str, ...]
+        needs_reply: bool = False
+        summary: str = ""
+
+    class Stub:
+        model_id = "stub"
+
+        def screen(self, texts: list[str]) -> list[Said]:
+            return [Said(said.get(t, ())) for t in texts]
+
+    report = evaluate(rows, Stub())
+    assert report["plain_flag_rates"] == {"threat": 0.5, "coercion": 0.25, "verbal_abuse": 0.0,
+                                          "manipulation": 0.0, "hoovering": 0.0, "any_abuse": 0.5}
+    assert report["any_abuse"] == {"precision": 0.5, "recall": 0.667, "f1": 0.571, "support": 3}
+    assert report["labels"]["threat"] == {"precision": 0.333, "recall": 1.0, "f1": 0.5, "support": 1}
+    header, line = list(format_summary({"everyday": report}))
+    assert line.split() == ["everyday", "7", "0.333", "1.000", "0.500", "0.667", "0.083", "-", "50.0%", "25.0%",
+                            "50.0%"]
+
+
+def test_a_window_that_recurs_runs_once_and_scores_the_same(screener: Screener, monkeypatch) -> None:
+    model = screener.model
+    ran: list[int] = []
+    real = model._run_batch
+    monkeypatch.setattr(model, "_run_batch", lambda seqs: (ran.append(len(seqs)), real(seqs))[1])
+    texts = ["ok", "Pick-up is at 5.", "ok", "ok", "Pick-up is at 5."]
+    probs = model.probabilities(texts)
+    assert sum(ran) == 2
+    assert np.array_equal(probs[0], probs[2]) and np.array_equal(probs[1], probs[4])
+    monkeypatch.undo()
+    assert np.abs(probs[1] - model.probabilities(["Pick-up is at 5."])[0]).max() < 1e-6

@@ -11,7 +11,7 @@ import typer
 
 from greyrock.errors import InputError
 
-from ._output import write_json, write_jsonl
+from ._output import safe_text, write_json, write_jsonl
 from ._progress import progress_bar
 
 __all__ = ["classify", "evaluate"]
@@ -58,19 +58,33 @@ def classify(
 
 
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="A labelled JSON Lines file (labels.md format).")],
+    files: Annotated[list[Path], typer.Argument(help="Labelled JSON Lines files (labels.md format).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
 ) -> None:
-    """Score the classifier on a labelled set: per-label P/R/F1, macro-F1, needs_reply, false alarms."""
-    from greyrock.screen import Screener
-    from greyrock.screen._eval import evaluate as run, format_report, read_labelled
+    """Score the classifier on labelled sets: per-label P/R/F1, macro-F1, needs_reply, false alarms.
 
-    rows = read_labelled(file)
+    Several sets (a written one, real messages, everyday chat) are scored one after the
+    other with the same model, and a last table puts them side by side.
+    """
+    from greyrock.screen import Screener
+    from greyrock.screen._eval import evaluate as run, format_report, format_summary, read_labelled
+
+    sets = {path.name if [p.name for p in files].count(path.name) == 1 else str(path): read_labelled(path)
+            for path in files}
     screener = Screener()
-    with progress_bar({"screened": "messages screened"}) as update:
-        report = run(rows, screener, progress=lambda what, n: update(what, n, len(rows)))
+    reports = {}
+    for name, rows in sets.items():
+        with progress_bar({"screened": f"{name}: messages screened"}) as update:
+            reports[name] = run(rows, screener, progress=lambda what, n: update(what, n, len(rows)))
     if as_json:
-        write_json(report)
-    else:
+        write_json(next(iter(reports.values())) if len(reports) == 1 else {"sets": reports})
+        return
+    for i, (name, report) in enumerate(reports.items()):
+        if len(reports) > 1:
+            typer.echo(f"{'' if i == 0 else chr(10)}== {safe_text(name)} ==")
         for line in format_report(report):
             typer.echo(line)
+    if len(reports) > 1:
+        typer.echo("")
+        for line in format_summary(reports):
+            typer.echo(safe_text(line))

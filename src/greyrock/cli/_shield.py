@@ -23,8 +23,8 @@ __all__ = ["register", "render"]
 
 vault, shield_lib = lazy("greyrock.vault"), lazy("greyrock.shield")
 
-_STYLE = {"danger": "bold red", "action": "bold", "hidden": "dim", "plain": ""}
-_TAG = {"danger": "DANGER", "action": "ACTION", "hidden": "held back", "plain": "message"}
+_STYLE = {"danger": "bold red", "check": "bold yellow", "action": "bold", "hidden": "dim", "plain": ""}
+_TAG = {"danger": "DANGER", "check": "CHECK", "action": "ACTION", "hidden": "held back", "plain": "message"}
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -51,6 +51,7 @@ _FLAG_TO_SIGN: dict[str, str] = {
     # The Lethality Screen asks about following, spying AND leaving threatening messages.
     "intimidation": "stalking",
     "property": "stalking",
+    "near_after_threat": "stalking",  # "I'm outside" hours after a threat (screen/_context.py)
 }
 
 _WHY: dict[str, str] = {

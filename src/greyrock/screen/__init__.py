@@ -27,6 +27,7 @@ import numpy as np
 
 from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span
 
+from ._context import ThreatMemory
 from ._model import MODEL_FORMAT_VERSION, Model
 from ._normalise import ScreeningText, screening_text
 from ._rules import danger_flags, tactic_cues
@@ -57,6 +58,7 @@ class Screener:
         self.model = Model(model_dir, threads)
         self._th = self.model.thresholds
         self._col = {name: i for i, name in enumerate(self.model.outputs)}
+        self._memory = ThreatMemory()  # each sender's threats, for the messages that follow them
 
     @property
     def model_id(self) -> str:
@@ -64,9 +66,12 @@ class Screener:
 
     def screen_messages(self, messages: Sequence[Message]) -> list[dict | None]:
         """Findings for the other person's messages; None for the reader's own and for
-        records that carry no text of theirs (calls, system notices)."""
+        records that carry no text of theirs (calls, system notices).
+
+        Each message is read in the context of the same sender's threats in the hours
+        before it, in this call and earlier calls on this Screener (see _context.py)."""
         wanted = [i for i, m in enumerate(messages) if m.direction is not Direction.OUT and m.kind is Kind.MESSAGE]
-        findings = self.screen([messages[i].body for i in wanted])
+        findings = self._memory.apply([messages[i] for i in wanted], self.screen([messages[i].body for i in wanted]))
         out: list[dict | None] = [None] * len(messages)
         for i, finding in zip(wanted, findings):
             out[i] = {k: v for k, v in finding.to_dict().items() if k != "model"}
@@ -159,6 +164,7 @@ class Screener:
             summary=self._summary(view, labels, pieces),
             danger=tuple(flags),
             model=self.model_id,
+            check=bool("threat" not in labels and p[self._col["threat"]] >= self.model.watch),
         )
 
     def _tactics(self, text: str, p: np.ndarray, labels: set[str]) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from greyrock.errors import InputError
 from ._text import HIDDEN_PRACTICAL, facts
 from ._vocab import ABUSE_LABELS, LABELS
 
-__all__ = ["evaluate", "format_report", "read_labelled"]
+__all__ = ["evaluate", "format_report", "format_summary", "read_labelled"]
 
 
 def read_labelled(path: Path) -> list[dict[str, Any]]:
@@ -77,6 +77,15 @@ def evaluate(
     fn = sum(1 for r, f in zip(rows, findings) if r["needs_reply"] and not f.needs_reply)
     plain = [(r, f) for r, f in zip(rows, findings) if not r["labels"]]
     false_alarms = sum(1 for _, f in plain if set(f.labels) & ABUSE_LABELS)
+    # Any of the five abuse labels, message by message: what a reader sees as "flagged".
+    gold = [bool(set(r["labels"]) & ABUSE_LABELS) for r in rows]
+    said = [bool(set(f.labels) & ABUSE_LABELS) for f in findings]
+    abuse = _prf(sum(g and s for g, s in zip(gold, said)), sum(s and not g for g, s in zip(gold, said)),
+                 sum(g and not s for g, s in zip(gold, said)))
+    plain_flags = {label: round(sum(1 for _, f in plain if label in f.labels) / len(plain), 3) if plain else None
+                   for label in (*sorted(ABUSE_LABELS, key=LABELS.index), "any_abuse")}
+    if plain:
+        plain_flags["any_abuse"] = round(false_alarms / len(plain), 3)
     mixed = [(r, f) for r, f in zip(rows, findings) if "logistics" in r["labels"] and set(r["labels"]) & ABUSE_LABELS]
     # The fallback summary is greyrock's own sentence, clean by construction: only
     # summaries that carry the sender's words are screened again.
@@ -88,7 +97,9 @@ def evaluate(
         "labels": per_label,
         "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(LABELS), 3),
         "needs_reply": _prf(tp, fp, fn),
+        "any_abuse": abuse,
         "plain_false_alarm_rate": round(false_alarms / len(plain), 3) if plain else None,
+        "plain_flag_rates": plain_flags,
         "plain_messages": len(plain),
         "mixed_messages": len(mixed),
         "summary_keeps_facts": round(kept / len(mixed), 3) if mixed else None,
@@ -100,13 +111,40 @@ def evaluate(
 def format_report(report: dict[str, Any]) -> Iterable[str]:
     yield f"{report['messages']} messages   model {report['model'][:12]}"
     yield f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>7}{'n':>6}"
-    for label, v in report["labels"].items():
-        yield f"{label:<14}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>7.3f}{v['support']:>6}"
-    nr = report["needs_reply"]
-    yield f"{'needs_reply':<14}{nr['precision']:>10.3f}{nr['recall']:>8.3f}{nr['f1']:>7.3f}{nr['support']:>6}"
-    yield f"macro-F1 (six labels): {report['macro_f1']:.3f}"
+    rows = [*report["labels"].items(), ("needs_reply", report["needs_reply"]), ("any abuse", report["any_abuse"])]
+    for label, v in rows:
+        if v["support"]:
+            yield f"{label:<14}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>7.3f}{v['support']:>6}"
+        else:  # nothing to find: its false alarms are in the plain line below
+            yield f"{label:<14}{'-':>10}{'-':>8}{'-':>7}{0:>6}"
+    if any(v["support"] for v in report["labels"].values()):
+        yield f"macro-F1 (six labels): {report['macro_f1']:.3f}"
     if report["plain_false_alarm_rate"] is not None:
         yield f"false alarms on plain messages: {report['plain_false_alarm_rate']:.1%} of {report['plain_messages']}"
+        rates = report["plain_flag_rates"]
+        yield "  flagged, by label: " + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in rates.items())
     if report["mixed_messages"]:
         yield (f"mixed logistics+abuse messages: {report['mixed_messages']}; summary keeps every time/date/amount "
                f"{report['summary_keeps_facts']:.1%}, summary screened clean {report['summary_screened_clean']:.1%}")
+
+
+def _cell(v: float | None) -> str:
+    return "    -" if v is None else f"{v:5.3f}"
+
+
+def format_summary(reports: dict[str, dict[str, Any]]) -> Iterable[str]:
+    """The sets side by side: what a reader would see on each. "plain" columns are the
+    share of the set's unlabelled messages that got the flag (on an everyday set, false
+    alarms)."""
+    yield (f"{'set':<22}{'n':>6}{'threat P':>10}{'threat R':>10}{'abuse P':>9}{'abuse R':>9}{'macro':>7}"
+           f"{'reply F1':>10}{'plain: threat':>15}{'coercion':>10}{'any abuse':>11}")
+    for name, r in reports.items():
+        t, a, rates = r["labels"]["threat"], r["any_abuse"], r["plain_flag_rates"]
+        has = {"threat": t["support"] > 0, "abuse": a["support"] > 0, "reply": r["needs_reply"]["support"] > 0}
+        plain = [rates["threat"], rates["coercion"], rates["any_abuse"]] if r["plain_messages"] else [None] * 3
+        yield (f"{name[:22]:<22}{r['messages']:>6}"
+               f"{_cell(t['precision'] if has['threat'] else None):>10}{_cell(t['recall'] if has['threat'] else None):>10}"
+               f"{_cell(a['precision'] if has['abuse'] else None):>9}{_cell(a['recall'] if has['abuse'] else None):>9}"
+               f"{_cell(r['macro_f1'] if has['abuse'] else None):>7}"
+               f"{_cell(r['needs_reply']['f1'] if has['reply'] else None):>10}"
+               + "".join(f"{('    -' if v is None else f'{v:6.1%}'):>{w}}" for v, w in zip(plain, (15, 10, 11))))

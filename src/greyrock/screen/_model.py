@@ -35,6 +35,11 @@ _STRIDE = 32  # tokens shared by neighbouring windows, so no phrase is cut in tw
 _BATCH_TOKENS = 512  # padded tokens per run: measured fastest on 2 cores (vs 16 sequences: +5%)
 
 
+# A model.json without its own threat watch line gets this share of the threat threshold: a
+# fixed rule, not fitted to any set, so that a near-threat is shown to the reader to judge.
+WATCH_SHARE = 0.5
+
+
 def default_model_dir() -> Path:
     return Path(str(resources.files("greyrock.screen") / "model"))
 
@@ -46,6 +51,7 @@ class _Meta:
     thresholds: np.ndarray
     max_length: int
     sha256: str
+    watch: float  # threat scores from here up to the threshold are shown to the reader to check
 
 
 class Model:
@@ -69,6 +75,10 @@ class Model:
     @property
     def sha256(self) -> str:
         return self.meta.sha256
+
+    @property
+    def watch(self) -> float:
+        return self.meta.watch
 
     def _file(self, name: str) -> Path:
         path = self.directory / name
@@ -103,7 +113,11 @@ class Model:
         temps, ths = np.asarray(meta["temperatures"], float), np.asarray(meta["thresholds"], float)
         if temps.shape != (n,) or ths.shape != (n,):
             raise ModelCorrupt(f"{path}: temperatures and thresholds do not match the outputs.")
-        return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"])
+        threat = float(ths[meta["outputs"].index("threat")])
+        watch = meta.get("watch", {}).get("threat", threat * WATCH_SHARE)
+        if not isinstance(watch, (int, float)) or not 0 < watch <= threat:
+            raise ModelCorrupt(f"{path}: the threat watch line must lie between 0 and the threat threshold.")
+        return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"], float(watch))
 
     def _load_session(self):
         import onnxruntime as ort
@@ -151,12 +165,21 @@ class Model:
         if not texts:
             return np.zeros((0, len(self.meta.outputs)))
         encodings = self._tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        # Each distinct window runs once: the same sentence recurs ("ok", a signature, a
+        # piece cut again for the summary), and a window's scores do not depend on its batch.
         seqs: list[list[int]] = []
+        index: dict[tuple[int, ...], int] = {}
         owner: list[int] = []
+        ran: list[int] = []
         for i, enc in enumerate(encodings):
             for window in self._windows(enc.ids):
-                seqs.append(window)
+                key = tuple(window)
+                k = index.get(key)
+                if k is None:
+                    k = index[key] = len(seqs)
+                    seqs.append(window)
                 owner.append(i)
+                ran.append(k)
         # The model quantises activations per token (training/per_row.py), so a message's
         # scores do not depend on what it is batched with. Batches of similar length keep
         # padding low; threads keep both cores busy.
@@ -170,5 +193,5 @@ class Model:
             logits[chunk] = result
         probs = 1.0 / (1.0 + np.exp(-logits / self.meta.temperatures))
         out = np.zeros((len(texts), len(self.meta.outputs)))
-        np.maximum.at(out, np.asarray(owner), probs)
+        np.maximum.at(out, np.asarray(owner), probs[np.asarray(ran)])
         return out

@@ -35,12 +35,18 @@ def _rule(sign: str, why: str, *patterns: str) -> DangerRule:
 DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "threat_to_kill", "a message threatens to kill you or someone close to you",
-        rf"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury)\s+{_YOU}",
+        rf"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury|hurt)\s+{_YOU}\b",
+        # Anyone or anything of yours: "your dog", "your mother" (pets and others count, labels.md).
+        r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|shoot|stab|slit)\s+(?:your|ur)\s+\w+",
         r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside))",
         r"\bnobody(?:'ll| will)\s+(?:ever\s+)?find\s+(?:you|u|your body|the body)",
         r"\b(?:six feet under|in a (?:body bag|coffin))\b",
         r"\bwon'?t (?:live|survive) to see\b",
         r"\bbefore i (?:kill|end) (?:you|u)\b",
+        r"\bi(?:'m| am|'ll be| will be)\s+(?:coming|comin)\s+(?:back\s+)?for\s+(?:you|u|ya)\b(?!\s+at\b)",
+        # Conditional: "if you take the kids, nobody will find you" (labels.md).
+        r"\bif (?:you|u) (?:ever\s+)?(?:leave|go|take (?:the|my) (?:kids|children|baby)|call the (?:cops|police)|tell (?:anyone|the police))"
+        r"\b[^.!?\n]{0,60}\b(?:i(?:'ll| will)\s+(?:kill|hurt|end|find)\s+(?:you|u)\b|nobody(?:'ll| will) (?:ever )?find)",
     ),
     _rule(
         "weapon", "a message mentions a weapon in a threatening way",
@@ -61,6 +67,13 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:pills|rope|bridge)\s+(?:right\s+)?(?:here|ready|in front of me)\b",
         r"\bwhen i(?:'m| am)\s+(?:dead|gone)\b[^.!?\n]{0,30}\b(?:your fault|on you|sorry|happy)\b",
         r"\bit(?:'s| is| will be| ll be)\s+on\s+you\b[^.!?\n]{0,40}\b(?:die|dead|gone)\b",
+        # Quiet notes and goodbyes: no threat word at all, and the gravest of messages.
+        r"\bi(?:'ve| have)\s+(?:written|left)\s+(?:my\s+(?:letters|goodbyes?)|(?:my |the |some )?(?:goodbye|suicide)\s+(?:letters?|notes?))\b",
+        r"\btell (?:the kids|the children|my (?:kids|children|mum|mom|dad|family)|everyone) (?:that )?i (?:always )?loved (?:them|you|her|him)\b",
+        r"\bby the time (?:you|u) (?:read|get|see) this\b",
+        r"\bno (?:point|reason) (?:in |to )?(?:living|going on|being alive|to live)\b",
+        r"\bi (?:don'?t|do not) want to (?:live|be alive) (?:any ?more|anymore)\b",
+        r"\b(?:won'?t|will not) be (?:around|here|alive) (?:much longer|any ?more)\b",
     ),
     _rule(
         "self_harm_goading", "a message urges you to harm yourself",

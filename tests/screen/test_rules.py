@@ -1,0 +1,46 @@
+"""The danger phrases: each sign on the words that carry it, and benign look-alikes left alone.
+
+Written for greyrock (invented messages). How often the phrases fire on real everyday chat is
+measured by bench/danger_rules.py (0.023% of 132,066 turns), not here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from greyrock.screen._rules import danger_flags
+
+
+def signs(text: str) -> list[str]:
+    return sorted({f.sign for f in danger_flags(text)})
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("I'll kill your dog if you don't answer", "threat_to_kill"),
+    ("im gonna hurt u", "threat_to_kill"),
+    ("I'm coming for you. Tonight.", "threat_to_kill"),
+    ("if you ever take the kids from me nobody will find you", "threat_to_kill"),
+    ("If you call the police I will find you.", "threat_to_kill"),
+    ("There's no point anymore. I've written my letters. Tell the kids I loved them", "suicide_threat"),
+    ("by the time you read this it won't matter", "suicide_threat"),
+    ("no point in living without you", "suicide_threat"),
+    ("i dont want to live anymore and you know why", "suicide_threat"),
+    ("I won't be around much longer, remember that", "suicide_threat"),
+])
+def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
+    assert sign in signs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I will end up seeing it at the cinema anyway",  # "end u" is not "end you"
+    "I'm gonna end up late, start without me",
+    "We'll kill it at the interview tomorrow!",
+    "I'm coming for the kids at 5, have their bags ready",
+    "I'm coming for you at 6, be ready",  # a lift
+    "tell the kids I love them and I'll see them Saturday",
+    "I've written the letters to the school about the trip",
+    "no point going to the park if it's raining",
+    "I won't be around tomorrow morning, dentist at 9",
+])
+def test_benign_look_alikes_are_left_alone(text: str) -> None:
+    assert signs(text) == []
