@@ -16,7 +16,7 @@ from greyrock.errors import InputError
 from ._forms import answers_from
 from ._lazy import lazy
 from ._output import safe_text, write_json
-from ._passphrase import ask_passphrase
+from ._passphrase import ALLOW_WEAK_HELP, ask_new_passphrase, ask_passphrase
 from ._progress import progress_bar
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
@@ -27,6 +27,7 @@ case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
+WeakOpt = Annotated[bool, typer.Option("--allow-weak-passphrase", help=ALLOW_WEAK_HELP)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _IMPORT_PROGRESS = {"read": "records read", "screened": "messages screened"}
 
@@ -36,9 +37,11 @@ def _open(path: Path) -> vault.Case:
 
 
 @case_app.command("create")
-def create(case: CaseArg) -> None:
+def create(case: CaseArg, allow_weak: WeakOpt = False) -> None:
     """Create a new encrypted case file."""
-    vault.create_case(case, ask_passphrase("New case passphrase", confirm=True)).close()
+    passphrase = ask_new_passphrase("New case passphrase", "GREYROCK_PASSPHRASE", allow_weak=allow_weak,
+                                    context=[case.stem])
+    vault.create_case(case, passphrase).close()
     typer.echo(f"Created {safe_text(str(case))}. Keep the passphrase safe: without it the case cannot be opened.")
 
 
@@ -198,18 +201,23 @@ def messages(
 
 
 @case_app.command("passwd")
-def passwd(case: CaseArg) -> None:
+def passwd(case: CaseArg, allow_weak: WeakOpt = False) -> None:
     """Change the case passphrase (the file is re-encrypted under the new key)."""
     with _open(case) as c:
-        c.change_passphrase(ask_passphrase("New passphrase", env="GREYROCK_NEW_PASSPHRASE", confirm=True))
+        c.change_passphrase(ask_new_passphrase("New passphrase", "GREYROCK_NEW_PASSPHRASE", allow_weak=allow_weak,
+                                               context=[case.stem]))
     typer.echo("Passphrase changed.")
 
 
 @case_app.command("backup")
-def backup(case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to write the encrypted copy.")]) -> None:
+def backup(
+    case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to write the encrypted copy.")],
+    allow_weak: WeakOpt = False,
+) -> None:
     """Write an encrypted copy of the whole case (its own passphrase, GREYROCK_BACKUP_PASSPHRASE)."""
     with _open(case) as c:
-        c.backup(dest, ask_passphrase("Backup passphrase", env="GREYROCK_BACKUP_PASSPHRASE", confirm=True))
+        c.backup(dest, ask_new_passphrase("Backup passphrase", "GREYROCK_BACKUP_PASSPHRASE", allow_weak=allow_weak,
+                                          context=[case.stem, dest.stem]))
     typer.echo(f"Encrypted backup written to {safe_text(str(dest))}.")
 
 
