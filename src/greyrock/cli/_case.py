@@ -55,10 +55,15 @@ def import_(
     ] = None,
     me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code, and ambiguous dates.")] = None,
+    remove_after: Annotated[bool, typer.Option(
+        "--remove-after", help="Once the case verifies and holds them, remove the export files read (asks first in a terminal).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add exports to a case: originals kept byte for byte, messages parsed and chained."""
+    from greyrock.cleanup import check_removable
     from greyrock.screen import Screener
+
+    from ._remove import remove_exports
 
     screener = Screener()
     with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
@@ -74,8 +79,12 @@ def import_(
                            f"rest of {safe_text(str(path))}.", err=True)
                 raise typer.Exit(130) from None
         fingerprint, short = c.fingerprint(), c.short_fingerprint()
+        removal = check_removable(c, [f for r in results for f in r.files_read]) if remove_after else None
     if as_json:
-        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
+        removed = remove_exports(removal, as_json=True) if removal is not None else {}
+        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint, **removed})
+        if removed.get("not_removed") not in (None, "declined"):
+            raise typer.Exit(1)
         return
     for r in results:
         for warning in r.warnings:
@@ -87,6 +96,8 @@ def import_(
             typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
                        + places)
     typer.echo(f"fingerprint {short}")
+    if removal is not None and remove_exports(removal, as_json=False)["not_removed"] not in (None, "declined"):
+        raise typer.Exit(1)
 
 
 _FORMAT_1_NOTE = ("note: this case was made by an older greyrock (case format 1); its chain does not cover "
