@@ -108,3 +108,14 @@ def test_without_the_flag_nothing_is_removed(case: Path, downloads: Path) -> Non
     export = downloads / "sms_small.xml"
     result = runner.invoke(app, ["case", "import", str(case), str(export), "--json"])
     assert result.exit_code == 0 and "removed" not in json.loads(result.stdout) and export.exists()
+
+
+def test_a_failed_check_keeps_the_files_and_exits_1(case: Path, downloads: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    export = downloads / "sms_small.xml"
+    problem = "the case does not verify (chain entry 3 was changed); nothing was removed."
+    monkeypatch.setattr(cleanup, "check_removable", lambda c, files: cleanup.Removal(problem=problem))
+    result = runner.invoke(app, ["case", "import", str(case), str(export), "--remove-after", "--json"])
+    assert result.exit_code == 1 and export.exists()
+    assert json.loads(result.stdout)["not_removed"] == problem
+    assert result.stderr.strip() == f"greyrock: not removing the exports: {problem}"
