@@ -6,7 +6,8 @@
     │   ├── ParseError             an export is unreadable as a whole (file, locator)
     │   ├── LimitExceeded          an export goes past a size limit (zip bomb, huge file)
     │   ├── CaseNotFound           no case file at that path
-    │   └── CaseInUse              another greyrock command has the case open
+    │   ├── CaseInUse              another greyrock command has the case open
+    │   └── WeakPassphrase         a new passphrase is too easy to guess
     ├── WrongPassphrase            exit 3
     └── ModelError                 exit 2: the shipped classifier cannot be used
         ├── ModelMissing
@@ -34,6 +35,7 @@ __all__ = [
     "ModelMissing",
     "ParseError",
     "UnknownFormat",
+    "WeakPassphrase",
     "WrongPassphrase",
 ]
 
@@ -97,6 +99,11 @@ class CaseNotFound(InputError):
 class CaseInUse(InputError):
     """Another greyrock command holds the case: two at once would corrupt nothing, but
     SQLite's busy errors read as a wrong passphrase."""
+
+
+class WeakPassphrase(InputError):
+    """A new passphrase (case create, passwd, backup) that zxcvbn rates easy to guess; the
+    hint carries a strong example and the flag that accepts the weak one anyway."""
 
 
 class WrongPassphrase(GreyrockError):

@@ -55,6 +55,7 @@ class ImportResult:
     formats: list[str] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     unparsed_at: list[ParseWarning] = field(default_factory=list)  # each unparsed record: place and why
+    files_read: list[Path] = field(default_factory=list)  # the files on disk stored as originals
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,7 @@ def import_export(
     for _, entries in parsed.groups:
         for entry in entries:
             files.setdefault(entry.file, entry.path)
+    result.files_read = sorted(set(files.values()))
     # A large export is read in a second process while this one hashes and stores it. Its
     # first message is read before anything is hashed or stored: an export that goes past
     # a size limit early (a bomb, a gigabyte photo) is refused in seconds.

@@ -54,9 +54,9 @@ def test_create_import_verify_stats_messages(env: None, tmp_path: Path, export: 
 
 def test_wrong_passphrase_exits_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = tmp_path / "c.grc"
-    monkeypatch.setenv("GREYROCK_PASSPHRASE", "right one")
-    runner.invoke(app, ["case", "create", str(case)])
-    monkeypatch.setenv("GREYROCK_PASSPHRASE", "wrong one")
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", "the right one, with hazel and quartz")
+    assert runner.invoke(app, ["case", "create", str(case)]).exit_code == 0
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", "the wrong one, with hazel and quartz")
     result = runner.invoke(app, ["case", "stats", str(case)])
     assert result.exit_code == 3
     assert result.stderr.strip() == "greyrock: Cannot open c.grc: wrong passphrase, or the case file is damaged."
@@ -102,15 +102,16 @@ def test_journal_add_from_json_and_list(env: None, tmp_path: Path) -> None:
 
 def test_passwd_and_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, export: Path) -> None:
     case = tmp_path / "c.grc"
-    monkeypatch.setenv("GREYROCK_PASSPHRASE", "first")
+    first, second, third = "first: otter lantern cobalt", "second: fennel harbor quill", "third: tundra pewter lilac"
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", first)
     runner.invoke(app, ["case", "create", str(case)])
     runner.invoke(app, ["case", "import", str(case), str(export)])
-    monkeypatch.setenv("GREYROCK_NEW_PASSPHRASE", "second")
+    monkeypatch.setenv("GREYROCK_NEW_PASSPHRASE", second)
     assert runner.invoke(app, ["case", "passwd", str(case)]).exit_code == 0
     assert runner.invoke(app, ["case", "stats", str(case)]).exit_code == 3
-    monkeypatch.setenv("GREYROCK_PASSPHRASE", "second")
-    monkeypatch.setenv("GREYROCK_BACKUP_PASSPHRASE", "third")
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", second)
+    monkeypatch.setenv("GREYROCK_BACKUP_PASSPHRASE", third)
     assert runner.invoke(app, ["case", "backup", str(case), str(tmp_path / "b.grc")]).exit_code == 0
-    monkeypatch.setenv("GREYROCK_PASSPHRASE", "third")
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", third)
     stats = json.loads(runner.invoke(app, ["case", "stats", str(tmp_path / "b.grc"), "--json"]).stdout)
     assert stats["messages"] == 2

@@ -138,9 +138,10 @@ def test_nocontact_json_shape(case: Case, case_path: Path) -> None:
     data = _json(["nocontact", str(case_path), "--json", "--today", "2024-03-12"])
     assert {k: data[k] for k in ("days_since_reader_contact", "attempts_per_week", "hoovers", "urges")} == {
         "days_since_reader_contact": 11,
-        "attempts_per_week": [{"week": "2024-W10", "messages": 1, "calls": 0},
-                              {"week": "2024-W11", "messages": 0, "calls": 0}],
+        "attempts_per_week": [{"week": "2024-W10", "messages": 1, "calls": 0, "week_of": "2024-03-04"},
+                              {"week": "2024-W11", "messages": 0, "calls": 0, "week_of": "2024-03-11"}],
         "hoovers": [], "urges": 0}
+    assert (data["mode"], data["logistics_left_out"]) == ("no-contact", 0)
     assert runner.invoke(app, ["nocontact", str(case_path), "--today", "12/03/2024"]).exit_code == 2
 
 

@@ -51,10 +51,10 @@ def test_figures_on_a_case_with_known_dates(case: Case, ids: list[int]) -> None:
     assert status["days_since_reader_contact"] == 21  # the call of 2024-02-28; the friend does not count
     assert status["last_reader_contact"] == "2024-02-28T12:00:00+00:00"
     assert status["attempts_per_week"] == [
-        {"week": "2024-W09", "messages": 1, "calls": 0},
-        {"week": "2024-W10", "messages": 2, "calls": 1},
-        {"week": "2024-W11", "messages": 1, "calls": 0},
-        {"week": "2024-W12", "messages": 0, "calls": 0},
+        {"week": "2024-W09", "messages": 1, "calls": 0, "week_of": "2024-02-26"},
+        {"week": "2024-W10", "messages": 2, "calls": 1, "week_of": "2024-03-04"},
+        {"week": "2024-W11", "messages": 1, "calls": 0, "week_of": "2024-03-11"},
+        {"week": "2024-W12", "messages": 0, "calls": 0, "week_of": "2024-03-18"},
     ]
     assert status["hoovers"] == [
         {"id": ids[6], "timestamp": "2024-03-06T23:41:00+00:00", "channel": "sms",

@@ -16,7 +16,7 @@ from greyrock.errors import InputError
 from ._forms import answers_from
 from ._lazy import lazy
 from ._output import safe_text, write_json
-from ._passphrase import ask_passphrase
+from ._passphrase import ALLOW_WEAK_HELP, ask_new_passphrase, ask_passphrase
 from ._progress import progress_bar
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
@@ -27,6 +27,7 @@ case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
+WeakOpt = Annotated[bool, typer.Option("--allow-weak-passphrase", help=ALLOW_WEAK_HELP)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 _IMPORT_PROGRESS = {"read": "records read", "screened": "messages screened"}
 
@@ -36,9 +37,11 @@ def _open(path: Path) -> vault.Case:
 
 
 @case_app.command("create")
-def create(case: CaseArg) -> None:
+def create(case: CaseArg, allow_weak: WeakOpt = False) -> None:
     """Create a new encrypted case file."""
-    vault.create_case(case, ask_passphrase("New case passphrase", confirm=True)).close()
+    passphrase = ask_new_passphrase("New case passphrase", "GREYROCK_PASSPHRASE", allow_weak=allow_weak,
+                                    context=[case.stem])
+    vault.create_case(case, passphrase).close()
     typer.echo(f"Created {safe_text(str(case))}. Keep the passphrase safe: without it the case cannot be opened.")
 
 
@@ -52,10 +55,15 @@ def import_(
     ] = None,
     me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code, and ambiguous dates.")] = None,
+    remove_after: Annotated[bool, typer.Option(
+        "--remove-after", help="Once the case verifies and holds them, remove the export files read (asks first in a terminal).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Add exports to a case: originals kept byte for byte, messages parsed and chained."""
+    from greyrock.cleanup import check_removable
     from greyrock.screen import Screener
+
+    from ._remove import remove_exports
 
     screener = Screener()
     with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
@@ -71,8 +79,12 @@ def import_(
                            f"rest of {safe_text(str(path))}.", err=True)
                 raise typer.Exit(130) from None
         fingerprint, short = c.fingerprint(), c.short_fingerprint()
+        removal = check_removable(c, [f for r in results for f in r.files_read]) if remove_after else None
     if as_json:
-        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
+        removed = remove_exports(removal, as_json=True) if removal is not None else {}
+        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint, **removed})
+        if removed.get("not_removed") not in (None, "declined"):
+            raise typer.Exit(1)
         return
     for r in results:
         for warning in r.warnings:
@@ -84,6 +96,8 @@ def import_(
             typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
                        + places)
     typer.echo(f"fingerprint {short}")
+    if removal is not None and remove_exports(removal, as_json=False)["not_removed"] not in (None, "declined"):
+        raise typer.Exit(1)
 
 
 _FORMAT_1_NOTE = ("note: this case was made by an older greyrock (case format 1); its chain does not cover "
@@ -198,18 +212,23 @@ def messages(
 
 
 @case_app.command("passwd")
-def passwd(case: CaseArg) -> None:
+def passwd(case: CaseArg, allow_weak: WeakOpt = False) -> None:
     """Change the case passphrase (the file is re-encrypted under the new key)."""
     with _open(case) as c:
-        c.change_passphrase(ask_passphrase("New passphrase", env="GREYROCK_NEW_PASSPHRASE", confirm=True))
+        c.change_passphrase(ask_new_passphrase("New passphrase", "GREYROCK_NEW_PASSPHRASE", allow_weak=allow_weak,
+                                               context=[case.stem]))
     typer.echo("Passphrase changed.")
 
 
 @case_app.command("backup")
-def backup(case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to write the encrypted copy.")]) -> None:
+def backup(
+    case: CaseArg, dest: Annotated[Path, typer.Argument(help="Where to write the encrypted copy.")],
+    allow_weak: WeakOpt = False,
+) -> None:
     """Write an encrypted copy of the whole case (its own passphrase, GREYROCK_BACKUP_PASSPHRASE)."""
     with _open(case) as c:
-        c.backup(dest, ask_passphrase("Backup passphrase", env="GREYROCK_BACKUP_PASSPHRASE", confirm=True))
+        c.backup(dest, ask_new_passphrase("Backup passphrase", "GREYROCK_BACKUP_PASSPHRASE", allow_weak=allow_weak,
+                                          context=[case.stem, dest.stem]))
     typer.echo(f"Encrypted backup written to {safe_text(str(dest))}.")
 
 

@@ -347,16 +347,24 @@ def _echo_card(text: str | None, case: Path) -> None:
 
 
 def _echo_status(status: safety.NoContactStatus, case: Path) -> None:
+    low = status.mode == "low-contact"
+    if low:
+        typer.echo("Low contact: your messages about the children, handovers, school, money and court do not count "
+                   "as contact.")
     if status.days_since_reader_contact is None:
-        typer.echo("You have not contacted them in the messages this case holds.")
+        typer.echo("You have not contacted them in the messages this case holds"
+                   + (" (beyond logistics)." if low else "."))
     else:
-        typer.echo(f"Days since you last contacted them: {status.days_since_reader_contact}")
+        typer.echo(f"Days since you last contacted them{' beyond logistics' if low else ''}: "
+                   f"{status.days_since_reader_contact}")
+    if low and status.logistics_left_out:
+        typer.echo(f"Logistics messages you sent since then, not counted: {status.logistics_left_out}")
     weeks = status.attempts_per_week[-8:]
     if weeks:
         typer.echo("\nTheir contact attempts (last weeks):")
-        typer.echo("  week       messages  calls")
+        typer.echo("  week of     messages  calls")
         for w in weeks:
-            typer.echo(f"  {w.week}  {w.messages:8d}  {w.calls:5d}")
+            typer.echo(f"  {w.monday.isoformat()}  {w.messages:8d}  {w.calls:5d}")
     else:
         typer.echo("\nNo contact attempts from them in this case.")
     typer.echo(f"\nHoover attempts: {len(status.hoovers)}")
@@ -379,10 +387,14 @@ def nocontact(
     ] = None,
     today: Annotated[Optional[str], typer.Option("--today", help="Count as of this date (YYYY-MM-DD).")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Weeks from this date (YYYY-MM-DD).")] = None,
+    mode: Annotated[Optional[str], typer.Option(
+        "--mode", help="Set the case's mode: no-contact, or low-contact (co-parents: replies about logistics do not count).")] = None,
 ) -> None:
     """No contact: days since you last reached out, their attempts per week, hoovers, urges."""
     as_of = safety.parse_day(today, "--today") if today else date.today()
     start = safety.parse_day(since, "--since") if since else None
+    if mode is not None and mode not in safety.CONTACT_MODES:
+        raise InputError(f"--mode: {mode!r} is not a mode.", f"Modes: {', '.join(safety.CONTACT_MODES)}.")
     if write_reasons or reasons_file is not None:
         text = _read_reasons(reasons_file)
         with _open(case) as c:
@@ -396,6 +408,8 @@ def nocontact(
             typer.echo("Urge logged. It will pass; you do not have to act on it.")
             _echo_card(card, case)
             return
+        if mode is not None and mode != safety.contact_mode(c):
+            safety.set_contact_mode(c, mode)
         status = safety.no_contact_status(c, as_of, since=start)
     if as_json:
         write_json(status.to_dict())

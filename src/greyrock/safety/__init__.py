@@ -12,13 +12,15 @@ time around leaving is among the most dangerous. So this package:
 - keeps a three-phase safety plan in the case and prints it (`Plan`, `save_plan`,
   `export_plan`);
 - holds the emergency and helpline numbers by country (`resources_for`);
-- tracks no contact (`no_contact_status`, `log_urge`, `set_reasons`).
+- tracks no contact (`no_contact_status`, `log_urge`, `set_reasons`), or low contact for
+  co-parents (`set_contact_mode`: replies about logistics are not contact).
 """
 
 from __future__ import annotations
 
 from ._activity import WeekCount, iso_week
 from ._assess import Answers, Assessment, assess, load_answers
+from ._lowcontact import CONTACT_MODES, contact_mode, is_logistics, set_contact_mode
 from ._nocontact import (
     CAUTION,
     GRAVE_CAUTION,
@@ -51,6 +53,7 @@ __all__ = [
     "Answers",
     "Assessment",
     "CAUTION",
+    "CONTACT_MODES",
     "Citation",
     "Evidence",
     "GRAVE_CAUTION",
@@ -81,9 +84,11 @@ __all__ = [
     "check_sign",
     "confirm_sign",
     "confirmed_signs",
+    "contact_mode",
     "dismiss_sign",
     "export_plan",
     "get_sign",
+    "is_logistics",
     "iso_week",
     "known_countries",
     "load_answers",
@@ -100,6 +105,7 @@ __all__ = [
     "resources_for",
     "save_plan",
     "separation_date",
+    "set_contact_mode",
     "set_reasons",
     "set_separation_date",
     "sign_answers",

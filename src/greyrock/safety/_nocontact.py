@@ -7,6 +7,10 @@ exact and the same on every machine. The reasons card is shown when the reader l
 urge and when a hoover attempt has just arrived: the moments when going back feels
 easiest.
 
+In low-contact mode (co-parents; see _lowcontact) the reader's replies about logistics do not
+count as contact. Weeks are shown to the reader by their Monday ("week of 2024-03-04"), a
+date anyone can read; the JSON keeps the ISO week beside it.
+
 Going no-contact can itself raise the danger: when grave danger signs are confirmed (or
 suggested by the messages and not dismissed), the caution says to plan it with an advocate.
 """
@@ -21,6 +25,7 @@ from greyrock.errors import InputError
 from greyrock.vault import Case
 
 from ._activity import WeekCount, attempts, last_reader_contact, other_person, weekly_counts
+from ._lowcontact import contact_mode, logistics_replies
 from ._settings import separation_date
 from ._signs import GRAVE_SIGNS
 from ._suggest import confirmed_signs, suggest_signs
@@ -86,6 +91,8 @@ class NoContactStatus:
     grave_signs: tuple[str, ...]
     separation_date: date | None
     grave_signs_suggested: tuple[str, ...] = ()
+    mode: str = "no-contact"
+    logistics_left_out: int = 0  # low-contact: the reader's logistics messages since the last contact counted
 
     @property
     def recent_hoover(self) -> bool:
@@ -102,7 +109,7 @@ class NoContactStatus:
         """The JSON shape of `greyrock nocontact --json` (cli.md), plus extras."""
         return {
             "days_since_reader_contact": self.days_since_reader_contact,
-            "attempts_per_week": [w.to_dict() for w in self.attempts_per_week],
+            "attempts_per_week": [{**w.to_dict(), "week_of": w.monday.isoformat()} for w in self.attempts_per_week],
             "hoovers": [h.to_dict() for h in self.hoovers],
             "urges": self.urges,
             "today": self.today.isoformat(),
@@ -113,6 +120,8 @@ class NoContactStatus:
             "grave_signs_confirmed": list(self.grave_signs),
             "grave_signs_suggested": list(self.grave_signs_suggested),
             "caution": self.caution,
+            "mode": self.mode,
+            "logistics_left_out": self.logistics_left_out,
         }
 
 
@@ -125,7 +134,11 @@ def no_contact_status(case: Case, today: date, since: date | None = None) -> NoC
     messages = list(case.messages())
     aliases = other_person(case)
     theirs = list(attempts(messages, aliases))
-    last = last_reader_contact(messages, aliases)
+    mode = contact_mode(case)
+    logistics = {s.id for s in logistics_replies(messages)} if mode == "low-contact" else set()
+    last = last_reader_contact([s for s in messages if s.id not in logistics], aliases)
+    since_last = messages[[s.id for s in messages].index(last.id) + 1:] if last is not None else messages
+    left_out = sum(1 for s in since_last if s.id in logistics and last_reader_contact([s], aliases) is not None)
     last_day = last.message.timestamp.date() if last is not None and last.message.timestamp else None
 
     start = since or (min(a.day for a in theirs) if theirs else None)
@@ -154,6 +167,8 @@ def no_contact_status(case: Case, today: date, since: date | None = None) -> NoC
         grave_signs=grave,
         separation_date=separation_date(case),
         grave_signs_suggested=suggested,
+        mode=mode,
+        logistics_left_out=left_out,
     )
 
 

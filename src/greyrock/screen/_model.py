@@ -120,8 +120,11 @@ class Model:
         return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"], float(watch))
 
     def _load_session(self):
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # as greyrock/__init__.py: no telemetry files
         import onnxruntime as ort
 
+        if hasattr(ort, "disable_telemetry_events"):  # onnxruntime was imported before greyrock
+            ort.disable_telemetry_events()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # parallel across batches instead (see probabilities)
         options.inter_op_num_threads = 1
