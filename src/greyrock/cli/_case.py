@@ -182,7 +182,8 @@ def messages(
     if as_json:
         from ._output import write_jsonl
 
-        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.finding} for s in rows)
+        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.screening, "labels": s.labels,
+                     "correction": s.correction.to_dict() if s.correction else None} for s in rows)
         return
     table = Table()
     for column in ("id", "when", "dir", "labels", "message"):
@@ -192,7 +193,8 @@ def messages(
     for s in rows:
         m = s.message
         table.add_row(str(s.id), m.timestamp.isoformat(" ", "minutes") if m.timestamp else "?", str(m.direction),
-                      ", ".join(s.labels), Text(safe_text(m.body)),
+                      ", ".join(s.labels) + (" (corrected by the reader)" if s.correction else ""),
+                      Text(safe_text(m.body)),
                       *([Text(safe_text(f"{m.source.file}, {m.source.locator}"))] if kind is not None else []))
     Console().print(table)
 

@@ -71,7 +71,8 @@ def reply_cmd(
         _echo("Nothing is waiting for a reply.")
         return
     for p in waiting:
-        _echo(f"#{p.message_id}  {p.timestamp or 'time unknown'}  {p.channel}  {p.sender or ''}".rstrip())
+        _echo(f"#{p.message_id}  {p.timestamp or 'time unknown'}  {p.channel}  {p.sender or ''}".rstrip()
+              + ("  (labels corrected by the reader)" if p.correction else ""))
         _show_advice(p.advice, indent="    ")
         _echo()
 

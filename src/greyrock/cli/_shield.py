@@ -63,6 +63,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
             line.append("  [needs a reply]", style="yellow")
         if item.held_back:
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
+        if item.corrected:
+            line.append("  (labels corrected by the reader)", style="dim")
         console.print(line)
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
     for line in account_lines(counts) if counts else ():
@@ -114,6 +116,10 @@ def register(app: typer.Typer) -> None:
         console.print(Text(safe_text(f"#{found.id}  {m.timestamp.isoformat() if m.timestamp else '?'}  {m.channel}  "
                                      f"from {m.sender or '?'}  ({m.source.file}, {m.source.locator})"), style="dim"))
         console.print(Text(safe_text(m.body)))
-        if found.finding:
-            labels = ", ".join(found.finding.get("labels", [])) or "none"
+        if found.screening:
+            labels = ", ".join(found.screening.get("labels", [])) or "none"
             console.print(Text(f"screening (automated suggestion): {labels}", style="dim"))
+        if found.correction:
+            fix = found.correction
+            console.print(Text(safe_text(f"{fix.describe()}; labels now: {', '.join(found.labels) or 'none'}"
+                                         + (f" ({fix.note})" if fix.note else "")), style="dim"))

@@ -31,15 +31,19 @@ class PendingReply:
     channel: str
     sender: str | None
     advice: Advice
+    correction: dict[str, Any] | None = None  # the reader corrected its labels (`greyrock case label`)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.message_id,
             "timestamp": self.timestamp,
             "channel": self.channel,
             "sender": self.sender,
             **self.advice.to_dict(),
         }
+        if self.correction:
+            out["correction"] = self.correction
+        return out
 
 
 def pending(case: Case) -> list[PendingReply]:
@@ -60,6 +64,7 @@ def pending(case: Case) -> list[PendingReply]:
                 channel=str(message.channel),
                 sender=message.sender_name or message.sender,
                 advice=advise(message.body, finding),
+                correction=stored.correction.to_dict() if stored.correction else None,
             )
         )
     return waiting

@@ -165,6 +165,8 @@ def render_html(record: CaseRecord) -> str:
             out.append(f'<div class="msg"><div class="head">{_e(format_ts(e.when))} · message {e.id}</div>'
                        f'<div class="body">“{_e(flag.get("text", ""))}”</div><div class="meta">Automated '
                        f'suggestion: {_e(flag.get("why", ""))}</div></div>')
+        for e in s.linked:
+            out.append(_message(e, "LINKED TO THIS SIGN BY THE READER"))
 
     out.append("<h2>4. Threats and coercion, in full</h2>")
     separation = record.timeline.separation_date

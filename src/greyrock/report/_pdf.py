@@ -158,6 +158,8 @@ def _danger(layout: Layout, record: CaseRecord) -> None:
                         style="B", indent=5, after=0.3)
             layout.para(f"“{flag.get('text', '')}”", size=10, indent=5, after=0.3)
             layout.para(f"Automated suggestion: {flag.get('why', '')}", size=9, indent=5, colour=MUTED, after=2)
+        for e in s.linked:
+            _message(layout, e, flag="LINKED TO THIS SIGN BY THE READER")
         layout.skip(2)
 
 

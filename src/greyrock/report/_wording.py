@@ -215,7 +215,10 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
             "suggestions, not findings: the classifier can miss a message or mark one wrongly, and every "
             "label in this report should be read against the message's full text, which is always shown. "
             "The danger signs section shows only what the reader personally confirmed.",
-        )),
+        ) + ((f"The reader corrected the labels of {n} message{'s' if n != 1 else ''} shown here (a label "
+              "removed as wrong or added as missing); each is marked 'Labels corrected by the reader', beside "
+              "what the screening suggested, and the report's sections and counts use the corrected labels.",)
+             if (n := sum(e.correction is not None for e in record.entries)) else ())),
         Paragraphs("Counting", (
             "A contact attempt is a message, photo, deleted message or call from the other person. "
             f"A night runs from 22:00 to 06:00 and is named by the evening it starts on; a night with "
