@@ -221,8 +221,11 @@ def journal_add(
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
 ) -> None:
     """Record an incident, answering the questions advocates ask."""
-    answers, source = answers_from(json_file, journal.QUESTIONS, "journal")
-    with _open(case) as c:
+    if json_file is not None:
+        answers, source = answers_from(json_file, journal.QUESTIONS, "journal")
+    with _open(case) as c:  # before the questions: a wrong passphrase must not throw the answers away
+        if json_file is None:
+            answers, source = answers_from(None, journal.QUESTIONS, "journal", journal.check_answer)
         entry_id = journal.add_entry(c, answers, source=source)
     typer.echo(f"Journal entry {entry_id} saved in the case.")
 
