@@ -201,3 +201,24 @@ def test_risk_confirm_message_links_show_beside_the_sign(mine: Built, tmp_path: 
     assert sign["linked_by_reader"][0]["body"] == "I'm outside."
     section = page.split("<h2>3. Danger signs confirmed by the reader</h2>")[1].split("<h2>4.")[0]
     assert "LINKED TO THIS SIGN BY THE READER" in section and "I&#x27;m outside." in section
+    assert sign["linked_not_shown"] == 0 and "more message" not in section
+
+
+def test_the_pdf_shows_links_and_corrections(mine: Built, tmp_path: Path) -> None:
+    import io
+
+    import pypdf
+
+    _cli("case", "label", str(mine.path), str(_id(mine, MAYA)), "--remove", "threat")
+    friend = _id(mine, "Are you ok? Call me")  # not the other person's: never shown, but counted
+    code, _, stderr = _cli("risk", "confirm", str(mine.path), "stalking", "--message", str(_id(mine, "I'm outside.")),
+                           "--message", str(friend))
+    assert code == 0, stderr
+    out = tmp_path / "r.pdf"
+    code, stdout, stderr = _cli("report", str(mine.path), "--out", str(out), "--from", "2024-03-02")
+    assert code == 0, stdout + stderr
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages).split())
+    assert "LINKED TO THIS SIGN BY THE READER" in text
+    assert "1 more message the reader linked to this sign is outside this report's period" in text
+    assert "Labels corrected by the reader (threat removed)" in text
+    assert "Are you ok? Call me" not in text

@@ -95,7 +95,7 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
             {"sign": s.sign, "statement": s.statement, "confirmed_at": s.confirmed_at,
              "messages": [{"id": e.id, "timestamp": e.message.timestamp.isoformat() if e.message.timestamp else None,
                            "flagged_text": flag.get("text"), "why": flag.get("why")} for e, flag in s.messages],
-             "linked_by_reader": [message_dict(e) for e in s.linked]}
+             "linked_by_reader": [message_dict(e) for e in s.linked], "linked_not_shown": s.linked_not_shown}
             for s in record.danger_signs
         ],
         "threats_and_coercion": [message_dict(e) for e in record.serious],

@@ -134,6 +134,7 @@ class DangerSign:
     confirmed_at: str
     messages: tuple[tuple[Entry, dict[str, Any]], ...]  # (entry, its danger flag)
     linked: tuple[Entry, ...] = ()  # messages the reader named as showing it (`risk confirm --message`)
+    linked_not_shown: int = 0  # of those, outside the period or not between the reader and the other person
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,10 @@ def _confirmed_signs(case: Case, entries: tuple[Entry, ...]) -> tuple[DangerSign
             continue
         flagged = tuple((e, flag) for e in other for flag in e.danger if flag.get("sign") == sign)
         shown = {e.id for e, _ in flagged}
-        linked = tuple(e for e in entries if e.id in named.get(sign, ()) and e.id not in shown)
-        signs.append(DangerSign(sign, describe(sign), str(rec.get("created_at", "")), flagged, linked))
+        wanted = named.get(sign, set())
+        linked = tuple(e for e in entries if e.id in wanted and e.id not in shown)
+        missing = len(wanted - shown - {e.id for e in linked})
+        signs.append(DangerSign(sign, describe(sign), str(rec.get("created_at", "")), flagged, linked, missing))
     return tuple(signs)
 
 

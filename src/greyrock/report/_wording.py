@@ -16,7 +16,7 @@ from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
 __all__ = [
-    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "linked_not_shown", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
     "verify_command", "verify_steps",
 ]
 
@@ -265,3 +265,10 @@ def statement(record: CaseRecord) -> Paragraphs:
         "Ask your lawyer or advocate whether this statement needs to be sworn, witnessed or worded differently "
         "where your case is heard.",
     ))
+
+
+def linked_not_shown(n: int) -> str:
+    """The messages the reader linked to a danger sign that this report cannot show."""
+    return (f"{n} more message{'s' if n != 1 else ''} the reader linked to this sign "
+            f"{'are' if n != 1 else 'is'} outside this report's period or not between the reader and the other "
+            "person, and not shown here.")
