@@ -19,7 +19,6 @@ could not read (never shown here; `greyrock case messages CASE --kind unparsed` 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -50,7 +49,6 @@ class ShieldItem:
     text: str  # what is shown: danger words, the summary, or the message itself when plain
     needs_reply: bool
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
-    corrected: bool = False  # the reader corrected this message's labels (`greyrock case label`)
 
 
 def _shown(m: Message) -> bool:
@@ -113,15 +111,10 @@ def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]
 
 def shield(messages: Iterable[StoredMessage]) -> list[ShieldItem]:
     """The shielded view of the other person's messages, oldest first."""
-    items: list[ShieldItem] = []
+    items = []
     for stored in messages:
         m, f = stored.message, stored.finding
         if not _shown(m):
-            continue
-        if stored.correction is not None:  # the line(s) of this message say so
-            start = len(items)
-            items.extend(shield([StoredMessage(stored.id, m, stored.original_sha256, f)]))
-            items[start:] = [dataclasses.replace(i, corrected=True) for i in items[start:]]
             continue
         ts = m.timestamp.isoformat() if m.timestamp else None
         if f is None:

@@ -9,6 +9,7 @@ the shielded summary and the drafts are.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,9 @@ def pending(case: Case) -> list[PendingReply]:
                 channel=str(message.channel),
                 sender=message.sender_name or message.sender,
                 advice=advise(message.body, finding),
-                correction=stored.correction.to_dict() if stored.correction else None,
             )
         )
-    return waiting
+    # The advice above was drawn from the labels as the reader corrected them; say so.
+    fixes = case.corrections()
+    return [dataclasses.replace(p, correction=fixes[p.message_id].to_dict()) if p.message_id in fixes else p
+            for p in waiting]
