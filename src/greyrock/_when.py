@@ -180,6 +180,8 @@ def understand(text: str, now: datetime | None = None) -> Understood:
     at, rest = _time(lowered)
     day, back, rest = _date(rest, now.date(), at)
     leftover = [w for w in re.split(r"[\s]+", rest) if w and w not in _FILLER and w not in ("night", "-")]
+    if leftover and day is None and all(w.isdigit() for w in leftover):
+        raise _fail("the month is missing; write it as a word (March 16).")
     if leftover:
         raise _fail(f"could not read {' '.join(leftover)!r} as part of a date.")
     if at is None:

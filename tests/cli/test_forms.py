@@ -67,6 +67,7 @@ def test_iso_is_taken_as_written() -> None:
     ("March 16", "the time is missing"),
     ("the day he came 1am", "could not read 'day he came' as part of a date."),
     ("tomorrow 9pm", "could not read 'tomorrow'"),
+    ("the 16th around 1am", "the month is missing; write it as a word (March 16)."),
     ("2027-01-01 9pm", "2027-01-01 21:00 is in the future."),
     ("13/13/2024 1am", "2024-13-13 is not a day of the calendar."),
     ("25:00 today", "'25:00' is not a time."),
