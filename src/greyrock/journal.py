@@ -8,6 +8,7 @@ files it names are stored inside the encrypted case, never copied elsewhere.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from greyrock.errors import InputError
 from greyrock.vault import Case
 
-__all__ = ["QUESTIONS", "Question", "add_entry", "entries"]
+__all__ = ["QUESTIONS", "Question", "add_entry", "check_answer", "entries"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +25,12 @@ class Question:
     key: str
     prompt: str
     required: bool = False
+    kind: str = "text"  # "datetime": a form reads free text ("March 16 around 1am") and confirms it
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("when", "When did it happen? (date and time, e.g. 2024-03-06 23:40)", required=True),
+    Question("when", "When did it happen? (date and time, e.g. 2024-03-06 23:40, or March 6 around 11pm)",
+             required=True, kind="datetime"),
     Question("where", "Where did it happen?"),
     Question("what_happened", "What happened? Use their exact words where you remember them.", required=True),
     Question("injuries", "Were you or anyone else hurt? Describe any injuries."),
@@ -49,6 +52,27 @@ def _parse_when(value: str) -> str:
     raise InputError(f"journal: 'when' must be a date and time like 2024-03-06 23:40, not {text!r}.")
 
 
+def _split_files(files: Any) -> list[str]:
+    if isinstance(files, str):
+        return [f for f in (part.strip() for part in files.split(",")) if f]
+    return list(files or [])
+
+
+def check_answer(key: str, value: str) -> str:
+    """One answer checked as it is given (a form asks again on InputError): the same rules
+    `add_entry` applies to the whole entry, so nothing typed is lost to a later error."""
+    if key == "when":
+        return _parse_when(value)
+    if key == "files":
+        for name in _split_files(value):
+            path = Path(name).expanduser()
+            if not path.is_file() or not os.access(path, os.R_OK):
+                why = "not a readable file" if path.exists() else "no such file"
+                raise InputError(f"cannot read attachment {path} ({why}).",
+                                 "Give the paths of files that exist, separated by commas, or leave it empty.")
+    return value
+
+
 def add_entry(case: Case, answers: dict[str, Any], source: str = "journal") -> int:
     """Validate and store one entry; attached files are read and stored encrypted."""
     unknown = set(answers) - _KEYS
@@ -60,9 +84,7 @@ def add_entry(case: Case, answers: dict[str, Any], source: str = "journal") -> i
             raise InputError(f"{source}: '{q.key}' is required.")
     entry = {q.key: str(answers.get(q.key) or "").strip() for q in QUESTIONS if q.key != "files"}
     entry["when"] = _parse_when(entry["when"])
-    files = answers.get("files") or []
-    if isinstance(files, str):
-        files = [f for f in (part.strip() for part in files.split(",")) if f]
+    files = _split_files(answers.get("files"))
     blobs = []
     for name in files:
         path = Path(name).expanduser()

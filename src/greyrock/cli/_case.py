@@ -196,7 +196,8 @@ def messages(
     if as_json:
         from ._output import write_jsonl
 
-        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.finding} for s in rows)
+        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.screening, "labels": s.labels,
+                     "correction": s.correction.to_dict() if s.correction else None} for s in rows)
         return
     table = Table()
     for column in ("id", "when", "dir", "labels", "message"):
@@ -206,7 +207,8 @@ def messages(
     for s in rows:
         m = s.message
         table.add_row(str(s.id), m.timestamp.isoformat(" ", "minutes") if m.timestamp else "?", str(m.direction),
-                      ", ".join(s.labels), Text(safe_text(m.body)),
+                      ", ".join(s.labels) + (" (corrected by the reader)" if s.correction else ""),
+                      Text(safe_text(m.body)),
                       *([Text(safe_text(f"{m.source.file}, {m.source.locator}"))] if kind is not None else []))
     Console().print(table)
 
@@ -238,8 +240,11 @@ def journal_add(
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
 ) -> None:
     """Record an incident, answering the questions advocates ask."""
-    answers, source = answers_from(json_file, journal.QUESTIONS, "journal")
-    with _open(case) as c:
+    if json_file is not None:
+        answers, source = answers_from(json_file, journal.QUESTIONS, "journal")
+    with _open(case) as c:  # before the questions: a wrong passphrase must not throw the answers away
+        if json_file is None:
+            answers, source = answers_from(None, journal.QUESTIONS, "journal", journal.check_answer)
         entry_id = journal.add_entry(c, answers, source=source)
     typer.echo(f"Journal entry {entry_id} saved in the case.")
 

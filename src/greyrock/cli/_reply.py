@@ -84,7 +84,8 @@ def reply_cmd(
         _echo("Nothing is waiting for a reply.")
         return
     for p in waiting:
-        _echo(f"#{p.message_id}  {p.timestamp or 'time unknown'}  {p.channel}  {p.sender or ''}".rstrip())
+        _echo(f"#{p.message_id}  {p.timestamp or 'time unknown'}  {p.channel}  {p.sender or ''}".rstrip()
+              + ("  (labels corrected by the reader)" if p.correction else ""))
         _show_advice(p.advice, indent="    ")
         _echo()
 
@@ -134,15 +135,24 @@ def call_script() -> None:
             _echo(f"     Say: \"{step.say}\"")
 
 
+def _check_note(key: str, value: str) -> str:
+    from greyrock import journal
+
+    return journal.check_answer(key, value)  # the note's time becomes the journal entry's
+
+
 @call_app.command("note")
 def call_note(
     case: Annotated[Path, typer.Argument(help="The case file.")],
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Read the answers from a JSON file.")] = None,
 ) -> None:
     """File a phone call in the case's journal: when, who, their words, what was agreed."""
-    answers, source = answers_from(json_file, reply.NOTE_QUESTIONS, "call note")
-    reply.call_note_entry(answers, source)  # check the answers before asking for the passphrase
-    with vault.open_case(case, ask_passphrase()) as c:
+    if json_file is not None:
+        answers, source = answers_from(json_file, reply.NOTE_QUESTIONS, "call note")
+        reply.call_note_entry(answers, source)  # check the answers before asking for the passphrase
+    with vault.open_case(case, ask_passphrase()) as c:  # before the questions: see _forms.py
+        if json_file is None:
+            answers, source = answers_from(None, reply.NOTE_QUESTIONS, "call note", _check_note)
         entry_id = reply.add_call_note(c, answers, source)
     _echo(f"Call filed as journal entry {entry_id}.")
     if str(answers.get("threatening") or "").strip():

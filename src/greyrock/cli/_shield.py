@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -51,7 +52,8 @@ def account_lines(counts: ShieldCounts) -> list[str]:
 
 
 def render(items: list[ShieldItem], case_name: str, console: Console | None = None,
-           counts: ShieldCounts | None = None) -> None:
+           counts: ShieldCounts | None = None, corrected: Collection[int] = ()) -> None:
+    """`corrected`: the ids of the messages whose labels the reader corrected (`case label`)."""
     console = console or Console()
     for item in items:
         when = (item.timestamp or "?")[:16].replace("T", " ")
@@ -63,6 +65,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
             line.append("  [needs a reply]", style="yellow")
         if item.held_back:
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
+        if item.message_id in corrected:
+            line.append("  (labels corrected by the reader)", style="dim")
         console.print(line)
     signs = {sign for item in items for sign in item.signs}
     if "suicide_threat" in signs:
@@ -100,12 +104,14 @@ def register(app: typer.Typer) -> None:
             low = sort_key(Message(start, Channel.OTHER, Kind.MESSAGE, Direction.UNKNOWN, None, "", Source("", "")))
             stored = [s for s in c.messages() if start is None or s.message.kind is Kind.UNPARSED
                       or sort_key(s.message) >= low]
-            items = shield_lib.shield(stored)
+            items = shield_lib.shield(stored)  # drawn from the labels as the reader corrected them
             counts = account(stored, other_aliases(c), str(case))
+        corrected = {s.id for s in stored if s.correction is not None}
         if as_json:
-            write_json({"items": [asdict(i) for i in items], "accounting": counts.to_dict()})
+            write_json({"items": [{**asdict(i), "corrected": i.message_id in corrected} for i in items],
+                        "accounting": counts.to_dict()})
         else:
-            render(items, str(case), counts=counts)
+            render(items, str(case), counts=counts, corrected=corrected)
 
     @app.command("show")
     def show_cmd(
@@ -122,6 +128,10 @@ def register(app: typer.Typer) -> None:
         console.print(Text(safe_text(f"#{found.id}  {m.timestamp.isoformat() if m.timestamp else '?'}  {m.channel}  "
                                      f"from {m.sender or '?'}  ({m.source.file}, {m.source.locator})"), style="dim"))
         console.print(Text(safe_text(m.body)))
-        if found.finding:
-            labels = ", ".join(found.finding.get("labels", [])) or "none"
+        if found.screening:
+            labels = ", ".join(found.screening.get("labels", [])) or "none"
             console.print(Text(f"screening (automated suggestion): {labels}", style="dim"))
+        if found.correction:
+            fix = found.correction
+            console.print(Text(safe_text(f"{fix.describe()}; labels now: {', '.join(found.labels) or 'none'}"
+                                         + (f" ({fix.note})" if fix.note else "")), style="dim"))

@@ -52,10 +52,12 @@ class NoteQuestion:
     key: str
     prompt: str
     required: bool = False
+    kind: str = "text"  # "datetime": a form reads free text ("yesterday 6pm") and confirms it
 
 
 NOTE_QUESTIONS: tuple[NoteQuestion, ...] = (
-    NoteQuestion("when", "When was the call? (date and time, e.g. 2024-03-06 18:05)", required=True),
+    NoteQuestion("when", "When was the call? (date and time, e.g. 2024-03-06 18:05, or yesterday 6pm)",
+                 required=True, kind="datetime"),
     NoteQuestion("who", "Who called whom? (e.g. 'Alex called me')", required=True),
     NoteQuestion("said", "What did they say? Use their exact words where you can.", required=True),
     NoteQuestion("agreed", "What was agreed, if anything?"),

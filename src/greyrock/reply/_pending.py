@@ -10,6 +10,7 @@ shown again: only the shielded summary and the drafts are.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,15 +36,19 @@ class PendingReply:
     channel: str
     sender: str | None
     advice: Advice
+    correction: dict[str, Any] | None = None  # the reader corrected its labels (`greyrock case label`)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.message_id,
             "timestamp": self.timestamp,
             "channel": self.channel,
             "sender": self.sender,
             **self.advice.to_dict(),
         }
+        if self.correction:
+            out["correction"] = self.correction
+        return out
 
 
 def pending(case: Case, country: str | None = None) -> list[PendingReply]:
@@ -68,4 +73,7 @@ def pending(case: Case, country: str | None = None) -> list[PendingReply]:
                 advice=advise(message.body, finding, country=country),
             )
         )
-    return waiting
+    # The advice above was drawn from the labels as the reader corrected them; say so.
+    fixes = case.corrections()
+    return [dataclasses.replace(p, correction=fixes[p.message_id].to_dict()) if p.message_id in fixes else p
+            for p in waiting]

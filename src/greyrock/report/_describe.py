@@ -10,7 +10,7 @@ from ._entries import Entry
 from ._timeline import label_order
 from ._wording import LABEL_NAMES
 
-__all__ = ["CHANNEL_NAMES", "channel_name", "notes", "sender", "suggestion"]
+__all__ = ["CHANNEL_NAMES", "channel_name", "corrected", "notes", "sender", "suggestion"]
 
 CHANNEL_NAMES = {
     "sms": "SMS", "mms": "MMS", "whatsapp": "WhatsApp", "imessage": "iMessage", "signal": "Signal",
@@ -55,7 +55,27 @@ def suggestion(e: Entry) -> str | None:
     """The screening's labels as what they are; None where there is nothing to screen."""
     if not e.from_other or (not e.message.body and not e.labels):
         return None
+    if e.correction is not None:
+        return corrected(e)
     if not e.screened:
         return "Not screened"
-    names = [LABEL_NAMES.get(label, label).split(" (")[0] for label in label_order(e.labels)]
+    names = _names(e.labels)
     return "Automated suggestion: " + ", ".join(names) if names else "No label suggested"
+
+
+def _names(labels: tuple[str, ...] | list[str]) -> list[str]:
+    return [LABEL_NAMES.get(label, label).split(" (")[0] for label in label_order(labels)]
+
+
+def corrected(e: Entry) -> str:
+    """A label the reader corrected, said as such beside what the screening suggested."""
+    fix = e.correction
+    assert fix is not None
+    now = ", ".join(_names(e.labels)) or "no label"
+    was = (f"automated suggestion was: {', '.join(_names(e.suggested)) or 'no label'}" if e.screened
+           else "not screened")
+    changes = [f"{', '.join(_names(fix.remove))} removed"] if fix.remove else []
+    if fix.add:
+        changes.append(f"{', '.join(_names(fix.add))} added")
+    note = f"; reader's note: {fix.note}" if fix.note else ""
+    return f"Labels corrected by the reader ({'; '.join(changes)}): {now} ({was}{note})"

@@ -16,7 +16,7 @@ from typing import Any
 
 from greyrock.accounting import other_aliases, side
 from greyrock.model import Channel, Direction, Kind, Message
-from greyrock.vault import Case, StoredMessage
+from greyrock.vault import Case, Correction, StoredMessage
 
 from ._settings import Clock
 
@@ -42,6 +42,8 @@ class Entry:
     from_other: bool
     when: datetime | None
     screened: bool = False
+    correction: Correction | None = None  # the reader's correction of the labels (`labels` includes it)
+    suggested: tuple[str, ...] = ()  # the automated screening's labels, before any correction
 
     @property
     def day(self) -> date | None:
@@ -112,5 +114,7 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
             danger=tuple(finding.get("danger") or ()),
             from_other=whose,
             when=when,
-            screened=stored.finding is not None,
+            screened=stored.screening is not None,
+            correction=stored.correction,
+            suggested=tuple((stored.screening or {}).get("labels") or ()),
         )

@@ -59,7 +59,9 @@ def message_dict(e: Entry) -> dict[str, Any]:
         "body": m.body,
         "attachments": [a.to_dict() for a in m.attachments],
         "extra": m.extra,
-        "suggested_labels": label_order(e.labels),
+        "suggested_labels": label_order(e.suggested if e.correction else e.labels),
+        "labels": label_order(e.labels),
+        "correction": e.correction.to_dict() if e.correction else None,
         "danger": list(e.danger),
         "source": {"file": m.source.file, "locator": m.source.locator, "original_sha256": e.original_sha256},
     }
@@ -92,7 +94,8 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
         "danger_signs": [
             {"sign": s.sign, "statement": s.statement, "confirmed_at": s.confirmed_at,
              "messages": [{"id": e.id, "timestamp": e.message.timestamp.isoformat() if e.message.timestamp else None,
-                           "flagged_text": flag.get("text"), "why": flag.get("why")} for e, flag in s.messages]}
+                           "flagged_text": flag.get("text"), "why": flag.get("why")} for e, flag in s.messages],
+             "linked_by_reader": [message_dict(e) for e in s.linked], "linked_not_shown": s.linked_not_shown}
             for s in record.danger_signs
         ],
         "threats_and_coercion": [message_dict(e) for e in record.serious],
@@ -119,8 +122,16 @@ def _row(e: Entry) -> list[str]:
         str(d["id"]), d["timestamp"] or "", d["shown_as"], "true" if d["tz_known"] else "false", d["from"],
         d["channel"], d["kind"], d["direction"], d["sender"] or "", d["sender_name"] or "", ";".join(d["recipients"]),
         d["body"], atts, ";".join(d["suggested_labels"]), d["source"]["file"], d["source"]["locator"],
-        d["source"]["original_sha256"], "",
+        d["source"]["original_sha256"], _correction_note(e),
     ]
+
+
+def _correction_note(e: Entry) -> str:
+    fix = e.correction
+    if fix is None:
+        return ""
+    return (f"{fix.describe()}; labels now: {';'.join(label_order(e.labels)) or 'none'}"
+            + (f"; reader's note: {fix.note}" if fix.note else ""))
 
 
 def _unparsed_row(u: UnparsedRecord) -> list[str]:

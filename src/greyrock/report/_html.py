@@ -20,7 +20,8 @@ from ._describe import channel_name, notes, sender, suggestion
 from ._record import CaseRecord
 from ._text import format_ts, show
 from ._wording import (
-    accounting_text, cover_facts, method, statement, summary_lines, unparsed_intro, verify_command, verify_steps,
+    accounting_text, cover_facts, linked_not_shown, method, statement, summary_lines, unparsed_intro, verify_command,
+    verify_steps,
 )
 
 __all__ = ["render_html", "write_html"]
@@ -165,6 +166,10 @@ def render_html(record: CaseRecord) -> str:
             out.append(f'<div class="msg"><div class="head">{_e(format_ts(e.when))} · message {e.id}</div>'
                        f'<div class="body">“{_e(flag.get("text", ""))}”</div><div class="meta">Automated '
                        f'suggestion: {_e(flag.get("why", ""))}</div></div>')
+        for e in s.linked:
+            out.append(_message(e, "LINKED TO THIS SIGN BY THE READER"))
+        if s.linked_not_shown:
+            out.append(f'<p class="muted">{_e(linked_not_shown(s.linked_not_shown))}</p>')
 
     out.append("<h2>4. Threats and coercion, in full</h2>")
     separation = record.timeline.separation_date

@@ -22,7 +22,7 @@ from ._charts import timeline_charts
 from ._record import CaseRecord
 from ._text import format_ts
 from ._wording import (
-    accounting_text, cover_facts, method, period_text, statement, summary_lines, unparsed_intro, verify_command,
+    accounting_text, cover_facts, linked_not_shown, method, period_text, statement, summary_lines, unparsed_intro, verify_command,
     verify_steps,
 )
 
@@ -158,6 +158,10 @@ def _danger(layout: Layout, record: CaseRecord) -> None:
                         style="B", indent=5, after=0.3)
             layout.para(f"“{flag.get('text', '')}”", size=10, indent=5, after=0.3)
             layout.para(f"Automated suggestion: {flag.get('why', '')}", size=9, indent=5, colour=MUTED, after=2)
+        for e in s.linked:
+            _message(layout, e, flag="LINKED TO THIS SIGN BY THE READER")
+        if s.linked_not_shown:
+            layout.para(linked_not_shown(s.linked_not_shown), size=9, indent=5, colour=MUTED, after=2)
         layout.skip(2)
 
 

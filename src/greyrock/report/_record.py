@@ -133,6 +133,8 @@ class DangerSign:
     statement: str
     confirmed_at: str
     messages: tuple[tuple[Entry, dict[str, Any]], ...]  # (entry, its danger flag)
+    linked: tuple[Entry, ...] = ()  # messages the reader named as showing it (`risk confirm --message`)
+    linked_not_shown: int = 0  # of those, outside the period or not between the reader and the other person
 
 
 @dataclass(frozen=True)
@@ -185,17 +187,27 @@ class CaseRecord:
         }
 
 
-def _confirmed_signs(case: Case, other: tuple[Entry, ...]) -> tuple[DangerSign, ...]:
+def _confirmed_signs(case: Case, entries: tuple[Entry, ...]) -> tuple[DangerSign, ...]:
     latest: dict[str, dict[str, Any]] = {}
+    named: dict[str, set[int]] = {}  # the messages the reader linked since the sign was last dismissed
     for rec in case.records("risk_answer"):
         if isinstance(rec.get("sign"), str):
             latest[rec["sign"]] = rec  # records come oldest first: the last answer wins
+            if rec.get("answer") != "confirmed":
+                named.pop(rec["sign"], None)
+            else:
+                named.setdefault(rec["sign"], set()).update(i for i in rec.get("messages") or () if isinstance(i, int))
+    other = tuple(e for e in entries if e.from_other)
     signs = []
     for sign, rec in latest.items():
         if rec.get("answer") != "confirmed":
             continue
-        linked = tuple((e, flag) for e in other for flag in e.danger if flag.get("sign") == sign)
-        signs.append(DangerSign(sign, describe(sign), str(rec.get("created_at", "")), linked))
+        flagged = tuple((e, flag) for e in other for flag in e.danger if flag.get("sign") == sign)
+        shown = {e.id for e, _ in flagged}
+        wanted = named.get(sign, set())
+        linked = tuple(e for e in entries if e.id in wanted and e.id not in shown)
+        missing = len(wanted - shown - {e.id for e in linked})
+        signs.append(DangerSign(sign, describe(sign), str(rec.get("created_at", "")), flagged, linked, missing))
     return tuple(signs)
 
 
@@ -243,7 +255,7 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
         log=log,
         serious=tuple(e for e in other if any(label in SERIOUS for label in e.labels)),
         timeline=timeline,
-        danger_signs=_confirmed_signs(case, other),
+        danger_signs=_confirmed_signs(case, entries),
         journal=_journal_in(journal.entries(case), options),
         originals=tuple(case.originals()),
         integrity=integrity,

@@ -16,7 +16,7 @@ from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
 __all__ = [
-    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "linked_not_shown", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
     "verify_command", "verify_steps",
 ]
 
@@ -215,7 +215,10 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
             "suggestions, not findings: the classifier can miss a message or mark one wrongly, and every "
             "label in this report should be read against the message's full text, which is always shown. "
             "The danger signs section shows only what the reader personally confirmed.",
-        )),
+        ) + ((f"The reader corrected the labels of {n} message{'s' if n != 1 else ''} shown here (a label "
+              "removed as wrong or added as missing); each is marked 'Labels corrected by the reader', beside "
+              "what the screening suggested, and the report's sections and counts use the corrected labels.",)
+             if (n := sum(e.correction is not None for e in record.entries)) else ())),
         Paragraphs("Counting", (
             "A contact attempt is a message, photo, deleted message or call from the other person. "
             f"A night runs from 22:00 to 06:00 and is named by the evening it starts on; a night with "
@@ -262,3 +265,10 @@ def statement(record: CaseRecord) -> Paragraphs:
         "Ask your lawyer or advocate whether this statement needs to be sworn, witnessed or worded differently "
         "where your case is heard.",
     ))
+
+
+def linked_not_shown(n: int) -> str:
+    """The messages the reader linked to a danger sign that this report cannot show."""
+    return (f"{n} more message{'s' if n != 1 else ''} the reader linked to this sign "
+            f"{'are' if n != 1 else 'is'} outside this report's period or not between the reader and the other "
+            "person, and not shown here.")

@@ -15,8 +15,9 @@ import os
 
 from ._case import Case, StoredMessage, VerifyResult
 from ._kdf import KdfParams
+from ._labels import LABELS, Correction
 
-__all__ = ["Case", "KdfParams", "StoredMessage", "VerifyResult", "create_case", "open_case"]
+__all__ = ["LABELS", "Case", "Correction", "KdfParams", "StoredMessage", "VerifyResult", "create_case", "open_case"]
 
 
 def create_case(path: str | os.PathLike[str], passphrase: str, kdf: KdfParams | None = None) -> Case:

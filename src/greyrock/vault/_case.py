@@ -38,7 +38,7 @@ from typing import Any, BinaryIO
 from greyrock.errors import CaseNotFound, InputError, WrongPassphrase
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source, sort_key
 
-from . import _chain
+from . import _chain, _labels
 from ._db import DatabaseError, attach_export, connect, create_private, create_schema, fsync_dir
 from ._kdf import KdfParams, derive_key, derive_key_unnormalised, new_header, read_header
 from ._lock import CaseLock
@@ -120,16 +120,27 @@ def _dumps(obj: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StoredMessage:
-    """A message as the case holds it: the Message, its row id, original and screening."""
+    """A message as the case holds it: the Message, its row id, original and screening.
+
+    `finding` is the screening as the reader corrected it (`greyrock case label`), what
+    every view uses; `screening` the automated one, untouched; `correction` what the
+    reader changed (None when nothing)."""
 
     id: int
     message: Message
     original_sha256: str
     finding: dict[str, Any] | None = None
+    correction: _labels.Correction | None = None
+    automated: dict[str, Any] | None = None  # the screening before the correction (set with `correction`)
 
     @property
     def labels(self) -> list[str]:
         return list(self.finding.get("labels", [])) if self.finding else []
+
+    @property
+    def screening(self) -> dict[str, Any] | None:
+        """The automated screening as it was stored, whatever the reader corrected."""
+        return self.automated if self.correction is not None else self.finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +569,7 @@ class Case:
             sql += " WHERE m.sort_ts >= ?"
             args = (sort_key(probe),)
         sql += " ORDER BY m.sort_ts, m.id"
+        corrections = self.corrections()
         for (mid, loc, ts, ch, kind, direction, sender, sname, recips, body, atts, extra, oname, osha,
              finding) in self._conn.execute(sql, args):
             message = Message(
@@ -573,16 +585,64 @@ class Case:
                 extra=json.loads(extra),
                 source=Source(oname, loc),
             )
-            yield StoredMessage(mid, message, osha, json.loads(finding) if finding else None)
+            screening = json.loads(finding) if finding else None
+            fix = corrections.get(mid)
+            yield StoredMessage(mid, message, osha, _labels.apply(screening, fix), fix, screening if fix else None)
+
+    def corrections(self) -> dict[int, _labels.Correction]:
+        """message id -> the reader's correction of its labels (see `_labels`)."""
+        records = self.records(_labels.RECORD_KIND)
+        if not records:
+            return {}
+        ids = sorted({r["message_id"] for r in records if isinstance(r.get("message_id"), int)})
+        return _labels.fold(records, self._screened_labels(ids))
+
+    def _screened_labels(self, ids: list[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for mid in ids:
+            row = self._conn.execute("SELECT data FROM findings WHERE message_id = ? ORDER BY id DESC LIMIT 1",
+                                     (mid,)).fetchone()
+            out[mid] = list(json.loads(row[0]).get("labels", [])) if row else []
+        return out
+
+    def correct_labels(self, message_id: int, add: Iterable[str] = (), remove: Iterable[str] = (),
+                       note: str = "", reset: bool = False) -> _labels.Correction | None:
+        """Record the reader's correction of one message's labels (a chained record; the
+        automated screening is kept as it is); returns the message's correction now.
+        InputError for an unknown message id or label, or when nothing is asked."""
+        add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
+        unknown = [label for label in (*add, *remove) if label not in _labels.LABELS]
+        if unknown:
+            raise InputError(f"unknown label(s) {', '.join(unknown)}.", f"Labels: {', '.join(_labels.LABELS)}.")
+        both = sorted(set(add) & set(remove))
+        if both:
+            raise InputError(f"label(s) {', '.join(both)} both added and removed; choose one.")
+        if not (add or remove or reset):
+            raise InputError("nothing to correct: give --add LABEL, --remove LABEL or --reset.")
+        if self._conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
+            raise InputError(f"no message {message_id} in this case.",
+                             "Message ids are shown by 'greyrock shield' and 'greyrock case messages'.")
+        data: dict[str, Any] = {"message_id": message_id, "add": add, "remove": remove, "note": note.strip()}
+        if reset:
+            data["reset"] = True
+        with self.transaction():
+            self.add_record(_labels.RECORD_KIND, data)
+        return self.corrections().get(message_id)
 
     def stats(self) -> dict[str, Any]:
         """The shape of `greyrock case stats --json` (cli.md)."""
         q = self._conn.execute
         by_label: dict[str, int] = {}
-        for (data,) in q(
-            "SELECT data FROM findings f WHERE f.id = (SELECT max(id) FROM findings g WHERE g.message_id = f.message_id)"
+        corrections = self.corrections()
+        for (mid, data) in q(
+            "SELECT message_id, data FROM findings f WHERE f.id = (SELECT max(id) FROM findings g"
+            " WHERE g.message_id = f.message_id)"
         ):
-            for label in json.loads(data).get("labels", []):
+            fix = corrections.pop(mid, None)
+            for label in (_labels.apply(json.loads(data), fix) or {}).get("labels", []):
+                by_label[label] = by_label.get(label, 0) + 1
+        for fix in corrections.values():  # labels the reader gave a message that was never screened
+            for label in fix.add:
                 by_label[label] = by_label.get(label, 0) + 1
         first = q("SELECT timestamp FROM messages WHERE timestamp IS NOT NULL ORDER BY sort_ts LIMIT 1").fetchone()
         last = q("SELECT timestamp FROM messages WHERE timestamp IS NOT NULL ORDER BY sort_ts DESC LIMIT 1").fetchone()
