@@ -62,7 +62,8 @@ def pending(case: Case, country: str | None = None) -> list[PendingReply]:
         finding = stored.finding
         if message.kind is not Kind.MESSAGE or not finding:
             continue
-        if not finding.get("needs_reply") and not any(n.kind in _DECIDE for n in find_risks(message.body, finding, country)):
+        decide = any(n.kind in _DECIDE for n in find_risks(message.body, finding, country))
+        if not finding.get("needs_reply") and not decide:
             continue
         waiting.append(
             PendingReply(
