@@ -61,6 +61,7 @@ PLAIN = [
     "The mediator moved our session to 3pm on the 14th.",
     "I'm exhausted, work this week killed me.",
     "Please confirm you got the school photos order form.",
+    "I need the school trip form signed by Monday, will you sign it?",
     "I'm moving to Leeds in June, the kids will still see you every other weekend as per the order.",
 ]
 

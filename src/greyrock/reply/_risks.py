@@ -216,8 +216,22 @@ class SafetyNote:
                 "resources": [dict(r) for r in self.resources]}
 
 
+# Everyday school paperwork both parents sign: a signature there is no legal agreement.
+_EVERYDAY_FORMS = re.compile(r"\b(?:school trip|trip|excursion|field trip|permission slip|photo|reading (?:log|record)|"
+                             r"homework|report card|swimming|sports day|lunch)\b", re.I)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    return text[a:min(ends, default=len(text))]
+
+
 def _words(kind: str, text: str) -> list[str]:
-    return list(dict.fromkeys(m.group().strip() for m in _RULES[kind].finditer(text)))[:3]
+    matches = list(_RULES[kind].finditer(text))
+    if kind == "consent":  # a signature for a school trip is no agreement to hold against the reader
+        matches = [m for m in matches if not _EVERYDAY_FORMS.search(_sentence(text, m.start(), m.end()))]
+    return list(dict.fromkeys(m.group().strip() for m in matches))[:3]
 
 
 def _resources(kind: str, country: str | None) -> tuple[list[dict[str, str]], dict[str, str]]:
