@@ -29,6 +29,7 @@ from greyrock import ingest
 from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
+from greyrock.settings import case_clock
 from greyrock.vault import Case
 
 __all__ = ["ImportResult", "Progress", "Screener", "import_exports", "set_contact"]
@@ -142,6 +143,7 @@ def import_export(
             report("screened", screened)
 
     stream = counted()
+    zone = case_clock(case)[0].zone  # times without a zone are ordered as read in the case's zone
     occurrences: OrderedDict[bytes, int] = OrderedDict()  # dedup's count of repeats, across transactions
     finished = False
     while not finished:
@@ -150,7 +152,8 @@ def import_export(
             while True:  # at least one slice per transaction
                 before = total
                 batch: list[tuple[int, Message]] = []
-                for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences):
+                for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences,
+                                                      zone=zone):
                     result.added += 1
                     if screener is not None and message.kind is not Kind.UNPARSED:
                         batch.append((row_id, message))
