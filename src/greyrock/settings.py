@@ -18,7 +18,7 @@ from greyrock.errors import InputError
 if TYPE_CHECKING:
     from greyrock.vault import Case
 
-__all__ = ["NAME_KEYS", "Settings", "case_clock", "ensure_zone", "read_settings", "update_settings"]
+__all__ = ["NAME_KEYS", "Settings", "case_clock", "ensure_zone", "read_settings", "record_system_zone", "update_settings"]
 
 # The free-text settings and the option that sets each.
 NAME_KEYS = {"my_name": "--my-name", "their_name": "--their-name", "court_ref": "--court-ref"}
@@ -71,13 +71,19 @@ def case_clock(case: Case) -> tuple[Clock, str | None]:
     return Clock(ZoneInfo(fallback), fallback), None
 
 
+def record_system_zone(case: Case) -> str:
+    """Record this computer's zone as the case's (a new case); its name."""
+    name = system_zone_name()
+    with case.transaction():
+        case.add_record("setting", {"timezone": name})
+    return name
+
+
 def ensure_zone(case: Case) -> str | None:
     """Record this computer's zone as the case's when it has none; the note to show, or None."""
     if _latest(case.records("setting"), "timezone") is not None:
         return None
-    name = system_zone_name()
-    with case.transaction():
-        case.add_record("setting", {"timezone": name})
+    name = record_system_zone(case)
     return (f"this case had no time zone; it now uses {name} (this computer's). Change it with "
             f"'greyrock case settings CASE --timezone Area/City'.")
 
