@@ -173,6 +173,25 @@ def test_an_old_case_gets_this_computers_zone_once_and_says_so(tmp_path: Path, m
         assert read_settings(case).timezone == "America/Los_Angeles" and case.verify().ok
 
 
+def test_import_says_which_times_had_no_zone_and_the_zone_they_are_read_in(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GREYROCK_PASSPHRASE", PASS)
+    monkeypatch.setenv("TZ", "America/Chicago")
+    runner = CliRunner()
+    case, chat = tmp_path / "c.grc", tmp_path / "chat.txt"
+    chat.write_text(WHATSAPP, encoding="utf-8")
+    assert runner.invoke(app, ["case", "create", str(case)]).exit_code == 0
+    args = ["case", "import", str(case), str(chat), "--format", "whatsapp", "--me", "Jordan Reyes"]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines()[1] == (
+        f"    5 times without a time zone, read as America/Chicago times (change with 'greyrock case settings "
+        f"{case} --timezone Area/City').")
+    sms = _sms_xml(tmp_path / "sms.xml")
+    [result] = json.loads(runner.invoke(app, ["case", "import", str(case), str(sms), "--json"]).stdout)["imports"]
+    assert (result["times_without_zone"], result["read_in_zone"]) == (0, "America/Chicago")
+
+
 def test_case_messages_since_and_order_on_the_cases_clock(chicago: Path) -> None:
     with vault.open_case(chicago, PASS) as case:
         clock = case_clock(case)[0]

@@ -56,6 +56,9 @@ class ImportResult:
     formats: list[str] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     unparsed_at: list[ParseWarning] = field(default_factory=list)  # each unparsed record: place and why
+    # Records whose export gave no zone, and the case's zone they are read in.
+    without_zone: int = 0
+    zone: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class ImportResult:
             "formats": self.formats, "warnings": [str(w) for w in self.warnings],
             "unparsed_records": [{"file": w.file, "locator": w.locator, "reason": w.reason}
                                  for w in self.unparsed_at],
+            "times_without_zone": self.without_zone, "read_in_zone": self.zone or None,
         }
 
 
@@ -128,6 +132,8 @@ def import_export(
         nonlocal total
         for m in itertools.chain(first, messages):
             total += 1
+            if m.timestamp is not None and m.timestamp.tzinfo is None:
+                result.without_zone += 1
             if m.kind is Kind.UNPARSED:
                 result.unparsed += 1
                 unparsed_places.append((m.source.file, m.source.locator))
@@ -143,7 +149,8 @@ def import_export(
             report("screened", screened)
 
     stream = counted()
-    zone = case_clock(case)[0].zone  # times without a zone are ordered as read in the case's zone
+    clock = case_clock(case)[0]
+    zone, result.zone = clock.zone, clock.name  # times without a zone are read in the case's zone
     occurrences: OrderedDict[bytes, int] = OrderedDict()  # dedup's count of repeats, across transactions
     finished = False
     while not finished:

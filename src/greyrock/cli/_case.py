@@ -89,6 +89,9 @@ def import_(
             places = "".join(f"\n    unparsed: {safe_text(str(w))}" for w in r.unparsed_at)
             typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
                        + places)
+            if r.without_zone:
+                typer.echo(f"    {r.without_zone} times without a time zone, read as {safe_text(r.zone)} times "
+                           f"(change with 'greyrock case settings {safe_text(str(case))} --timezone Area/City').")
     typer.echo(f"fingerprint {short}")
 
 
