@@ -25,6 +25,13 @@ def _fixed_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GREYROCK_REGION", "US")
 
 
+@pytest.fixture(autouse=True)
+def _fixed_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case made without a time zone gets "this computer's": UTC in every test, whatever
+    the machine running them says (tests that need another set TZ themselves)."""
+    monkeypatch.setenv("TZ", "UTC")
+
+
 @pytest.fixture
 def case_path(tmp_path: Path) -> Path:
     return tmp_path / "case.grc"

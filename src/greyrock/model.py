@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -186,17 +186,18 @@ class Message:
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def sort_key(message: Message) -> float:
+def sort_key(message: Message, zone: tzinfo | None = None) -> float:
     """Chronological order across aware and naive timestamps.
 
-    Naive times are read as if UTC: exports without a zone are ordered among themselves
-    correctly, and an unparsed record without a time sorts first rather than vanishing.
+    Naive times are read in `zone` (a case's time zone), or as if UTC without one: exports
+    without a zone are then ordered among themselves correctly, and an unparsed record
+    without a time sorts first rather than vanishing.
     """
     ts = message.timestamp
     if ts is None:
         return float("-inf")
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
+        ts = ts.replace(tzinfo=zone or timezone.utc)
     return (ts - _EPOCH).total_seconds()
 
 

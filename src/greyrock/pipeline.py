@@ -29,6 +29,7 @@ from greyrock import ingest
 from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
+from greyrock.settings import case_clock
 from greyrock.vault import Case
 
 __all__ = ["ImportResult", "Progress", "Screener", "import_exports", "set_contact"]
@@ -56,6 +57,9 @@ class ImportResult:
     warnings: list[ParseWarning] = field(default_factory=list)
     unparsed_at: list[ParseWarning] = field(default_factory=list)  # each unparsed record: place and why
     files_read: list[Path] = field(default_factory=list)  # the files on disk stored as originals
+    # Records whose export gave no zone, and the case's zone they are read in.
+    without_zone: int = 0
+    zone: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +68,7 @@ class ImportResult:
             "formats": self.formats, "warnings": [str(w) for w in self.warnings],
             "unparsed_records": [{"file": w.file, "locator": w.locator, "reason": w.reason}
                                  for w in self.unparsed_at],
+            "times_without_zone": self.without_zone, "read_in_zone": self.zone or None,
         }
 
 
@@ -129,6 +134,8 @@ def import_export(
         nonlocal total
         for m in itertools.chain(first, messages):
             total += 1
+            if m.timestamp is not None and m.timestamp.tzinfo is None:
+                result.without_zone += 1
             if m.kind is Kind.UNPARSED:
                 result.unparsed += 1
                 unparsed_places.append((m.source.file, m.source.locator))
@@ -144,6 +151,8 @@ def import_export(
             report("screened", screened)
 
     stream = counted()
+    clock = case_clock(case)[0]
+    zone, result.zone = clock.zone, clock.name  # times without a zone are read in the case's zone
     occurrences: OrderedDict[bytes, int] = OrderedDict()  # dedup's count of repeats, across transactions
     finished = False
     while not finished:
@@ -152,7 +161,8 @@ def import_export(
             while True:  # at least one slice per transaction
                 before = total
                 batch: list[tuple[int, Message]] = []
-                for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences):
+                for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences,
+                                                      zone=zone):
                     result.added += 1
                     if screener is not None and message.kind is not Kind.UNPARSED:
                         batch.append((row_id, message))

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from greyrock._clock import Clock
 from greyrock.accounting import listing_command, side
 from greyrock.model import Direction, Kind, Message
 from greyrock.screen._text import sentences
@@ -110,14 +111,15 @@ def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]
     return tuple(out)
 
 
-def shield(messages: Iterable[StoredMessage]) -> list[ShieldItem]:
-    """The shielded view of the other person's messages, oldest first."""
+def shield(messages: Iterable[StoredMessage], clock: Clock | None = None) -> list[ShieldItem]:
+    """The shielded view of the other person's messages, oldest first, timed on `clock` (the
+    case's; without one, times stay as the export recorded them)."""
     items = []
     for stored in messages:
         m, f = stored.message, stored.finding
         if not _shown(m):
             continue
-        ts = m.timestamp.isoformat() if m.timestamp else None
+        ts = clock.iso(m.timestamp) if clock else m.timestamp.isoformat() if m.timestamp else None
         if f is None:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
             continue

@@ -46,7 +46,7 @@ def test_create_import_verify_stats_messages(env: None, tmp_path: Path, export: 
     stats = json.loads(runner.invoke(app, ["case", "stats", str(case), "--json"]).stdout)
     assert stats == {"messages": 2, "originals": 1, "incidents": 0, "by_label": {"logistics": 1, "threat": 1},
                      "first": "2024-03-01T17:02:00+00:00", "last": "2024-03-06T23:41:00+00:00",
-                     "fingerprint": data["fingerprint"]}
+                     "fingerprint": data["fingerprint"], "timezone": "UTC"}
 
     rows = [json.loads(line) for line in runner.invoke(app, ["case", "messages", str(case), "--json", "--since", "2024-03-02"]).stdout.splitlines()]
     assert [r["body"] for r in rows] == ["Watch your back"]
@@ -81,7 +81,8 @@ def test_verify_exits_1_when_tampered(env: None, tmp_path: Path, export: Path) -
     edit_behind_greyrocks_back(case, "a long case passphrase", "UPDATE messages SET body = 'Pick-up is 6pm Saturday' WHERE id = 1")
     result = runner.invoke(app, ["case", "verify", str(case)])
     assert result.exit_code == 1
-    assert "chain entry 3: the message with id 1 (line 2) was changed" in result.stderr
+    # Entries: 1 meta, 2 the time zone recorded at creation, 3 the original, 4 the message.
+    assert "chain entry 4: the message with id 1 (line 2) was changed" in result.stderr
 
 
 def test_journal_add_from_json_and_list(env: None, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from greyrock import ingest, pipeline, vault
 from greyrock.cli import app
+from greyrock.settings import record_system_zone
 from tests.conftest import CHEAP, FIXTURES, PASS
 
 runner = CliRunner()
@@ -183,7 +184,8 @@ def test_case_import_past_a_limit_stops_and_resumes_like_an_interruption(tmp_pat
     keeps the original and the case intact, and the same import with a higher limit adds
     every message once."""
     case_path = tmp_path / "c.grc"
-    vault.create_case(case_path, PASS, kdf=CHEAP).close()
+    with vault.create_case(case_path, PASS, kdf=CHEAP) as made:
+        record_system_zone(made)  # as 'greyrock case create' does: no note about a missing zone
     monkeypatch.setenv("GREYROCK_PASSPHRASE", PASS)
     monkeypatch.setenv("GREYROCK_MAX_ATTACHMENT", "50")
 

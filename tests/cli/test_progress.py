@@ -18,6 +18,7 @@ import pytest
 
 from greyrock import ingest, pipeline, vault
 from greyrock.model import Direction
+from greyrock.settings import record_system_zone
 
 from ..conftest import CHEAP, PASS
 
@@ -125,7 +126,8 @@ def test_parse_shows_a_bar_on_a_terminal_and_nothing_extra_otherwise(tmp_path: P
 
 def test_case_import_prints_only_its_result_when_not_on_a_terminal(tmp_path: Path) -> None:
     case_path = tmp_path / "c.grc"
-    vault.create_case(case_path, PASS, kdf=CHEAP).close()
+    with vault.create_case(case_path, PASS, kdf=CHEAP) as made:
+        record_system_zone(made)  # as 'greyrock case create' does: no note about a missing zone
     export = _csv(tmp_path / "t.csv", 600, direction="out")
     run = subprocess.run([sys.executable, "-m", "greyrock", "case", "import", str(case_path), str(export)],
                          capture_output=True, env=_env(), timeout=120)
@@ -139,7 +141,8 @@ def test_case_import_prints_only_its_result_when_not_on_a_terminal(tmp_path: Pat
 def test_ctrl_c_during_import_keeps_what_was_stored_and_a_rerun_completes_it(tmp_path: Path) -> None:
     n = 100_000
     case_path = tmp_path / "c.grc"
-    vault.create_case(case_path, PASS, kdf=CHEAP).close()
+    with vault.create_case(case_path, PASS, kdf=CHEAP) as made:
+        record_system_zone(made)  # as 'greyrock case create' does: no note about a missing zone
     export = _csv(tmp_path / "big.csv", n, direction="out")  # the reader's own: stored, not screened
     args = [sys.executable, "-m", "greyrock", "case", "import", str(case_path), str(export)]
     # One transaction per slice of 5,000 (not per two seconds), so that on any machine there

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from greyrock import cleanup, vault
 from greyrock.cli import _remove, app
+from greyrock.settings import record_system_zone
 from tests.conftest import CHEAP, FIXTURES, PASS, edit_behind_greyrocks_back
 
 runner = CliRunner()
@@ -24,7 +25,8 @@ SMS = FIXTURES / "sms-backup-restore" / "sms_small.xml"
 def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GREYROCK_PASSPHRASE", PASS)
     path = tmp_path / "c.grc"
-    vault.create_case(path, PASS, kdf=CHEAP).close()
+    with vault.create_case(path, PASS, kdf=CHEAP) as made:
+        record_system_zone(made)  # as 'greyrock case create' does: no note about a missing zone
     return path
 
 

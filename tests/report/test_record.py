@@ -14,7 +14,8 @@ ROWS_SMALL = [
 ]
 
 
-def test_case_name_defaults_to_the_file_name_and_a_bad_setting_becomes_a_note(tmp_path: Path) -> None:
+def test_case_name_defaults_to_the_file_name_and_a_bad_setting_becomes_a_note(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
     built = build_case(tmp_path, ROWS_SMALL, calls=False, settings=False)
     with vault.open_case(built.path, PASS) as case:
         with case.transaction():
@@ -23,7 +24,7 @@ def test_case_name_defaults_to_the_file_name_and_a_bad_setting_becomes_a_note(tm
     assert record.case_name == "case" and record.timeline.separation_date is None
     assert record.notes == (
         "setting separation_date 'soon' is not a date (YYYY-MM-DD); ignored.",
-        "setting timezone 'Mars/Olympus' is not a known time zone; this computer's zone is used.",
+        "the case's time zone 'Mars/Olympus' is not known on this computer; Asia/Kolkata is used.",
     )
 
 

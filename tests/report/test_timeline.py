@@ -45,11 +45,11 @@ def test_first_threat_threats_after_separation_and_night_bursts(case) -> None:
     assert tl["separation_date"] == "2024-03-05"
     assert [(t["timestamp"], t["text"]) for t in tl["threats_after_separation"]] == [
         ("2024-03-05T18:00:00-05:00", "Sign the papers or you'll never see the kids again."),
-        ("2024-03-07T03:00:00+00:00", "I'm outside."),
+        ("2024-03-06T22:00:00-05:00", "I'm outside."),  # 03:00 UTC, on the case's clock
     ]
     # 23:10 and 00:40 messages and the missed call at 02:15 (07:15 UTC): one night of three.
     assert tl["night_bursts"] == [{"night": "2024-03-04", "start": "2024-03-04T23:10:00-05:00",
-                                   "end": "2024-03-05T07:15:00+00:00", "attempts": 3, "messages": 2, "calls": 1}]
+                                   "end": "2024-03-05T02:15:00-05:00", "attempts": 3, "messages": 2, "calls": 1}]
 
 
 def test_trend_on_the_case_compares_the_two_halves_of_a_short_record(case) -> None:

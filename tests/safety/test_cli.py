@@ -69,7 +69,7 @@ def test_risk_suggest_json_shape(case: Case, case_path: Path) -> None:
     case.close()
     assert _json(["risk", "suggest", str(case_path), "--json"]) == [
         {"sign": "threat_to_kill", "why": "a message threatens to kill you", "status": "open",
-         "messages": [{"id": mid, "timestamp": "2024-03-02T22:14:00", "channel": "whatsapp",
+         "messages": [{"id": mid, "timestamp": "2024-03-02T22:14:00+00:00", "channel": "whatsapp",
                        "text": "I will kill you", "words": "I will kill you"}]}]
 
 

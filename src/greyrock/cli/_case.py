@@ -18,6 +18,7 @@ from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ALLOW_WEAK_HELP, ask_new_passphrase, ask_passphrase
 from ._progress import progress_bar
+from ._settings import open_on_clock, settings_cmd
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
 
@@ -39,10 +40,15 @@ def _open(path: Path) -> vault.Case:
 @case_app.command("create")
 def create(case: CaseArg, allow_weak: WeakOpt = False) -> None:
     """Create a new encrypted case file."""
+    from greyrock.settings import record_system_zone
+
     passphrase = ask_new_passphrase("New case passphrase", "GREYROCK_PASSPHRASE", allow_weak=allow_weak,
                                     context=[case.stem])
-    vault.create_case(case, passphrase).close()
+    with vault.create_case(case, passphrase) as c:
+        zone = record_system_zone(c)
     typer.echo(f"Created {safe_text(str(case))}. Keep the passphrase safe: without it the case cannot be opened.")
+    typer.echo(f"Time zone {safe_text(zone)} (this computer's); change it with 'greyrock case settings "
+               f"{safe_text(str(case))} --timezone Area/City'.")
 
 
 @case_app.command("import")
@@ -66,7 +72,7 @@ def import_(
     from ._remove import remove_exports
 
     screener = Screener()
-    with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
+    with open_on_clock(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
         if contact:
             pipeline.set_contact(c, contact, region=region)
         results = []
@@ -95,6 +101,9 @@ def import_(
             places = "".join(f"\n    unparsed: {safe_text(str(w))}" for w in r.unparsed_at)
             typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
                        + places)
+            if r.without_zone:
+                typer.echo(f"    {r.without_zone} times without a time zone, read as {safe_text(r.zone)} times "
+                           f"(change with 'greyrock case settings {safe_text(str(case))} --timezone Area/City').")
     typer.echo(f"fingerprint {short}")
     if removal is not None and remove_exports(removal, as_json=False)["not_removed"] not in (None, "declined"):
         raise typer.Exit(1)
@@ -156,9 +165,15 @@ def fingerprint_cmd(case: CaseArg, as_json: JsonOpt = False) -> None:
 
 @case_app.command("stats")
 def stats(case: CaseArg, as_json: JsonOpt = False) -> None:
-    """Counts, labels, first and last message, and the fingerprint."""
-    with _open(case) as c:
+    """Counts, labels, first and last message (on the case's clock), its time zone, and the fingerprint."""
+    from greyrock.settings import case_clock
+
+    with open_on_clock(case) as c:
         data = c.stats()
+        clock = case_clock(c)[0]
+    for key in ("first", "last"):
+        data[key] = clock.iso(datetime.fromisoformat(data[key])) if data[key] else None
+    data["timezone"] = clock.name
     if as_json:
         write_json(data)
     else:
@@ -186,17 +201,21 @@ def messages(
     """List the case's messages with their screening."""
     from greyrock.model import Kind
 
+    from greyrock.settings import case_clock
+
     start = _since(since)
     kinds = [str(k) for k in Kind]
     if kind is not None and kind not in kinds:
         raise InputError(f"--kind: {kind!r} is not a kind of record.", f"Kinds: {', '.join(kinds)}.")
-    with _open(case) as c:
-        rows = [s for s in c.messages(since=start) if (label is None or label in s.labels)
+    with open_on_clock(case) as c:
+        clock = case_clock(c)[0]
+        rows = [s for s in c.messages(since=start, clock=clock) if (label is None or label in s.labels)
                 and (kind is None or s.message.kind == kind)]
     if as_json:
         from ._output import write_jsonl
 
-        write_jsonl({"id": s.id, **s.message.to_dict(), "screening": s.screening, "labels": s.labels,
+        write_jsonl({"id": s.id, **s.message.to_dict(), "time": clock.iso(s.message.timestamp),
+                     "screening": s.screening, "labels": s.labels,
                      "correction": s.correction.to_dict() if s.correction else None} for s in rows)
         return
     table = Table()
@@ -206,11 +225,14 @@ def messages(
         table.add_column("source", overflow="fold")
     for s in rows:
         m = s.message
-        table.add_row(str(s.id), m.timestamp.isoformat(" ", "minutes") if m.timestamp else "?", str(m.direction),
+        table.add_row(str(s.id), clock.show(m.timestamp), str(m.direction),
                       ", ".join(s.labels) + (" (corrected by the reader)" if s.correction else ""),
                       Text(safe_text(m.body)),
                       *([Text(safe_text(f"{m.source.file}, {m.source.locator}"))] if kind is not None else []))
     Console().print(table)
+
+
+case_app.command("settings")(settings_cmd)
 
 
 @case_app.command("passwd")

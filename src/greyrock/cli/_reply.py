@@ -14,6 +14,7 @@ from ._forms import answers_from
 from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
+from ._settings import open_on_clock, show_iso
 
 __all__ = ["register"]
 
@@ -75,7 +76,7 @@ def reply_cmd(
         return
     if case is None or not pending:
         raise InputError("reply: give --text \"...\" for one message, or CASE --pending for a case.")
-    with vault.open_case(case, ask_passphrase()) as c:
+    with open_on_clock(case) as c:
         waiting = reply.pending(c, country)
     if as_json:
         write_json([p.to_dict() for p in waiting])
@@ -84,7 +85,7 @@ def reply_cmd(
         _echo("Nothing is waiting for a reply.")
         return
     for p in waiting:
-        _echo(f"#{p.message_id}  {p.timestamp or 'time unknown'}  {p.channel}  {p.sender or ''}".rstrip()
+        _echo(f"#{p.message_id}  {show_iso(p.timestamp)}  {p.channel}  {p.sender or ''}".rstrip()
               + ("  (labels corrected by the reader)" if p.correction else ""))
         _show_advice(p.advice, indent="    ")
         _echo()

@@ -13,7 +13,7 @@ from greyrock.errors import InputError
 
 from ._lazy import lazy
 from ._output import safe_text, write_json
-from ._passphrase import ask_passphrase
+from ._settings import open_on_clock
 from ._progress import status
 
 __all__ = ["register"]
@@ -37,7 +37,7 @@ def timeline(
     first, last = report.parse_day(start, "--from"), report.parse_day(end, "--to")
     if first and last and first > last:
         raise InputError(f"--from {first} is after --to {last}.")
-    with vault.open_case(case, ask_passphrase()) as c:
+    with open_on_clock(case) as c:
         tl = report.case_timeline(c, first, last)
     if as_json:
         write_json(tl.to_dict())
@@ -101,7 +101,7 @@ def report_cmd(
     chosen = tuple(x.strip() for x in (labels or "").split(",") if x.strip())
     options = report.ReportOptions(start=report.parse_day(start, "--from"), end=report.parse_day(end, "--to"),
                                    labels=chosen, own_messages=not no_own)
-    with vault.open_case(case, ask_passphrase()) as c, status("Reading and checking the case"):
+    with open_on_clock(case) as c, status("Reading and checking the case"):
         record = report.gather(c, options)
     written = []
     try:

@@ -7,7 +7,6 @@ other person wrote goes through `safe_text` before it reaches a terminal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,7 +16,7 @@ from greyrock.errors import InputError
 
 from ._lazy import lazy
 from ._output import safe_text, write_json
-from ._passphrase import ask_passphrase
+from ._settings import open_on_clock, show_iso
 
 __all__ = ["register"]
 
@@ -36,7 +35,7 @@ risk_app = typer.Typer(
 
 
 def _open(path: Path) -> vault.Case:
-    return vault.open_case(path, ask_passphrase())
+    return open_on_clock(path)
 
 
 def _resources(country: str | None) -> list[safety.Resource]:
@@ -174,7 +173,7 @@ def risk_suggest(case: CaseArg, as_json: JsonOpt = False) -> None:
         typer.echo(f"{s.sign}: {sign.name}{status}")
         typer.echo(f"  why: {safe_text(s.why)}")
         for e in s.messages:
-            typer.echo(f"  #{e.id}  {e.timestamp or '?'}  {e.channel}: {safe_text(e.text)}")
+            typer.echo(f"  #{e.id}  {show_iso(e.timestamp)}  {e.channel}: {safe_text(e.text)}")
         typer.echo("")
     name = safe_text(str(case))
     typer.echo(f"Confirm a sign with 'greyrock risk confirm {name} SIGN', or dismiss it with "
@@ -369,7 +368,7 @@ def _echo_status(status: safety.NoContactStatus, case: Path) -> None:
         typer.echo("\nNo contact attempts from them in this case.")
     typer.echo(f"\nHoover attempts: {len(status.hoovers)}")
     for h in status.hoovers[-5:]:
-        typer.echo(f"  #{h.id}  {h.timestamp or '?'}  {h.channel}" + (f": {safe_text(h.summary)}" if h.summary else ""))
+        typer.echo(f"  #{h.id}  {show_iso(h.timestamp)}  {h.channel}" + (f": {safe_text(h.summary)}" if h.summary else ""))
     typer.echo(f"Urges logged: {status.urges}")
     if status.recent_hoover:
         typer.echo("\nA hoover attempt arrived in the last few days.")
@@ -391,7 +390,7 @@ def nocontact(
         "--mode", help="Set the case's mode: no-contact, or low-contact (co-parents: replies about logistics do not count).")] = None,
 ) -> None:
     """No contact: days since you last reached out, their attempts per week, hoovers, urges."""
-    as_of = safety.parse_day(today, "--today") if today else date.today()
+    as_of = safety.parse_day(today, "--today") if today else None  # None: today on the case's clock
     start = safety.parse_day(since, "--since") if since else None
     if mode is not None and mode not in safety.CONTACT_MODES:
         raise InputError(f"--mode: {mode!r} is not a mode.", f"Modes: {', '.join(safety.CONTACT_MODES)}.")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from ._lazy import lazy
 from ._output import safe_text, write_json
-from ._passphrase import ask_passphrase
+from ._settings import open_on_clock, show_iso
 
 __all__ = ["register", "render"]
 
@@ -56,7 +56,7 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
     """`corrected`: the ids of the messages whose labels the reader corrected (`case label`)."""
     console = console or Console()
     for item in items:
-        when = (item.timestamp or "?")[:16].replace("T", " ")
+        when = show_iso(item.timestamp)
         line = Text(f"{when}  #{item.message_id:<4} ", style="dim")
         line.append(f"{_TAG[item.kind]:<9} ", style=_STYLE[item.kind])
         if item.text:
@@ -96,15 +96,17 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise InputError(f"--since: {since!r} is not a date like 2024-03-01.") from None
         from greyrock.accounting import other_aliases
-        from greyrock.model import Channel, Direction, Kind, Message, Source, sort_key
+        from greyrock.model import Kind
+        from greyrock.settings import case_clock
         from greyrock.shield import account
 
-        with vault.open_case(case, ask_passphrase()) as c:
+        with open_on_clock(case) as c:
+            clock = case_clock(c)[0]
             # Unparsed records are counted whatever --since says: their time is often unknown.
-            low = sort_key(Message(start, Channel.OTHER, Kind.MESSAGE, Direction.UNKNOWN, None, "", Source("", "")))
-            stored = [s for s in c.messages() if start is None or s.message.kind is Kind.UNPARSED
-                      or sort_key(s.message) >= low]
-            items = shield_lib.shield(stored)  # drawn from the labels as the reader corrected them
+            low = clock.instant(start)
+            stored = [s for s in c.messages(clock=clock) if start is None or s.message.kind is Kind.UNPARSED
+                      or clock.instant(s.message.timestamp) >= low]
+            items = shield_lib.shield(stored, clock)  # drawn from the labels as the reader corrected them
             counts = account(stored, other_aliases(c), str(case))
         corrected = {s.id for s in stored if s.correction is not None}
         if as_json:
@@ -119,13 +121,16 @@ def register(app: typer.Typer) -> None:
         message_id: Annotated[int, typer.Argument(help="The message number shown by 'greyrock shield'.")],
     ) -> None:
         """Show one message in full, with its screening: only when you choose to read it."""
-        with vault.open_case(case, ask_passphrase()) as c:
-            found = next((s for s in c.messages() if s.id == message_id), None)
+        from greyrock.settings import case_clock
+
+        with open_on_clock(case) as c:
+            clock = case_clock(c)[0]
+            found = next((s for s in c.messages(clock=clock) if s.id == message_id), None)
         if found is None:
             raise InputError(f"{case}: no message #{message_id}.")  # escaped by the CLI's error handler
         m = found.message
         console = Console()
-        console.print(Text(safe_text(f"#{found.id}  {m.timestamp.isoformat() if m.timestamp else '?'}  {m.channel}  "
+        console.print(Text(safe_text(f"#{found.id}  {clock.show(m.timestamp, seconds=True)}  {m.channel}  "
                                      f"from {m.sender or '?'}  ({m.source.file}, {m.source.locator})"), style="dim"))
         console.print(Text(safe_text(m.body)))
         if found.screening:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greyrock.model import Direction, Kind
+from greyrock.settings import case_clock
 from greyrock.vault import Case
 
 from ._drafts import Advice, advise
@@ -54,7 +55,8 @@ class PendingReply:
 def pending(case: Case, country: str | None = None) -> list[PendingReply]:
     """Messages that need a reply and have had none since, oldest first."""
     waiting: list[PendingReply] = []
-    for stored in case.messages():
+    clock = case_clock(case)[0]
+    for stored in case.messages(clock=clock):
         message = stored.message
         if message.direction is Direction.OUT and message.kind in _WRITTEN:
             waiting.clear()  # the reader has written since: what came before counts as answered
@@ -68,7 +70,7 @@ def pending(case: Case, country: str | None = None) -> list[PendingReply]:
         waiting.append(
             PendingReply(
                 message_id=stored.id,
-                timestamp=message.timestamp.isoformat() if message.timestamp else None,
+                timestamp=clock.iso(message.timestamp),
                 channel=str(message.channel),
                 sender=message.sender_name or message.sender,
                 advice=advise(message.body, finding, country=country),

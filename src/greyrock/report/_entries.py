@@ -85,7 +85,7 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
     """
     out = left_out if left_out is not None else LeftOut()
     aliases = other_aliases(case)
-    for stored in case.messages():
+    for stored in case.messages(clock=clock):
         m = stored.message
         if m.kind is Kind.UNPARSED:
             out.unparsed.append(stored)

@@ -82,6 +82,9 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
             "options": {"from": o.start.isoformat() if o.start else None, "to": o.end.isoformat() if o.end else None,
                         "labels": list(o.labels), "own_messages": o.own_messages},
             "timezone": record.settings.timezone or record.settings.clock.name,
+            "court_ref": record.settings.names.court_ref,
+            "my_name": record.settings.names.my_name,
+            "their_name": record.settings.names.their_name,
             "labels_note": "suggested_labels are automated suggestions of a classifier, not findings.",
         },
         "integrity": {"ok": integrity.ok, "fingerprint": integrity.fingerprint or None, "entries": integrity.entries,
@@ -94,7 +97,8 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
         "danger_signs": [
             {"sign": s.sign, "statement": s.statement, "confirmed_at": s.confirmed_at,
              "messages": [{"id": e.id, "timestamp": e.message.timestamp.isoformat() if e.message.timestamp else None,
-                           "flagged_text": flag.get("text"), "why": flag.get("why")} for e, flag in s.messages],
+                           "shown_as": format_ts(e.when), "flagged_text": flag.get("text"), "why": flag.get("why")}
+                          for e, flag in s.messages],
              "linked_by_reader": [message_dict(e) for e in s.linked], "linked_not_shown": s.linked_not_shown}
             for s in record.danger_signs
         ],

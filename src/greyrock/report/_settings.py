@@ -1,39 +1,24 @@
 """The case settings a report reads, and the clock it tells time by.
 
 Settings are records of kind "setting" in the case (the latest one holding a key wins):
-`case_name`, `separation_date` (YYYY-MM-DD) and `timezone` (an IANA name such as
-"Europe/London"). A setting that cannot be read is left out with a warning rather than
+`case_name`, `separation_date` (YYYY-MM-DD), and those of `greyrock case settings`
+(greyrock.settings): `timezone` (an IANA name such as "Europe/London"), the names of the
+parties and a court reference. A setting that cannot be read is left out with a warning rather than
 stopping the report: the evidence matters more than a malformed preference.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from greyrock._clock import Clock
+from greyrock.settings import Settings, case_clock
+from greyrock.settings import read_settings as read_case_settings
 from greyrock.vault import Case
 
 __all__ = ["CaseSettings", "Clock", "read_settings"]
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """Puts every time on one clock, so that days and nights are counted as the reader lived them.
-
-    Times whose zone the export recorded are converted to `zone` (the computer's own zone,
-    with its daylight-saving rules, when `zone` is None). Times without a zone are already
-    the local clock of the phone that exported them and are left as they are.
-    """
-
-    zone: tzinfo | None = None
-    name: str = "this computer's time zone"
-
-    def local(self, ts: datetime | None) -> datetime | None:
-        if ts is None or ts.tzinfo is None:
-            return ts
-        return ts.astimezone(self.zone) if self.zone is not None else ts.astimezone()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +28,7 @@ class CaseSettings:
     timezone: str | None = None
     clock: Clock = field(default_factory=Clock)
     warnings: tuple[str, ...] = ()
+    names: Settings = field(default_factory=Settings)  # the parties' names and the court reference
 
 
 def _latest(records: list[dict], key: str) -> object | None:
@@ -66,13 +52,7 @@ def read_settings(case: Case) -> CaseSettings:
         except ValueError:
             warnings.append(f"setting separation_date {str(raw)[:40]!r} is not a date (YYYY-MM-DD); ignored.")
 
-    clock = Clock()
-    zone_name = _latest(records, "timezone")
-    if zone_name is not None:
-        try:
-            clock = Clock(ZoneInfo(str(zone_name)), str(zone_name))
-        except (ZoneInfoNotFoundError, ValueError):
-            warnings.append(f"setting timezone {str(zone_name)[:40]!r} is not a known time zone; "
-                            "this computer's zone is used.")
-            zone_name = None
-    return CaseSettings(case_name, separation, str(zone_name) if zone_name else None, clock, tuple(warnings))
+    clock, warning = case_clock(case)
+    if warning:
+        warnings.append(warning)
+    return CaseSettings(case_name, separation, clock.name, clock, tuple(warnings), read_case_settings(case))

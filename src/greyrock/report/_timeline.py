@@ -109,7 +109,7 @@ class NightBurst:
         return sum(e.is_call for e in self.entries)
 
     def to_dict(self) -> dict[str, Any]:
-        first, last = self.entries[0].message.timestamp, self.entries[-1].message.timestamp
+        first, last = self.entries[0].when, self.entries[-1].when
         return {"night": self.night.isoformat(), "start": first.isoformat() if first else None,
                 "end": last.isoformat() if last else None, "attempts": len(self.entries),
                 "messages": self.messages, "calls": self.calls}
@@ -146,7 +146,7 @@ class Timeline:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON of `greyrock timeline --json` (cli.md), with the added fields."""
-        ft = self.first_threat.message.timestamp if self.first_threat else None
+        ft = self.first_threat.when if self.first_threat else None
         return {
             "days": [d.to_dict() for d in self.days],
             "first_threat": ft.isoformat() if ft else None,
@@ -163,7 +163,7 @@ class Timeline:
 
 def _brief(e: Entry) -> dict[str, Any]:
     m = e.message
-    return {"id": e.id, "timestamp": m.timestamp.isoformat() if m.timestamp else None, "channel": str(m.channel),
+    return {"id": e.id, "timestamp": e.when.isoformat() if e.when else None, "channel": str(m.channel),
             "sender": m.sender, "text": m.body, "labels": list(e.labels)}
 
 

@@ -7,6 +7,7 @@ the reader speaks; no adjectives about the other person: the messages speak for 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from greyrock.accounting import listing_command
@@ -99,9 +100,16 @@ def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
     """The cover page's table, the same in the PDF and the HTML report."""
     c = record.counts()
     people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
+    names = record.settings.names
+    rows = [("Court / case number", names.court_ref)] if names.court_ref else []
+    if names.my_name:
+        rows.append(("The reader", names.my_name))
+    other = people or "not named in the case (every message received by the reader counts)"
     return [
-        ("The other person", people or "not named in the case (every message received by the reader counts)"),
+        *rows,
+        ("The other person", f"{names.their_name} ({other})" if names.their_name else other),
         ("Period", period_text(record)),
+        ("Time zone", record.settings.clock.name),
         ("Messages from the other person", str(c["their_messages"])),
         ("Calls from the other person", str(c["their_calls"])),
         ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
@@ -139,6 +147,24 @@ def how_to_verify(record: CaseRecord) -> str:
     return f"{before} {verify_command(record)}. {after}"
 
 
+def times_note(record: CaseRecord) -> tuple[str, ...]:
+    """The method note on times: the one clock, and which exports recorded no zone."""
+    zone = record.settings.clock.name
+    naive = Counter(e.message.source.file for e in record.entries if e.message.timestamp and not e.message.tz_known)
+    notes = [
+        f"Every time is shown on one clock, the case's time zone ({zone}), with its offset from UTC, and "
+        "messages are ordered by the moment they were sent. Days, nights and hours are counted on that clock, "
+        "so the figures are the same whatever computer makes the report. Where an export recorded the time "
+        "zone, the time is converted to the case's zone."]
+    if naive:
+        files = "; ".join(f"{name} ({n})" for name, n in sorted(naive.items()))
+        notes.append(
+            f"Some exports did not record the time zone, only the phone's clock: {files}. These times are read as "
+            f"times in the case's zone ({zone}); if that phone was set to another zone, they are off by the "
+            "difference. The case keeps each time exactly as the export recorded it.")
+    return tuple(notes)
+
+
 def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
     """The facts of the one-page summary, as (what, value) pairs."""
     c = record.counts()
@@ -150,11 +176,11 @@ def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
         ("Messages from the other person", str(c["their_messages"])),
         ("Calls from the other person", str(c["their_calls"])),
         ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
-        ("First contact in the period", format_ts(first_other.message.timestamp) if first_other else "none"),
-        ("Last contact in the period", format_ts(last_other.message.timestamp) if last_other else "none"),
+        ("First contact in the period", format_ts(first_other.when) if first_other else "none"),
+        ("Last contact in the period", format_ts(last_other.when) if last_other else "none"),
         ("Messages suggested as threats", str(c["threat"])),
         ("Messages suggested as coercion", str(c["coercion"])),
-        ("First suggested threat", format_ts(tl.first_threat.message.timestamp) if tl.first_threat else "none"),
+        ("First suggested threat", format_ts(tl.first_threat.when) if tl.first_threat else "none"),
     ]
     if tl.separation_date:
         rows.append(("Separation date (set by the reader)", tl.separation_date.isoformat()))
@@ -199,14 +225,7 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
                else "; the case does not name the other person's numbers, so every received message counts.")
             + " The log shows the original text of each message, never a summary.",
         )),
-        Paragraphs("Times", (
-            "Times are shown as the export recorded them, with their offset from UTC. Where an export recorded "
-            "the time zone, the time is shown on one clock, "
-            + (f"the case's time zone ({record.settings.timezone})" if record.settings.timezone
-               else "the time zone of the computer that made this report")
-            + ", and days and nights are counted on that clock. Where an export did not record the zone, the "
-            "time is the phone's local clock and is marked 'local time, zone not recorded'.",
-        )),
+        Paragraphs("Times", times_note(record)),
         Paragraphs("Automated labels are suggestions", (
             "greyrock screens each message of the other person with a small text classifier that runs on the "
             "reader's own computer (a sentence-embedding model with one output per label, plus fixed phrase "

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from greyrock._clock import Clock
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Direction, Kind
 from greyrock.vault import Case, StoredMessage
@@ -92,8 +93,11 @@ def not_from_reader(messages: Iterable[StoredMessage], aliases: frozenset[str]) 
         yield s
 
 
-def attempts(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> Iterator[Attempt]:
-    """The other person's messages and calls: received, dated, and from their aliases if known."""
+def attempts(messages: Iterable[StoredMessage], aliases: frozenset[str], clock: Clock | None = None) -> Iterator[Attempt]:
+    """The other person's messages and calls: received, dated, and from their aliases if known.
+
+    Each is dated on `clock`, the case's (UTC without one)."""
+    clock = clock or Clock()
     region = default_region()
     for s in messages:
         m = s.message
@@ -101,7 +105,7 @@ def attempts(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> Iter
             continue
         if aliases and not (_is_theirs(m.sender, aliases, region) or _is_theirs(m.sender_name, aliases, region)):
             continue
-        yield Attempt(s, m.timestamp.date())
+        yield Attempt(s, clock.day(m.timestamp))  # type: ignore[arg-type]
 
 
 def last_reader_contact(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> StoredMessage | None:

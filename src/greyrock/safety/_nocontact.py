@@ -22,6 +22,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from greyrock.errors import InputError
+from greyrock.settings import case_clock
 from greyrock.vault import Case
 
 from ._activity import WeekCount, attempts, last_reader_contact, other_person, weekly_counts
@@ -125,21 +126,23 @@ class NoContactStatus:
         }
 
 
-def no_contact_status(case: Case, today: date, since: date | None = None) -> NoContactStatus:
-    """The no-contact figures as of `today`.
+def no_contact_status(case: Case, today: date | None = None, since: date | None = None) -> NoContactStatus:
+    """The no-contact figures as of `today` (default: today in the case's time zone).
 
     Weeks run from the week of `since` (default: the other person's first attempt) to the
     week of `today`, with zero weeks included, so a quiet week shows as quiet.
     """
-    messages = list(case.messages())
+    clock = case_clock(case)[0]
+    today = today or datetime.now(clock.zone).date()
+    messages = list(case.messages(clock=clock))
     aliases = other_person(case)
-    theirs = list(attempts(messages, aliases))
+    theirs = list(attempts(messages, aliases, clock))
     mode = contact_mode(case)
     logistics = {s.id for s in logistics_replies(messages)} if mode == "low-contact" else set()
     last = last_reader_contact([s for s in messages if s.id not in logistics], aliases)
     since_last = messages[[s.id for s in messages].index(last.id) + 1:] if last is not None else messages
     left_out = sum(1 for s in since_last if s.id in logistics and last_reader_contact([s], aliases) is not None)
-    last_day = last.message.timestamp.date() if last is not None and last.message.timestamp else None
+    last_day = clock.day(last.message.timestamp) if last is not None else None
 
     start = since or (min(a.day for a in theirs) if theirs else None)
     weeks: list[WeekCount] = []
@@ -148,7 +151,7 @@ def no_contact_status(case: Case, today: date, since: date | None = None) -> NoC
         weeks = weekly_counts(theirs, start, end)
 
     hoovers = tuple(
-        Hoover(a.stored.id, a.stored.message.timestamp.isoformat() if a.stored.message.timestamp else None,
+        Hoover(a.stored.id, clock.iso(a.stored.message.timestamp),
                str(a.stored.message.channel), a.stored.message.body,
                str((a.stored.finding or {}).get("summary") or ""), a.day)
         for a in theirs
@@ -159,7 +162,7 @@ def no_contact_status(case: Case, today: date, since: date | None = None) -> NoC
     return NoContactStatus(
         today=today,
         days_since_reader_contact=(today - last_day).days if last_day is not None else None,
-        last_reader_contact=last.message.timestamp.isoformat() if last is not None and last.message.timestamp else None,
+        last_reader_contact=clock.iso(last.message.timestamp) if last is not None else None,
         attempts_per_week=tuple(weeks),
         hoovers=hoovers,
         urges=len(case.records("urge")),

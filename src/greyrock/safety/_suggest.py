@@ -20,7 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from greyrock._clock import Clock
 from greyrock.errors import InputError
+from greyrock.settings import case_clock
 from greyrock.vault import Case, StoredMessage
 
 from ._activity import WeekCount, attempts, not_from_reader, other_person, weekly_counts
@@ -110,9 +112,9 @@ class Suggestion:
         return out
 
 
-def _evidence(s: StoredMessage, words: str = "") -> Evidence:
+def _evidence(s: StoredMessage, clock: Clock, words: str = "") -> Evidence:
     m = s.message
-    return Evidence(s.id, m.timestamp.isoformat() if m.timestamp else None, str(m.channel), m.body, words)
+    return Evidence(s.id, clock.iso(m.timestamp), str(m.channel), m.body, words)
 
 
 def _rising_run(weeks: list[WeekCount]) -> list[WeekCount]:
@@ -132,11 +134,11 @@ def _rising_run(weeks: list[WeekCount]) -> list[WeekCount]:
     return best
 
 
-def _escalation(case: Case, messages: list[StoredMessage]) -> Suggestion | None:
+def _escalation(case: Case, messages: list[StoredMessage], clock: Clock) -> Suggestion | None:
     start = separation_date(case)
     if start is None:
         return None
-    theirs = [a for a in attempts(messages, other_person(case)) if a.day >= start]
+    theirs = [a for a in attempts(messages, other_person(case), clock) if a.day >= start]
     if not theirs:
         return None
     weeks = weekly_counts(theirs, start, max(a.day for a in theirs))
@@ -147,7 +149,7 @@ def _escalation(case: Case, messages: list[StoredMessage]) -> Suggestion | None:
     why = (f"after you separated on {start.isoformat()}, their messages and calls rose {len(run)} weeks in a row "
            f"({counts} a week, {run[0].week} to {run[-1].week})")
     first, last = run[0].monday, run[-1].monday
-    evidence = tuple(_evidence(a.stored) for a in theirs
+    evidence = tuple(_evidence(a.stored, clock) for a in theirs
                      if first <= a.day and (a.day - last).days < 7)
     return Suggestion("escalation", why, evidence, weeks=tuple(run))
 
@@ -169,7 +171,8 @@ def confirmed_signs(case: Case) -> list[str]:
 
 def suggest_signs(case: Case) -> list[Suggestion]:
     """Every sign the case's messages suggest, in the screens' order, with its evidence."""
-    messages = list(case.messages())
+    clock = case_clock(case)[0]
+    messages = list(case.messages(clock=clock))
     found: dict[str, list[Evidence]] = {}
     for s in not_from_reader(messages, other_person(case)):
         f = s.finding or {}
@@ -178,14 +181,14 @@ def suggest_signs(case: Case) -> list[Suggestion]:
             sign = _FLAG_TO_SIGN.get(flag.get("sign", ""))
             if sign and sign not in seen_here:
                 seen_here.add(sign)
-                found.setdefault(sign, []).append(_evidence(s, flag.get("text", "")))
+                found.setdefault(sign, []).append(_evidence(s, clock, flag.get("text", "")))
         if "threat" in (f.get("labels") or []) or f.get("danger"):
             gun = _GUN.search(s.message.body)
             if gun:
-                found.setdefault("gun_access", []).append(_evidence(s, gun.group()))
+                found.setdefault("gun_access", []).append(_evidence(s, clock, gun.group()))
     answers = sign_answers(case)
     out = [Suggestion(sign, _WHY[sign], tuple(ev), answers.get(sign, "open")) for sign, ev in found.items()]
-    escalation = _escalation(case, messages)
+    escalation = _escalation(case, messages, clock)
     if escalation is not None:
         out.append(Suggestion(escalation.sign, escalation.why, escalation.messages,
                               answers.get("escalation", "open"), escalation.weeks))

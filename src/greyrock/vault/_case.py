@@ -31,10 +31,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from greyrock._clock import Clock, true_order
 from greyrock.errors import CaseNotFound, InputError, WrongPassphrase
 from greyrock.model import Attachment, Channel, Direction, Kind, Message, Source, sort_key
 
@@ -381,7 +382,7 @@ class Case:
 
     def add_messages(
         self, messages: Iterable[Message], original_ids: dict[str, int],
-        occurrences: OrderedDict[bytes, int] | None = None,
+        occurrences: OrderedDict[bytes, int] | None = None, zone: tzinfo | None = None,
     ) -> Iterator[tuple[int, Message]]:
         """Store messages not already held; yields (row id, message) for each one added.
 
@@ -391,6 +392,7 @@ class Case:
         Identical messages that really were sent twice (two "ok" in the same minute) are
         told apart by their order of occurrence. One export stored over several transactions
         passes the same `occurrences` to each call, so the count runs on across them.
+        A time without a zone is ordered as read in `zone`, the case's time zone.
         """
         w = self._w()
         fmt = self.format
@@ -448,7 +450,7 @@ class Case:
             seen.move_to_end(content)
             if len(seen) > _DEDUP_WINDOW:
                 seen.popitem(last=False)
-            batch.append((content + min(n, 65535).to_bytes(2, "big"), oid, sort_key(message), values, message))
+            batch.append((content + min(n, 65535).to_bytes(2, "big"), oid, sort_key(message, zone), values, message))
             if len(batch) >= 1000:
                 yield from flush()
         if batch:
@@ -555,8 +557,22 @@ class Case:
         rows = self._conn.execute("SELECT id, sha256, name, size, imported_at FROM originals ORDER BY id")
         return [dict(zip(("id", "sha256", "name", "size", "imported_at"), r)) for r in rows]
 
-    def messages(self, since: datetime | None = None) -> Iterator[StoredMessage]:
-        """Every message, oldest first, with its latest screening (if any)."""
+    def messages(self, since: datetime | None = None, clock: Clock | None = None) -> Iterator[StoredMessage]:
+        """Every message, oldest first by its true instant on `clock` (default: the case's),
+        with its latest screening (if any). `since` is a time on that clock."""
+        if clock is None:
+            from greyrock.settings import case_clock
+
+            clock = case_clock(self)[0]
+        if since is not None:
+            since = clock.local(since)
+        rows = self._stored_messages(None if since is None else since - timedelta(days=2))
+        for stored in true_order(rows, clock, lambda s: s.message.timestamp):
+            if since is None or clock.instant(stored.message.timestamp) >= clock.instant(since):
+                yield stored
+
+    def _stored_messages(self, since: datetime | None = None) -> Iterator[StoredMessage]:
+        """Every message in stored order (naive times as stored), from `since` on."""
         sql = (
             "SELECT m.id, m.locator, m.timestamp, m.channel, m.kind, m.direction, m.sender, m.sender_name,"
             " m.recipients, m.body, m.attachments, m.extra, o.name, o.sha256,"
