@@ -77,14 +77,20 @@ def _r(*patterns: str, guarded: bool = False) -> list[RevealRule]:
 REVEAL_RULES: list[RevealRule] = [
     # -- where the reader lives or stays ----------------------------------------------
     *_r(
-        rf"\b(?:{_SUBJ_BE}|i(?:'ve| have)? been|we(?:'ve| have)? been|i|we) (?:now |currently |still )?(?:staying|stayin|living|livin|stopping|sleeping|crashing|renting|lodging|house[- ]?sitting|sofa[- ]?surfing)\b",
-        rf"\b{_I_OR_WE} (?:now |still )?(?:live|stay|sleep|rent|lodge)\b",
+        rf"\b(?:{_SUBJ_BE}|i(?:'ve| have)? been|we(?:'ve| have)? been|i|we) (?:now |currently |still )?(?:staying|stayin|living|livin|residing|stopping|sleeping|crashing|renting|lodging|house[- ]?sitting|sofa[- ]?surfing)\b",
+        rf"\b{_I_OR_WE} (?:now |still )?(?:live|stay|sleep|rent|lodge|reside)\b",
+        r"\b(?:letting|let|lets|allowing) me (?:stay|live|sleep|crash|kip|use (?:her|his|their) (?:place|room|flat|sofa))\b",
+        r"\bput(?:ting)? (?:me|us) up\b",
+        r"\b(?:spare room|sofa bed|box room)\b",
+        r"\b(?:got|found|bought|rented|signed for|moving into|move into|moved into|viewing) (?:the|a|an|our|my|this) (?:new )?(?:apartment|flat|house|place|home|room|condo|unit|bungalow|cottage)\b",
+        r"\bmov(?:e|ing) in (?:on|next|this|at|the|in|tomorrow|today|soon)\b",
+        r"\bwhen (?:i'?m|i am|we'?re|we are) (?:out|away|not (?:in|home)|at work|on holiday)\b",
         rf"\b{_I_OR_WE} (?:stayed|slept|spent the (?:night|weekend)) (?:at|in|with|round|over)\b",
         rf"\b(?:{_I_OR_WE}(?:'ve| have|'re| are|'m| am| r)?|just|finally) (?:just |recently |finally |now |all )?(?:moved|relocated|moving|relocating)\b(?! (?:the|it|that|this|pick|drop|hand|to (?:\d|the \d|mon|tue|wed|thu|fri|sat|sun)))",
         rf"\b{_I_OR_WE}(?:'ll| will| might| may| could| want to| plan to| hope to| intend to|'d like to| would like to| are going to|'re going to|'m going to| am going to)? (?:move|relocate|emigrate)\b(?! (?:the|it|that|this|pick|drop|hand|to (?:\d|the \d|mon|tue|wed|thu|fri|sat|sun)))",
         rf"\b(?:{_NAME}|he|she|they)(?:'s| is| are|'re)? (?:moving|moved) in\b",
         r"\bmov(?:e|ing|ed) in (?:with|together)\b",
-        r"\b(?:a|my|our|the) new (?:place|flat|house|home|apartment|address|postcode|area|neighbou?rhood|street|town|city)\b",
+        r"\b(?:a|my|our|the) new (?:place|flat|house|home|apartment|address|postcode|area|neighbou?rhood|neighbou?rs|street|town|city|landlord|landlady)\b",
         r"\bnew (?:place|flat|house|home|apartment|address)\b",
         r"\b(?:my|our) (?:new )?(?:address|postcode|zip(?: code)?|street|estate|flat|apartment)\b",
         r"\b(?:at|round|to|from) (?:mine|my place|my flat|my house|our place|my new \w+)\b",
@@ -99,7 +105,10 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b(?:{_SUBJ_BE}|i was|we were) (?:at|in) (?:a friend|friends)",
         rf"\b{_WILL_BE} (?:at|in|round|over at|staying at|staying with|with) {_PRIVATE_PLACE}",
         rf"\b{_WILL_BE} in {_NAME}\b",
-        rf"\b{_WILL_BE} (?:away|abroad|on holiday|on vacation|staying|out of (?:town|the country)|camping|travell?ing)\b",
+        rf"\b{_WILL_BE} (?:away|abroad|on holiday|on vacation|staying|out of (?:town|state|the country)|camping|travell?ing)\b",
+        r"\bout of (?:town|state|the country)\b",
+        rf"\b{_WILL_BE} (?:at|in) the (?!(?:school|gate|front|handover|hand-over|contact|exchange|car park|usual|agreed|meeting|hearing"
+        r"|mediation|court|police|station|door|entrance|reception|pick-?up|drop-?off|same|corner|end|bottom|top|main|kids|children)\b)[a-z]+",
         rf"\b{_I_AM} (?:not |never )?(?:at )?home (?:alone|on my own|by myself|on|most|every|after|before|until|till|by)\b",
         r"\bhome alone\b",
         rf"\b(?:near|by|behind|opposite|above|next to|round the corner from|close to|down the road from) (?:the|a|my|our) (?-i:[A-Za-z-]+ )?(?:kids'?|children'?s|station|school|park|shops|co-op|bakery|pub|church|canal|river|hospital)\b(?=[^.!?\n]{{0,40}}\b(?:live|living|flat|house|place|apartment|moved|home|we'?re|i'?m)\b)",
@@ -108,7 +117,9 @@ REVEAL_RULES: list[RevealRule] = [
     ),
     # -- where the reader works, a new job ------------------------------------------------
     *_r(
-        rf"\b(?:i|we) (?:now |still )?(?:work|volunteer|temp)(?:s)? (?:at|in|for|from|near|on|nights|days|weekends|evenings|mornings|as|part[- ]time|full[- ]time|late|early)\b",
+        rf"\b(?:i|we) (?:now |still )?(?:work|volunteer|temp)(?:s)? (?:\w+ ){{0,2}}(?:at|in|for|from|near|on|nights|days|weekends|evenings|mornings|as|part[- ]time|full[- ]time|late|early|doubles|shifts|overtime)\b",
+        r"\boff work\b",
+        r"\b(?:signed|signing) (?:me )?off\b",
         rf"\b(?:{_I_AM}|i(?:'ve| have)? been|i've started|i started|started) (?:now )?(?:working|volunteering|temping|doing (?:nights|shifts|days|weekends))\b",
         rf"\b{_I_AM} on (?:nights|days|earlies|lates|shifts|the night shift|the early shift|the late shift)\b",
         rf"\b(?:at|in) (?:work|the office|my desk|the warehouse|the shop|the salon|the factory) (?:until|till|til|from|all day|\d)",
@@ -136,6 +147,9 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE}|i(?:'ve| have) got|i have)\b[^.!?\n,]{{0,40}}\b(?:{_DAYS}s)(?: (?:at|nights|mornings|evenings|afternoons))?\b",
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE}) (?:do|have|go to|attend)\b[^.!?\n,]{{0,20}}\b(?:yoga|pilates|gym|boxing|spin|zumba|choir|church|mosque|temple|bingo|quiz)\b",
         rf"\b{_DAYS}s? (?:nights?|mornings?|evenings?|afternoons?)\b(?=[^.!?\n]{{0,30}}$)",
+        rf"\b{_DAYS} (?:nights|mornings|evenings|afternoons)\b",
+        r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) (?:just )?joined (?:a|the|my|our) (?:\w+ )?(?:choir|gym|club|team|group|class|church|band|league|course)\b",
+        r"\b(?:we|i) (?:practi[sc]e|rehearse|train|meet up|play)\b",
         rf"\b(?:i|we) (?:leave|get home|come home|get back|go to bed|get up|set off|head out)\b",
         rf"\b(?:in bed|home|back) by \d",
         r"\b(?:i|we) (?:take|catch|get) the (?:\d|bus|train|tram|tube|ferry|\w+ (?:bus|train))",
@@ -150,6 +164,7 @@ REVEAL_RULES: list[RevealRule] = [
     # -- health appointments (the reader's own) --------------------------------------------
     *_r(
         rf"\b(?:i(?:'ve| have)? got|i have|i had|i've had|i've|got|i'll have|i'm having|i am having|having|my|i was at|i'm at) (?:a |an |my |the |another |own )*(?:own )?(?:\w+ )?{_HEALTH}\b",
+        r"\b(?:new|registered with (?:a |the )?(?:new )?|registered at (?:a |the )?)(?:gp|doctor|dentist|therapist|counsell?or|surgery|practice|clinic)\b",
         rf"\b(?:i|we)(?:'ve been| have been|'m| am)? (?:go to|going to|see|seeing|saw|went to|attend|attending|started|start) (?:a |my |the )?(?:therapy|therapist|counsell?ing|counsell?or|psychiatrist|psychologist|support group|aa|na|rehab|meetings|physio)\b",
         rf"\b{_I_AM} (?:seeing|going to|in) (?:a |my |the )?(?:therapy|therapist|counsell?ing|counsell?or|psychiatrist|psychologist|doctor|gp|consultant|support group|hospital)\b",
         r"\b(?:in|into|to|at) (?:the )?hospital (?:for|on|from|until|till|overnight|all)\b",
@@ -159,7 +174,10 @@ REVEAL_RULES: list[RevealRule] = [
     *_r(
         rf"\b(?:have|had|got|on|going on|went on|'ve got|another|first|second) (?:a |another |our |my |first |second )*date\b(?! (?:for|of|to set|when|and time))",
         rf"\bdate (?:with|night)\b",
-        rf"\b(?:{_I_AM}|i(?:'ve| have) been|been|i was|i am|{_WE_ARE}) (?:seeing|dating|going out with|sleeping with|talking to) (?:someone|somebody|a (?:guy|man|woman|girl|lad|bloke|new)|{_NAME})\b",
+        rf"\b(?:{_I_AM}|i(?:'ve| have) been|been|i was|i am|{_WE_ARE}) (?:seeing|dating|going out with|sleeping with|talking to) (?:someone|somebody|a (?:\w+ ){{0,2}}(?:guy|man|woman|girl|lad|bloke|person|fella)|a new|{_NAME})\b",
+        r"\b(?:taking|took|takes|take) me (?:out|to (?:dinner|lunch|the|a|see)|away|for (?:dinner|lunch|a|drinks))\b",
+        r"\bwe met (?:at|in|on|through|online)\b",
+        r"\bme (?:and|n|&) the (?:girls|lads|boys)\b",
         rf"\b(?:i'?m|i am|{_WE_ARE}|i) (?:dating|(?:back )?on (?:the )?(?:apps|tinder|hinge|bumble))\b",
         r"\bdating again\b",
         r"\b(?:i(?:'ve| have)?|just) met (?:someone|somebody|a guy|a man|a woman|a girl)\b",

@@ -110,7 +110,7 @@ _RULES: list[_Rule] = [
         r"\bi (?:only|just) (?:did|said|went|wanted|asked|meant)\b",
         r"\bi had (?:to|no choice)\b",
         r"\bi didn'?t have (?:a|any) choice\b",
-        r"\bso (?:that )?i (?:could|can|would)\b",
+        r"\bso (?:that )?i (?:could|can|would)\b(?!'t|n't)",
         r"\bin order to\b",
         r"\bi was (?:only|just) trying\b",
         r"\bdue to (?:my|the fact)\b",
@@ -133,7 +133,7 @@ _RULES: list[_Rule] = [
         r"\bwhatever you say\b",
         r"\bif you (?:had|hadn'?t|had just)\b",
         r"\bit was you (?:who|that)\b",
-        r"\bas usual\b",
+        r"\byou\b[^.!?\n]*\bas usual\b|\bas usual\b[^.!?\n]*\byou\b",  # "late as usual", not "6pm, as usual"
         r"\byou (?:clearly|obviously) (?:don'?t|didn'?t|have|are|can'?t)\b",
     ),
     *_rules(
@@ -283,7 +283,9 @@ _DEBATE = re.compile(
 )
 
 _PIECE_BREAK = re.compile(
-    r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)",
+    r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)"
+    r"|\s+(?=so (?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|the (?:handover|pick|drop|kids)|pick|drop"
+    r"|handover|after|before|any (?:time|day)|another|can (?:we|you)|could (?:we|you))\b)",
     re.I,
 )
 _LEAD = re.compile(r"^(?:and|but|so that|so|also|anyway|then|or|plus|well|ok|okay)\b[\s,]*", re.I)
@@ -367,8 +369,9 @@ _TAIL_VERBS = re.compile(r"\b(?:is|are|was|were|be|works?|suits?|fine|ok|okay|go
 
 # A clause that states the arrangement the reader offers stands on its own.
 _ARRANGEMENT = re.compile(
-    r"\b(?:be there|be at the|be ready|can do|can'?t do|cannot do|can make|can'?t make|works?|suits?|available|is fine"
-    r"|(?:i|we) said|agreed|instead|confirmed|as per|the order)\b",
+    r"\b(?:be there|be at the|be ready|can do|can'?t do|cannot do|can make|can'?t make|works|work for (?:me|us)|suits?|available|is fine"
+    r"|(?:i|we) said|agreed|instead|confirmed|as per|the order|reply|send|pay|paid|bring|return|sign|confirm"
+    r"|let you know|swap|change)\b",
     re.I,
 )
 
@@ -598,10 +601,19 @@ def revealed_facts(draft: str, flags: Sequence[ToneFlag]) -> frozenset[str]:
     spans = [(f.start, f.end) for f in flags if f.kind == _REVEALS]
     if not spans:
         return frozenset()
+    # a clause that reveals and also states the arrangement ("my friend Jo will bring the
+    # bikes at 4pm on Saturday") gives the arrangement's time: that one stays
+    arranging = [
+        (pa, pb)
+        for sa, sb in sentences(draft)
+        for pa, pb in _pieces(draft, sa, sb)
+        if about_handover(draft[pa:pb]) or _ARRANGEMENT.search(draft[pa:pb])
+    ]
     inside: set[str] = set()
     outside: set[str] = set()
     for a, b, fact in _fact_positions(draft):
-        (inside if any(_overlaps(a, b, s, e) for s, e in spans) else outside).add(fact.lower())
+        hidden = any(_overlaps(a, b, s, e) for s, e in spans) and not any(pa <= a < pb for pa, pb in arranging)
+        (inside if hidden else outside).add(fact.lower())
     return frozenset(inside - outside)
 
 
@@ -643,7 +655,7 @@ def _fact_line(draft: str, lost: Sequence[str], hidden: frozenset[str], flags: S
     for p in fact_phrases(draft):
         if not any(f in p.facts for f in lost):
             continue
-        if any(f.lower() in hidden for f in p.facts) or any(_overlaps(p.start, p.end, a, b) for a, b in spans):
+        if any(f.lower() in hidden for f in p.facts):
             items += [f for f in p.facts if f in lost]
         else:
             items.append(p.text)
