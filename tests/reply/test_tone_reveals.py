@@ -88,6 +88,12 @@ def test_a_story_about_the_reader_runs_on_but_a_reply_about_the_children_stops_i
     assert report.rewrite == "I'll reply about the 12th by Friday."
 
 
+def test_a_scrap_left_by_the_cut_is_dropped_not_sent() -> None:
+    draft = "voice note: yeah so I'm at my sister Claire's place on Mill Road tonight call you tomorrow"
+    assert check(draft).rewrite == "Noted."  # not "Voice note, yeah."
+    assert check("Babe I'm at Tom's, back in an hour x").rewrite == "Noted."
+
+
 def test_texting_register() -> None:
     report = check("Im seeing Sam on friday so sunday 10am is better")
     assert _reveal_texts(report.draft) == ["Im seeing Sam on friday"]
@@ -191,6 +197,8 @@ GARBLED: list[tuple[str, str]] = [
     ("the kids are ready.", "lowercase_start"),
     ("Saturday works for", "no_end_mark"),
     ("Noted , thanks.", "punctuation"),
+    ("Voice note, yeah.", "no_verb"),
+    ("Dear Paul.", "no_verb"),
 ]
 
 CLEAN: list[str] = [

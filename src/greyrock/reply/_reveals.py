@@ -169,6 +169,8 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b{_I_AM} (?:seeing|going to|in) (?:a |my |the )?(?:therapy|therapist|counsell?ing|counsell?or|psychiatrist|psychologist|doctor|gp|consultant|support group|hospital)\b",
         r"\b(?:in|into|to|at) (?:the )?hospital (?:for|on|from|until|till|overnight|all)\b",
         r"\b(?:my|i'?m having an?|i have an?) (?:operation|surgery|procedure|treatment)\b",
+        rf"\b(?:just back|i'?m back|been|i went) (?:from|at|to) (?:the |my )?{_HEALTH}\b",
+        r"\b(?:i'?m|i am|we'?re|we are) training for\b",
     ),
     # -- a new partner, a date, friends -------------------------------------------------------
     *_r(

@@ -376,6 +376,10 @@ _ARRANGEMENT = re.compile(
 )
 
 
+# A clause that hands something over: its time is the handover's, not the reader's.
+_HANDS_OVER = re.compile(r"\b(?:bring|brings|bringing|drop|drops|dropping|collect|collects|deliver|return|hand over)\b", re.I)
+
+
 def _continues(clause: str) -> bool:
     """Whether a clause after a revealing one goes on with the same story: it is about the
     reader ("so I can walk them there"), or a tail with no subject of its own ("since
@@ -607,7 +611,7 @@ def revealed_facts(draft: str, flags: Sequence[ToneFlag]) -> frozenset[str]:
         (pa, pb)
         for sa, sb in sentences(draft)
         for pa, pb in _pieces(draft, sa, sb)
-        if about_handover(draft[pa:pb]) or _ARRANGEMENT.search(draft[pa:pb])
+        if about_handover(draft[pa:pb]) or _HANDS_OVER.search(draft[pa:pb])
     ]
     inside: set[str] = set()
     outside: set[str] = set()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from greyrock.screen._text import facts
+
 __all__ = ["SET_PHRASES", "Problem", "problems"]
 
 # One-word replies that are whole on their own.
@@ -30,6 +32,16 @@ _BAD_LAST = frozenset(
 _BAD_FIRST = frozenset("and or but because cos nor than whereas although though unless".split())
 # A fact line's list never opens with a bare preposition ("Re: at 2am.").
 _BAD_LIST_OPENER = frozenset("at on in of for with to and or but not the a an".split())
+# Something that makes a sentence of a clause: a verb, a modal or a contraction. A rewrite
+# sentence with none of these and no time, date or amount is a scrap ("Voice note, yeah.",
+# "Dear Paul.", "Back in an hour x.").
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|do|does|did|done|have|has|had|can|could|will|would|shall|should|may|might"
+    r"|must|need|needs|works?|suits?|let|please|send|pay|paid|bring|take|collect|drop|pick|see|keep|stands?|confirm"
+    r"|agree|call|text|email|reply|go|come|get|got|make|know|want|thanks|thank|noted|received)\b"
+    r"|\b\w+(?:ed|ing|n't|n’t|'ll|’ll|'m|’m|'re|’re|'s|’s|'ve|’ve|'d|’d)\b",
+    re.I,
+)
 _FACT_LINE = re.compile(r"^(?:Re|For [^:]{1,40}):\s*(?P<rest>.*)$", re.S)
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _WORD = re.compile(r"[A-Za-z0-9$£€][A-Za-z0-9$£€'’:.,/-]*")
@@ -75,6 +87,8 @@ def sentence_problems(sentence: str) -> list[str]:
                 out.append("dangling_end")
             if words[0] in _BAD_FIRST:
                 out.append("dangling_start")
+            if not _VERBISH.search(s) and not facts(s) and not (len(words) == 1 and words[0] in SET_PHRASES):
+                out.append("no_verb")
             first = s.lstrip("\"'(")[:1]
             if first.isalpha() and first.islower():
                 out.append("lowercase_start")
