@@ -161,6 +161,12 @@ LOGISTICS: list[str] = [  # what the reader must state: no flag at all
     "The order says alternate weekends, Friday 6pm to Sunday 6pm.",
     "I'll drop the uniform at the school reception on Monday.",
     "I'll collect them every other Friday at 3:30 from school.",
+    # named places that are the handover's or the children's, not the reader's
+    "I'll meet you at Tesco car park at 5.",
+    "We'll be at McDonald's at 6 for the exchange.",
+    "I'll take them to Riverside Park at 9 for the tournament.",
+    "I spoke to Lee at the council about the forms.",
+    "I told the GP at Westgate Surgery about Ava's rash.",
 ]
 
 
@@ -242,7 +248,7 @@ def test_the_set_is_large_and_mixed() -> None:
     assert len(rows) >= 300
     groups = {g: sum(r["group"] == g for r in rows) for g in ("reveals", "neutral", "other")}
     assert groups["reveals"] >= 150 and groups["neutral"] >= 120 and groups["other"] >= 40, groups
-    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh"}
+    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh", "final"}
     assert len({r["text"] for r in rows}) == len(rows)
 
 
@@ -260,7 +266,7 @@ def test_every_rewrite_over_the_set_is_clean_and_safe() -> None:
     assert failures == []
 
 
-@pytest.mark.parametrize("split", ["tune", "held_out", "fresh"])
+@pytest.mark.parametrize("split", ["tune", "held_out", "fresh", "final"])
 def test_reveals_precision_recall_and_false_flags_on_the_set(split: str) -> None:
     rows = [r for r in _rows() if r["split"] == split]
     flagged = [any(f.kind == REVEALS for f in find_flags(r["text"])) for r in rows]
