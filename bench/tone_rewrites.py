@@ -93,7 +93,7 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="list each miss, false flag and failed rewrite")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    for split in ("tune", "held_out", "fresh", "final", "all"):
+    for split in ("tune", "held_out", "fresh", "final", "last", "all"):
         part = [r for r in rows if split == "all" or r["split"] == split]
         if not part:
             continue

@@ -248,7 +248,7 @@ def test_the_set_is_large_and_mixed() -> None:
     assert len(rows) >= 300
     groups = {g: sum(r["group"] == g for r in rows) for g in ("reveals", "neutral", "other")}
     assert groups["reveals"] >= 150 and groups["neutral"] >= 120 and groups["other"] >= 40, groups
-    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh", "final"}
+    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh", "final", "last"}
     assert len({r["text"] for r in rows}) == len(rows)
 
 
@@ -266,7 +266,7 @@ def test_every_rewrite_over_the_set_is_clean_and_safe() -> None:
     assert failures == []
 
 
-@pytest.mark.parametrize("split", ["tune", "held_out", "fresh", "final"])
+@pytest.mark.parametrize("split", ["tune", "held_out", "fresh", "final", "last"])
 def test_reveals_precision_recall_and_false_flags_on_the_set(split: str) -> None:
     rows = [r for r in _rows() if r["split"] == split]
     flagged = [any(f.kind == REVEALS for f in find_flags(r["text"])) for r in rows]

@@ -288,6 +288,7 @@ _PIECE_BREAK = re.compile(
     r"|handover|after|before|any (?:time|day)|another|can (?:we|you)|could (?:we|you))\b)",
     re.I,
 )
+_JOIN_LEAD = re.compile(r"^(?:and|but|so that|so|also|then|or|plus)\b[\s,]*", re.I)
 _LEAD = re.compile(r"^(?:and|but|so that|so|also|anyway|then|or|plus|well|ok|okay)\b[\s,]*", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9$£€']+")
 _REMOVABLE_ABSOLUTE = re.compile(r"^(?:always|constantly|every (?:single )?time|all the time|forever)$", re.I)
@@ -407,7 +408,8 @@ def _reveal_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) 
                     ) <= 4:
                         start = pieces[i - 1][0]
                     for qa, qb in pieces[i + 1:]:
-                        if qa < end or _continues(text[qa:qb]):
+                        compound = re.match(r"(?:and|&|n) (?:i|me)\b", text[qa:qb], re.I)  # "My fiancé | and I will"
+                        if qa < end or compound or _continues(text[qa:qb]):
                             end = max(end, qb)
                         else:
                             break
@@ -549,7 +551,8 @@ def _compose(draft: str, flags: Sequence[ToneFlag]) -> list[str]:
                 piece = fixed
             else:
                 piece = draft[pa:pb]
-            piece = _LEAD.sub("", piece).strip()
+            # "ok"/"well" may open a sentence; a joining word may not open what is left of one
+            piece = (_JOIN_LEAD if i == 0 else _LEAD).sub("", piece).strip()
             if piece and not _is_fragment(piece):
                 kept.append(piece)
                 last_kept = i == len(pieces) - 1

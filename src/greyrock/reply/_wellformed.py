@@ -81,7 +81,7 @@ def sentence_problems(sentence: str) -> list[str]:
         if not words:
             out.append("no_words")
         else:
-            if len(words) == 1 and words[0] not in SET_PHRASES:
+            if len(words) == 1 and words[0] not in SET_PHRASES and not facts(s):
                 out.append("fragment")
             if words[-1] in _BAD_LAST:
                 out.append("dangling_end")
