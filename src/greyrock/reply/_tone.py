@@ -15,7 +15,14 @@ package's 50 neutral test drafts the model of November 2026 flagged 4 ("Pick-up 
 usual place" read to it like a surveillance remark), where the rules flag none.
 
 The rewrite keeps the draft's times, dates and amounts and drops every clause that raised
-a flag, then checks itself again: a rewrite never carries a flag.
+a flag, then checks itself again: a rewrite never carries a flag. Two exceptions to
+"keeps every fact": a time or date that the draft gives only inside words revealing the
+reader ("5" in "I'm at work till 5 every day") goes with those words and never comes back
+on the fact line, since it is the reader's routine, not an arrangement; and a sentence the
+cut left malformed (_wellformed: "I'm only doing this, not.") is dropped whole, its other
+facts carried on one neutral line, "For the handover: Sunday at 6pm." (a fixed topic noun,
+never their words) or "Re: 2am." when no topic fits. The rules for what reveals the reader
+live in _reveals.
 """
 
 from __future__ import annotations
