@@ -11,9 +11,11 @@ raise no flag at all, other: other tone faults) and `split`, in the order writte
   held_out  133 drafts written at the same time, before the rules, first measured after;
   fresh     60 drafts in other voices (US, formal, voice notes), written after the rules;
   final     60 more, written after the rules were widened for `fresh`;
-  last      60 more, written after the rules were widened for `final`.
-Each later part was measured once before any rule was changed for it (first-run figures in
-the README); its misses then became rules, so today's figures on it are tuned figures.
+  last      60 more, written after the rules were widened for `final`;
+  untuned   60 more, written after the last rule change and never tuned on.
+Each part but `untuned` was measured once before any rule was changed for it (first-run
+figures in the README); its misses then became rules, so today's figures on it are tuned
+figures. `untuned` is the one to read for how the rules meet a new phrasing.
 
 Prints, per split and together:
   - reveals_location_or_plans precision and recall;
@@ -99,7 +101,7 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="list each miss, false flag and failed rewrite")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    for split in ("tune", "held_out", "fresh", "final", "last", "all"):
+    for split in ("tune", "held_out", "fresh", "final", "last", "untuned", "all"):
         part = [r for r in rows if split == "all" or r["split"] == split]
         if not part:
             continue

@@ -1,8 +1,9 @@
 """The tone check on what reveals the reader, and the shape of its rewrites.
 
 The phrasings in REVEALING and LOGISTICS below were written for these tests and are not in
-tests/reply/data/drafts.jsonl, the set the rules were tuned and measured on (its `tune`
-part) or measured only (its `held_out` part). The whole set is also checked here: every
+tests/reply/data/drafts.jsonl (its parts are described in bench/tone_rewrites.py). They
+were written after the first rules; on their first run 28 of the 30 revealing ones were
+found and none of the 20 logistics drafts was flagged, and the two misses became rules. The whole set is also checked here: every
 rewrite over it must read cleanly, raise no flag and carry no revealed fact.
 """
 
@@ -248,7 +249,7 @@ def test_the_set_is_large_and_mixed() -> None:
     assert len(rows) >= 300
     groups = {g: sum(r["group"] == g for r in rows) for g in ("reveals", "neutral", "other")}
     assert groups["reveals"] >= 150 and groups["neutral"] >= 120 and groups["other"] >= 40, groups
-    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh", "final", "last"}
+    assert {r["split"] for r in rows} == {"tune", "held_out", "fresh", "final", "last", "untuned"}
     assert len({r["text"] for r in rows}) == len(rows)
 
 
@@ -266,14 +267,17 @@ def test_every_rewrite_over_the_set_is_clean_and_safe() -> None:
     assert failures == []
 
 
-@pytest.mark.parametrize("split", ["tune", "held_out", "fresh", "final", "last"])
-def test_reveals_precision_recall_and_false_flags_on_the_set(split: str) -> None:
+@pytest.mark.parametrize(("split", "min_recall"), [
+    ("tune", 0.95), ("held_out", 0.95), ("fresh", 0.95), ("final", 0.95), ("last", 0.95),
+    ("untuned", 0.85),  # written after the last rule change and never tuned on: 27 of 30 today
+])
+def test_reveals_precision_recall_and_false_flags_on_the_set(split: str, min_recall: float) -> None:
     rows = [r for r in _rows() if r["split"] == split]
     flagged = [any(f.kind == REVEALS for f in find_flags(r["text"])) for r in rows]
     tp = sum(f and r["reveals"] for f, r in zip(flagged, rows))
     fp = sum(f and not r["reveals"] for f, r in zip(flagged, rows))
     fn = sum(not f and r["reveals"] for f, r in zip(flagged, rows))
-    assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= 0.95, (tp, fp, fn)
+    assert tp / (tp + fp) >= 0.97 and tp / (tp + fn) >= min_recall, (tp, fp, fn)
     neutral = [r["text"] for r in rows if r["group"] == "neutral"]
     false_reveals = [t for t in neutral if _reveal_texts(t)]
     assert false_reveals == []
