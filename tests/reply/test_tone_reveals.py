@@ -95,6 +95,15 @@ def test_a_scrap_left_by_the_cut_is_dropped_not_sent() -> None:
     assert check("Babe I'm at Tom's, back in an hour x").rewrite == "Noted."
 
 
+def test_a_preamble_is_not_left_standing_when_what_it_introduced_goes() -> None:
+    report = check("Just so you're aware, I've got a new fella, he's called Ian.")
+    assert [f.kind for f in report.flags] == ["explaining", REVEALS]
+    assert report.rewrite == "Noted."
+    report = check("Not that it's your business but I'm seeing someone from my yoga class.")
+    assert [f.kind for f in report.flags] == ["arguing", REVEALS]
+    assert report.rewrite == "Noted."
+
+
 def test_texting_register() -> None:
     report = check("Im seeing Sam on friday so sunday 10am is better")
     assert _reveal_texts(report.draft) == ["Im seeing Sam on friday"]
