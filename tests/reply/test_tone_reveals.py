@@ -177,6 +177,25 @@ LOGISTICS: list[str] = [  # what the reader must state: no flag at all
     "I'll take them to Riverside Park at 9 for the tournament.",
     "I spoke to Lee at the council about the forms.",
     "I told the GP at Westgate Surgery about Ava's rash.",
+    # the children's trips and whereabouts, which the other parent is entitled to know
+    "The school trip to France is on the 8th.",
+    "The kids' flight to Spain with you is on the 2nd; their passports are in the bag.",
+    "Leo is at his friend's till 5, collect him from school at 6.",
+    "I'm at the school at 3:15.",
+    "We're at the contact centre now.",
+    "The new home-school agreement is attached.",
+    "Bring him home by 6.",
+    "Please have her home by 7.",
+    "He needs to be home by 6 on school nights.",
+    "I'll check my diary and reply by Friday.",
+    "Leo has a lesson at 5 on Monday.",
+    "Ava is recovering well from her cold.",
+    "The kids are going to the club on Saturday.",
+    "Leo has football Tuesday evenings.",
+    "The kids have swimming on Saturday morning",
+    "She has ballet Wednesday afternoons at the village hall.",
+    "I'm happy to do Saturday mornings.",
+    "I have a meeting with my solicitor on Friday.",
 ]
 
 

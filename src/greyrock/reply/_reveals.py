@@ -37,6 +37,7 @@ _I_AM = r"(?:i(?:'m| am|m)|im)"
 _WE_ARE = r"(?:we(?:'re| are|re| r))"
 _I_OR_WE = r"(?:i|we)"
 _SUBJ_BE = rf"(?:{_I_AM}|{_WE_ARE})"
+_READER = r"(?:i|we|me|my|our|i'm|im|we're|i've|we've|i'll|we'll)"
 _WILL_BE = r"(?:i|we)(?:'ll| will|ll|'d| would)? be"
 _HEALTH = (
     r"(?:therapy|therapist|counsell?ing|counsell?or|psychiatrist|psychologist|doctor'?s?|gp|hospital|dentist'?s?|dental"
@@ -91,8 +92,8 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\bmoved (?:to|out to|back to|over to|up to|down to) (?:the )?{_NAME}",
         rf"\b(?:{_NAME}|he|she|they)(?:'s| is| are|'re)? (?:moving|moved) in\b",
         r"\bmov(?:e|ing|ed) in (?:with|together)\b",
-        r"\b(?:a|my|our|the) new (?:place|flat|house|home|apartment|address|postcode|area|neighbou?rhood|neighbou?rs|street|town|city|landlord|landlady)\b",
-        r"\bnew (?:place|flat|house|home|apartment|address)\b",
+        r"\b(?:a|my|our|the) new (?:place|flat|house|home|apartment|address|postcode|area|neighbou?rhood|neighbou?rs|street|town|city|landlord|landlady)\b(?![-\w])",
+        r"\bnew (?:place|flat|house|home|apartment|address)\b(?![-\w])",
         r"\b(?:my|our) (?:new )?(?:address|postcode|zip(?: code)?|street|estate|flat|apartment)\b",
         r"\b(?:at|round|to|from) (?:mine|my place|my flat|my house|our place|my new \w+)\b",
         r"\b(?:buying|bought|renting|rented|viewing|viewed|looking at|offer on|lease on|signed for|signed the lease on|moving into) (?:a |the |our |some |another )?(?:new )?(?:house|flat|place|home|apartment|room|flats|houses|places|bungalow|cottage)s?\b",
@@ -112,7 +113,7 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b{_I_AM} (?:not |never )?(?:at )?home (?:alone|on my own|by myself|on|most|every|after|before|until|till|by)\b",
         r"\bhome alone\b",
         rf"\b(?:near|by|behind|opposite|above|next to|round the corner from|close to|down the road from) (?:the|a|my|our) (?-i:[A-Za-z-]+ )?(?:kids'?|children'?s|station|school|park|shops|co-op|bakery|pub|church|canal|river|hospital)\b(?=[^.!?\n]{{0,40}}\b(?:live|living|flat|house|place|apartment|moved|home|we'?re|i'?m)\b)",
-        r"\b(?:live|living|flat|house|place|apartment|moved|home)\b[^.!?\n]{0,30}\b(?:near|by|behind|opposite|above|next to|round the corner from|close to|down the road from|\d+ mins? from|minutes? from)\b",
+        r"\b(?:live|living|flat|house|place|apartment|moved|home)\b[^.!?\n]{0,30}\b(?:near|by|behind|opposite|above|next to|round the corner from|close to|down the road from|\d+ mins? from|minutes? from)\b(?! ?(?:\d|then|now|tonight|tomorrow|today|the \d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|noon|midday))",
         r"\b\d+ (?:mins?|minutes) (?:from|away from|walk from)\b",
     ),
     # -- where the reader works, a new job ------------------------------------------------
@@ -153,17 +154,18 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b{_I_OR_WE} (?:go|walk|drive|run|swim|cycle|train|shop|do|have|see|visit|attend)\b[^.!?\n,]{{0,40}}\b(?:{_DAYS}s|weekends|weekdays|nights|mornings|evenings)\b",
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE}|i(?:'ve| have) got|i have)\b[^.!?\n,]{{0,40}}\b(?:{_DAYS}s)(?: (?:at|nights|mornings|evenings|afternoons))?\b",
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE}) (?:do|have|go to|attend)\b[^.!?\n,]{{0,20}}\b(?:yoga|pilates|gym|boxing|spin|zumba|choir|church|mosque|temple|bingo|quiz)\b",
-        rf"\b{_DAYS}s? (?:nights?|mornings?|evenings?|afternoons?)\b(?=[^.!?\n]{{0,30}}$)",
-        rf"\b{_DAYS} (?:nights|mornings|evenings|afternoons)\b",
+        rf"\b{_READER}\b[^.!?\n,;]{{0,40}}\b{_DAYS}s? (?:nights?|mornings?|evenings?|afternoons?)\b(?=[^.!?\n]{{0,30}}$)",
+        rf"\b{_READER}\b[^.!?\n,;]{{0,40}}\b{_DAYS} (?:nights|mornings|evenings|afternoons)\b",
+        rf"\b{_DAYS}s? (?:nights?|mornings?|evenings?|afternoons?),? {_READER}\b",
         r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) (?:just )?joined (?:a|the|my|our) (?:\w+ )?(?:choir|gym|club|team|group|class|church|band|league|course)\b",
         r"\b(?:we|i) (?:practi[sc]e|rehearse|train|meet up|play)\b",
         rf"\b(?:i|we) (?:leave|get home|come home|get back|go to bed|get up|set off|head out)\b",
-        rf"\b(?:in bed|home|back) by \d",
+        rf"\b(?:i|we)(?:'m|'re| am| are|'ll be| will be| get| usually get| always get|'m usually|'m always)? (?:usually |always |normally )?(?:in bed|home|back) by \d",
         r"\b(?:i|we) (?:take|catch|get) the (?:\d|bus|train|tram|tube|ferry|\w+ (?:bus|train))",
         r"\b(?:walk|take|run) the dog\b",
         rf"\b(?:i|we) (?:run|walk|jog|cycle|swim) (?:along|by|around|round|in|at|to)\b",
         r"\b(?:do|did) the (?:big )?(?:shop|shopping)\b",
-        r"\b(?:my|our) (?:routine|schedule|timetable|diary|calendar)\b",
+        r"\b(?:my|our) (?:routine|schedule|timetable)\b",
         r"\bdrop (?:\w+ )?at school and then\b",
         r"(?:^|(?<=[.!?] ))\W*start(?:ing)? (?:on|next|in|at|from) ",
         guarded=True,
@@ -199,7 +201,7 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\bme (?:and|n|&) {_NAME}\b",
         rf"\bmy {_FRIEND}\b",
         rf"\b{_NAME} (?:from|at) (?:work|the (?:gym|office|pub|club|church|choir|team|group|book club|running club|yoga class)|church|book club|next door|footy|football|yoga|uni|college|down the road|across the road|upstairs|downstairs)\b",
-        rf"\b(?:go(?:ing)?|went|been|out|meeting|met|drinks|dinner|lunch|coffee|brunch|cinema|pub|night out|weekend away|trip|holiday) (?:out )?with (?:{_SOCIAL}|{_NAME}\b|my\b)",
+        rf"\b(?:go(?:ing)?|went|been|out|meeting|met|drinks|dinner|lunch|coffee|brunch|cinema|pub|night out|weekend away|trip|holiday) (?:out )?with (?:{_SOCIAL}|{_NAME}\b|my\b(?! (?:solicitor|lawyer|attorney|barrister|advocate|mediator|caseworker|social worker|support worker|legal)))",
         rf"\b(?:meeting|seeing|visiting|catching up with|meet(?:ing)? up with) (?:{_SOCIAL}|{_NAME}\b)",
         rf"\b(?:{_NAME}|he|she)(?:'s| has| is|s) been (?:staying|sleeping|stopping) (?:over|at|with)\b",
         r"\bstaying over\b",
@@ -217,8 +219,9 @@ REVEAL_RULES: list[RevealRule] = [
         rf"\b(?:my|our) (?:flight|holiday|trip|travel plans|ferry|train|hotel|booking|cruise|break)\b",
         rf"\b(?:{_I_OR_WE}(?:'ve| have)?) booked (?:a |our |my |the )?(?:holiday|vacation|trip|flight|hotel|cottage|caravan|break|cruise)\b",
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE}) (?:flying|sailing|driving) (?:to|out|home|back|up|down)\b",
-        rf"\b(?:to|in) (?:the )?(?:Spain|France|Italy|Portugal|Greece|Ibiza|Majorca|Florida|Canada|Australia|Ireland|Scotland|Wales|Cornwall|Devon|America|Dubai|Turkey)\b",
-        rf"\b(?:to|in|at) (?-i:[A-Z][a-z]+) (?:for|from|until|till|over) (?:the |a |two |three |\d )?(?:weekend|week|weeks|night|nights|holiday|christmas|easter|summer|half[- ]term|the \d)",
+        # a trip of the reader's, not the children's school trip: anchored on "I", "we", "me", "my", "our"
+        rf"\b(?:i|we|me|my|our|going|heading|off)\b[^.!?\n]{{0,40}}\b(?:to|in) (?:the )?(?:Spain|France|Italy|Portugal|Greece|Ibiza|Majorca|Florida|Canada|Australia|Ireland|Scotland|Wales|Cornwall|Devon|America|Dubai|Turkey)\b",
+        rf"\b(?:i|we|me|my|our|going|heading|off)\b[^.!?\n]{{0,40}}\b(?:to|in|at) (?-i:[A-Z][a-z]+) (?:for|from|until|till|over) (?:the |a |two |three |\d )?(?:weekend|week|weeks|night|nights|holiday|christmas|easter|summer|half[- ]term|the \d)",
         rf"\b(?:{_I_OR_WE}|{_SUBJ_BE})(?:'m|'re| am| are)? (?:planning|thinking of|thinking about|considering|about to|hoping to|looking to|looking at|looking for) (?!(?:reply|replying|it|this|that|the (?:form|letter|order|schedule|bill|handover|dates)))",
         rf"\b{_I_OR_WE}(?:'m|'re| am| are| r)? going to (?:move|start|leave|apply|take a|live|stay|visit|travel|buy|rent|emigrate|relocate|retrain|study|go (?:away|abroad|on)|be (?:away|abroad|in|at (?:my|our)))\b",
         r"\bmy plans?\b",
@@ -251,18 +254,18 @@ REVEAL_RULES += [
         r"\b(?:an?|my|second|third|final|job) interview\b",
         r"\b(?:flat|house|home|apartment|job)[- ]hunting\b",
         r"\b(?:food ?bank|job ?centre|citizens advice|housing office|council housing)\b",
-        r"\b(?:recovering|recuperating|convalescing)\b",
+        rf"\b(?:{_SUBJ_BE}|{_WILL_BE}|i was|i've been|been)(?: still)? (?:recovering|recuperating|convalescing)\b",
         r"\b(?:my|knee|hip|back|eye|foot|hand) op\b",
-        r"\b(?:my|a) (?:driving test|driving lesson|exam|course|class|lesson)\b",
+        r"\bmy (?:driving test|driving lesson|exam|course|class|lesson)\b",
         r"\btaking the kids (?:camping|away|abroad|on holiday|to (?:see|visit|stay))\b",
         r"\b(?:i'?m|i am|we'?re|we are|i'?ve been|been) (?:dog|cat|house|baby)[- ]?sitting\b",
-        r"\bgoing to (?:the )?(?:food bank|church|mosque|temple|gym|pub|club|meetings?)\b",
+        rf"\b(?:{_SUBJ_BE}|i've been|been|i|we) (?:going|go|went) to (?:the )?(?:food bank|church|mosque|temple|gym|pub|club|meetings?)\b",
     ),
 ]
 
 _HANDOVER = re.compile(
     r"\b(?:exchanges?|meet (?:you|u)|see (?:you|u)|pick[- ]?ups?|pick (?:them|him|her|the kids|\w+) up|collect(?:ing|ion)?|drop[- ]?offs?|drop (?:them|him|her|the kids|\w+) off"
-    r"|hand[- ]?overs?|contact (?:centre|center)|as (?:agreed|per the order|the order says)|the kids will|ready (?:at|by|for)"
+    r"|(?:can|could|happy to|able to|willing to|glad to) (?:do|make|manage|cover)|hand[- ]?overs?|contact (?:centre|center)|as (?:agreed|per the order|the order says)|the kids will|ready (?:at|by|for)"
     r"|bring (?:them|him|her)|have (?:them|him|her|the kids)|(?:his|her|their|the kids'?) (?:training|practice|lesson|class|club|football|swimming))\b",
     re.I,
 )
