@@ -127,7 +127,7 @@ _RULES: list[_Rule] = [
         "arguing", _CLAUSE,
         r"\bthat'?s (?:not true|a lie|not what happened|not fair|ridiculous|rubbish|nonsense|untrue|not how it)",
         r"\byou(?:'re| are) (?:wrong|lying|mistaken|twisting)\b",
-        r"\byou know (?:that|full well|perfectly well|very well|it|i|what)\b",
+        r"(?<!\blet )\byou know (?:that|full well|perfectly well|very well|it|i|what)\b",
         r"\byou (?:said|agreed|promised|told me)\b",
         r"\byou(?:'re| are) the one (?:who|that)\b",
         r"\bhow dare you\b",
