@@ -94,6 +94,16 @@ def test_tone_json_shape_and_rewrite() -> None:
     assert out["rewrite"] == "I was late. Pick-up is 5pm."
 
 
+def test_tone_flags_a_routine_and_keeps_only_the_handover() -> None:
+    result = runner.invoke(app, ["tone", "I'm at work until 5 every day, so pick-up at 6 works.", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [(f["kind"], f["text"]) for f in out["flags"]] == [
+        ("reveals_location_or_plans", "I'm at work until 5 every day"),
+    ]
+    assert out["rewrite"] == "Pick-up at 6 works."
+
+
 def test_tone_with_the_classifier_flags_an_unmistakable_insult() -> None:
     result = runner.invoke(app, ["tone", "You are a disgusting excuse for a human being.", "--json", "--model"])
     assert result.exit_code == 0, result.output

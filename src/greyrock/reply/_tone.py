@@ -15,7 +15,14 @@ package's 50 neutral test drafts the model of November 2026 flagged 4 ("Pick-up 
 usual place" read to it like a surveillance remark), where the rules flag none.
 
 The rewrite keeps the draft's times, dates and amounts and drops every clause that raised
-a flag, then checks itself again: a rewrite never carries a flag.
+a flag, then checks itself again: a rewrite never carries a flag. Two exceptions to
+"keeps every fact": a time or date that the draft gives only inside words revealing the
+reader ("5" in "I'm at work till 5 every day") goes with those words and never comes back
+on the fact line, since it is the reader's routine, not an arrangement; and a sentence the
+cut left malformed (_wellformed: "I'm only doing this, not.") is dropped whole, its other
+facts carried on one neutral line, "For the handover: Sunday at 6pm." (a fixed topic noun,
+never their words) or "Re: 2am." when no topic fits. The rules for what reveals the reader
+live in _reveals.
 """
 
 from __future__ import annotations
@@ -28,12 +35,14 @@ from typing import TYPE_CHECKING, Any
 from greyrock.screen._rules import danger_flags
 from greyrock.screen._text import facts, sentences, split_at
 
-from ._facts import fact_phrases
+from ._facts import fact_phrases, topic_of
+from ._reveals import REVEAL_RULES, about_handover
+from ._wellformed import sentence_problems
 
 if TYPE_CHECKING:
     from greyrock.screen import Screener
 
-__all__ = ["KINDS", "MAX_SENTENCES", "MAX_WORDS", "ToneFlag", "ToneReport", "check", "find_flags", "rewrite"]
+__all__ = ["KINDS", "MAX_SENTENCES", "MAX_WORDS", "ToneFlag", "ToneReport", "check", "find_flags", "revealed_facts", "rewrite"]
 
 KINDS: tuple[str, ...] = (
     "justifying",
@@ -91,6 +100,7 @@ class _Rule:
     kind: str
     pattern: re.Pattern[str]
     reach: str
+    guarded: bool = False  # stands down in a clause about a handover (see _reveals)
 
 
 def _rules(kind: str, reach: str, *patterns: str) -> list[_Rule]:
@@ -107,7 +117,7 @@ _RULES: list[_Rule] = [
         r"\bi (?:only|just) (?:did|said|went|wanted|asked|meant)\b",
         r"\bi had (?:to|no choice)\b",
         r"\bi didn'?t have (?:a|any) choice\b",
-        r"\bso (?:that )?i (?:could|can|would)\b",
+        r"\bso (?:that )?i (?:could|can|would)\b(?!'t|n't)",
         r"\bin order to\b",
         r"\bi was (?:only|just) trying\b",
         r"\bdue to (?:my|the fact)\b",
@@ -117,12 +127,14 @@ _RULES: list[_Rule] = [
         "arguing", _CLAUSE,
         r"\bthat'?s (?:not true|a lie|not what happened|not fair|ridiculous|rubbish|nonsense|untrue|not how it)",
         r"\byou(?:'re| are) (?:wrong|lying|mistaken|twisting)\b",
-        r"\byou know (?:that|full well|perfectly well|very well|it|i|what)\b",
+        r"(?<!\blet )\byou know (?:that|full well|perfectly well|very well|it|i|what)\b",
         r"\byou (?:said|agreed|promised|told me)\b",
         r"\byou(?:'re| are) the one (?:who|that)\b",
         r"\bhow dare you\b",
         r"\blet me remind you\b",
         r"\bfor the record\b",
+        r"\bnot that it'?s (?:any of )?your (?:business|concern)\b",
+        r"\b(?:none|not any) of your (?:business|concern)\b",
         r"\bwith (?:all )?due respect\b",
         r"\bactually,? (?:you|it|that|i)\b",
         r"\bdon'?t (?:tell me|you dare|twist)\b",
@@ -130,7 +142,7 @@ _RULES: list[_Rule] = [
         r"\bwhatever you say\b",
         r"\bif you (?:had|hadn'?t|had just)\b",
         r"\bit was you (?:who|that)\b",
-        r"\bas usual\b",
+        r"\byou\b[^.!?\n]*\bas usual\b|\bas usual\b[^.!?\n]*\byou\b",  # "late as usual", not "6pm, as usual"
         r"\byou (?:clearly|obviously) (?:don'?t|didn'?t|have|are|can'?t)\b",
     ),
     *_rules(
@@ -156,6 +168,7 @@ _RULES: list[_Rule] = [
         r"\bi was (?:just |only )?(?:busy|stuck|running late|working|at work|in a meeting|asleep|ill|sick|tired|driving|on my way|held up)\b",
         r"\bas i (?:said|explained|mentioned|told you|have said|'ve said)\b",
         r"\bjust so you (?:know|understand)\b",
+        r"\bjust so (?:you(?:'re| are)|u r) aware\b",
         r"\byou (?:need|have) to understand\b",
         r"\bi want(?:ed)? you to (?:know|understand)\b",
         r"\bto be (?:clear|honest|fair)\b",
@@ -243,31 +256,7 @@ _RULES: list[_Rule] = [
         r"\ball the time\b",
         r"\bnot (?:once|ever)\b",
     ),
-    *_rules(
-        "reveals_location_or_plans", _CLAUSE,
-        r"\bi(?:'m| am) (?:now |currently )?(?:staying|living|moving|sleeping|crashing|renting|house[- ]?sitting)\b",
-        r"\bi(?:'ve| have) (?:just )?(?:moved|relocated)\b",
-        r"\bi(?:'ve| have) (?:just )?(?:found|got|started|bought|rented) (?:a |my )?new (?:place|flat|house|home|job|apartment|partner|boyfriend|girlfriend)\b",
-        r"\b(?:i|we)(?:'re|'m| are| am) (?:going|heading|off|flying|driving|travelling|traveling) (?:to|away|abroad|on holiday|on vacation|out)\b",
-        r"\b(?:i|we)(?:'ll| will) be (?:away|abroad|on holiday|on vacation|staying|out of (?:town|the country)|at my|in [A-Z][a-z]+)",
-        r"\bi (?:live|work|stay|sleep) (?:at|in|near|with|on|round|by)\b",
-        r"\bmy (?:new )?(?:address|postcode|zip code|workplace|office|shifts?|rota|routine|gym)\b",
-        r"\bmy new (?:place|flat|house|home|job|apartment|car|number|school|course)\b",
-        r"\bmy (?:new )?(?:boyfriend|girlfriend|partner|fianc[eé]e?|husband|wife|other half)\b",
-        r"\bi(?:'m| am) (?:seeing|dating) (?:someone|somebody|a new|a guy|a man|a woman|a girl)\b",
-        r"\bi(?:'ve| have) met someone\b",
-        rf"\b(?:at|to|from|with|round|over at|staying at) my (?:{_FAMILY})(?:'?s|s')",
-        r"\bi(?:'m| am) at (?:my|a friend)",
-        r"\bi (?:usually|normally|always|often) (?:go|leave|get|finish|start|am|work|walk|drive|take|run|swim)\b",
-        rf"\bi (?:go|walk|drive|run|swim|leave|finish|start|train)\b[^.!?\n]{{0,30}}\bevery (?:morning|evening|night|day|weekend|{_DAYS})\b",
-        r"\bi (?:finish|start) (?:work )?at\b",
-        r"\bafter work i\b",
-        r"\b(?:i|we)(?:'m| am|'re| are) (?:planning|thinking of|thinking about|about to|hoping to)\b",
-        r"\b(?:i|we)(?:'m| am|'re| are) going to (?:move|start|leave|apply|take a|go|visit|travel|buy|rent|live|stay)\b",
-        r"\bmy plans?\b",
-        r"\bnext (?:week|month|year|weekend) (?:i|we)(?:'m|'ll|'re| am| will| are)\b",
-        r"\b(?:i|we)(?:'ve| have)? booked (?:a |our )?(?:holiday|vacation|trip|flight)\b",
-    ),
+    *[_Rule("reveals_location_or_plans", re.compile(r.pattern, re.I), _CLAUSE, r.guarded) for r in REVEAL_RULES],
 ]
 
 # Questions that open a debate rather than settle a practical point.
@@ -304,12 +293,17 @@ _DEBATE = re.compile(
 )
 
 _PIECE_BREAK = re.compile(
-    r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)",
+    r"\s*[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:but|because|cos|since|so that|so i|although|though|even though|and i|and you)\b)"
+    r"|\s+(?=so (?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|the (?:handover|pick|drop|kids)|pick|drop"
+    r"|handover|after|before|any (?:time|day)|another|can (?:we|you)|could (?:we|you))\b)",
     re.I,
 )
+_JOIN_LEAD = re.compile(r"^(?:and|but|so that|so|also|then|or|plus)\b[\s,]*", re.I)
 _LEAD = re.compile(r"^(?:and|but|so that|so|also|anyway|then|or|plus|well|ok|okay)\b[\s,]*", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9$£€']+")
 _REMOVABLE_ABSOLUTE = re.compile(r"^(?:always|constantly|every (?:single )?time|all the time|forever)$", re.I)
+_REVEALS = "reveals_location_or_plans"
+_FRAGMENT_WORDS = frozenset("not no nor and or but so then too also either neither yet still just even".split())
 _SCREEN_LABELS = {"threat", "coercion", "verbal_abuse"}
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
@@ -359,6 +353,81 @@ def _clause_end(text: str, pos: int, spans: list[tuple[int, int]] | None = None)
     return len(text)
 
 
+def _clause_text(text: str, pos: int, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        if a <= pos < b:
+            for pa, pb in _pieces(text, a, b):
+                if pa <= pos < pb:
+                    return text[pa:pb]
+            return text[a:b]
+    return ""
+
+
+_ABOUT_READER = re.compile(
+    r"^(?:(?:and|so|then|because|cos|coz|since|as|where|which|while|plus)\b[\s,]*)?"
+    r"(?:(?:and|so|then)\b[\s,]*)?(?:i|we|i'm|we're|i've|we've|i'll|we'll|im|me|my|our|it's|its|he's|she's|they're)\b",
+    re.I,
+)
+
+
+_TAIL = re.compile(
+    r"^(?:at|in|on|near|by|behind|opposite|above|with|from|since|until|till|til|for|when|while|where|which|after|before"
+    r"|around|about|number|no\.?)\b",
+    re.I,
+)
+_TAIL_VERBS = re.compile(r"\b(?:is|are|was|were|be|works?|suits?|fine|ok|okay|good|can|will|please)\b", re.I)
+
+
+# A clause that states the arrangement the reader offers stands on its own.
+_ARRANGEMENT = re.compile(
+    r"\b(?:be there|be at the|be ready|can do|can'?t do|cannot do|can make|can'?t make|works|work for (?:me|us)|suits?|available|is fine"
+    r"|(?:i|we) said|agreed|instead|confirmed|as per|the order|reply|send|pay|paid|bring|return|sign|confirm"
+    r"|let you know|swap|change)\b",
+    re.I,
+)
+
+
+# A clause that hands something over: its time is the handover's, not the reader's.
+_HANDS_OVER = re.compile(r"\b(?:bring|brings|bringing|drop|drops|dropping|collect|collects|deliver|return|hand over)\b", re.I)
+
+
+def _continues(clause: str) -> bool:
+    """Whether a clause after a revealing one goes on with the same story: it is about the
+    reader ("so I can walk them there"), or a tail with no subject of its own ("since
+    March", "at the library", "10 till 6"). A clause about the handover never does."""
+    if about_handover(clause) or _ARRANGEMENT.search(clause):
+        return False
+    if _ABOUT_READER.match(clause) or _TAIL.match(_LEAD.sub("", clause)):
+        return True
+    words = _WORDS.findall(clause)
+    return len(words) <= 3 and not _TAIL_VERBS.search(clause)
+
+
+def _reveal_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """A revealing clause, whole, with the clauses after it in its sentence that go on
+    with the same story (its times are the reader's too), and a short subject cut off
+    before it ("The kids | and I are moving to Wales")."""
+    for a, b in spans:
+        if a <= start < b:
+            pieces = _pieces(text, a, b)
+            for i, (pa, pb) in enumerate(pieces):
+                if pa <= start < pb:
+                    start, end = pa, max(end, pb)
+                    if i and re.match(r"(?:and|&|n) (?:i|me)\b", text[pa:pb], re.I) and len(
+                        _WORDS.findall(text[pieces[i - 1][0]:pieces[i - 1][1]])
+                    ) <= 4:
+                        start = pieces[i - 1][0]
+                    for qa, qb in pieces[i + 1:]:
+                        compound = re.match(r"(?:and|&|n) (?:i|me)\b", text[qa:qb], re.I)  # "My fiancé | and I will"
+                        if qa < end or compound or _continues(text[qa:qb]):
+                            end = max(end, qb)
+                        else:
+                            break
+                    return start, end
+            return start, end
+    return start, end
+
+
 def _sentence_around(text: str, start: int, end: int, spans: list[tuple[int, int]] | None = None) -> tuple[int, int]:
     for a, b in spans if spans is not None else sentences(text):
         if a <= start < b:
@@ -382,7 +451,11 @@ def _rule_flags(draft: str) -> list[ToneFlag]:
     for rule in _RULES:
         for m in rule.pattern.finditer(plain):
             start, end = m.start(), m.end()
-            if rule.reach == _CLAUSE:
+            if rule.guarded and about_handover(_clause_text(plain, start, sents)):
+                continue
+            if rule.kind == _REVEALS:
+                start, end = _reveal_span(plain, start, end, sents)
+            elif rule.reach == _CLAUSE:
                 end = max(end, _clause_end(draft, start, sents))
             elif rule.reach == _SENTENCE:
                 start, end = _sentence_around(draft, start, end, sents)
@@ -465,8 +538,14 @@ def _without_removable_absolutes(text: str, start: int, end: int, flags: Sequenc
     return out
 
 
-def _compose(draft: str, flags: Sequence[ToneFlag]) -> tuple[list[str], list[str]]:
-    """The kept sentences, and the facts that were only in dropped clauses."""
+def _is_fragment(piece: str) -> bool:
+    """A clause left with only joining words ("not", "then") once its neighbours were cut."""
+    words = [w.lower() for w in _WORDS.findall(piece)]
+    return not words or all(w in _FRAGMENT_WORDS for w in words)
+
+
+def _compose(draft: str, flags: Sequence[ToneFlag]) -> list[str]:
+    """The sentences of the draft with every flagged clause dropped."""
     faults = [f for f in flags if f.kind != "too_long"]
     kept_sentences: list[str] = []
     for a, b in sentences(draft):
@@ -482,19 +561,20 @@ def _compose(draft: str, flags: Sequence[ToneFlag]) -> tuple[list[str], list[str
                 piece = fixed
             else:
                 piece = draft[pa:pb]
-            piece = _LEAD.sub("", piece).strip()
-            if piece:
+            # "ok"/"well" may open a sentence; a joining word may not open what is left of one
+            piece = (_JOIN_LEAD if i == 0 else _LEAD).sub("", piece).strip()
+            if piece and not _is_fragment(piece):
                 kept.append(piece)
                 last_kept = i == len(pieces) - 1
+            else:
+                last_kept = False
         if kept:
             end = draft[a:b].rstrip()[-1:]
             mark = end if end in ".!?" and last_kept else "."
             if mark == "!":
                 mark = "."
             kept_sentences.append(_cap(", ".join(kept)) + mark)
-    text = " ".join(kept_sentences).lower()
-    lost = [f for f in dict.fromkeys(facts(draft)) if f.lower() not in text]
-    return kept_sentences, lost
+    return kept_sentences
 
 
 def _compress(sentence: str) -> str:
@@ -519,34 +599,128 @@ def _shorten(sentences: list[str]) -> list[str]:
     return [sentences[i] for i in sorted(chosen)]
 
 
-def _re_line(draft: str, lost: list[str]) -> str:
-    """A neutral line that carries facts whose clause had to go: "Re: Saturday at 5pm."."""
-    phrases = [p.text for p in fact_phrases(draft) if any(f in p.facts for f in lost)]
-    missing = [f for f in lost if not any(f.lower() in p.lower() for p in phrases)]
-    return "Re: " + ", ".join([*phrases, *missing]) + "."
+def _fact_positions(text: str) -> list[tuple[int, int, str]]:
+    out, cursor = [], 0
+    for fact in facts(text):
+        at = text.find(fact, cursor)
+        if at < 0:
+            continue
+        out.append((at, at + len(fact), fact))
+        cursor = at + len(fact)
+    return out
+
+
+def revealed_facts(draft: str, flags: Sequence[ToneFlag]) -> frozenset[str]:
+    """Facts (lower case) that the draft gives only inside words that reveal the reader.
+
+    "5" in "I'm at work till 5 every day" is the reader's routine, not a handover time: the
+    rewrite drops it with its clause and never carries it on the fact line."""
+    spans = [(f.start, f.end) for f in flags if f.kind == _REVEALS]
+    if not spans:
+        return frozenset()
+    # a clause that reveals and also states the arrangement ("my friend Jo will bring the
+    # bikes at 4pm on Saturday") gives the arrangement's time: that one stays
+    arranging = [
+        (pa, pb)
+        for sa, sb in sentences(draft)
+        for pa, pb in _pieces(draft, sa, sb)
+        if about_handover(draft[pa:pb]) or _HANDS_OVER.search(draft[pa:pb])
+    ]
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for a, b, fact in _fact_positions(draft):
+        hidden = any(_overlaps(a, b, s, e) for s, e in spans) and not any(pa <= a < pb for pa, pb in arranging)
+        (inside if hidden else outside).add(fact.lower())
+    return frozenset(inside - outside)
+
+
+_AT_HOUR = re.compile(r"^at\s+(\d{1,2})$", re.I)
+_LIST_OPENER = re.compile(r"^(?:at|on|in|of|for|to|and|or)\s+", re.I)
+
+
+def _bare(phrase: str) -> str:
+    """A fact phrase as an item of the fact line: "Saturday at 5pm", "2am", "by Friday"."""
+    phrase = phrase.strip(" ,-–")
+    hour = _AT_HOUR.match(phrase)
+    if hour:  # "at 6" alone: a bare "6" would read as a count
+        return f"{hour.group(1)}:00"
+    bare = _LIST_OPENER.sub("", phrase)
+    while _LIST_OPENER.match(bare):
+        bare = _LIST_OPENER.sub("", bare)
+    trail = re.compile(r"\s+(?:at|on|in|of|for|to|and|or|the|by|from|until|till|instead|than)$", re.I)
+    while trail.search(bare):
+        bare = trail.sub("", bare).strip(" ,-–")
+    return bare
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _fact_line(draft: str, lost: Sequence[str], hidden: frozenset[str], flags: Sequence[ToneFlag]) -> str:
+    """A neutral line for facts whose clause had to go: "For the handover: Sunday at 6pm.".
+
+    Its topic is a fixed noun phrase read outside the words that reveal the reader, and it
+    carries no fact that was only in such words."""
+    spans = [(f.start, f.end) for f in flags if f.kind == _REVEALS]
+    lost = [f for f in lost if f.lower() not in hidden]
+    if not lost:
+        return ""
+    items: list[str] = []
+    for p in fact_phrases(draft):
+        if not any(f in p.facts for f in lost):
+            continue
+        if any(f.lower() in hidden for f in p.facts):
+            items += [f for f in p.facts if f in lost]
+        else:
+            items.append(p.text)
+    items += [f for f in lost if not any(f.lower() in i.lower() for i in items)]
+    items = list(dict.fromkeys(b for b in (_bare(i) for i in items) if b))
+    if not items:
+        return ""
+    topic = topic_of(_blank(draft, spans))
+    return f"{'For ' + topic if topic else 'Re'}: {', '.join(items)}."
+
+
+def _kept_text(draft: str, flags: Sequence[ToneFlag]) -> list[str]:
+    """Compose, shorten, and drop any sentence that a cut left malformed."""
+    return [s for s in _shorten(_compose(draft, flags)) if not sentence_problems(s)]
+
+
+def _missing(draft: str, text: str, hidden: frozenset[str]) -> list[str]:
+    low = text.lower()
+    out = []
+    for f in dict.fromkeys(facts(draft)):
+        if f.lower() in hidden or f.lower() in low:
+            continue
+        hour = _AT_HOUR.match(f)
+        if hour and f"{hour.group(1)}:00" in low:
+            continue
+        out.append(f)
+    return out
 
 
 def rewrite(draft: str, flags: Sequence[ToneFlag], screener: Screener | None = None) -> str:
-    """A grey-rock version of the draft: flagged clauses dropped, every fact kept, no flags."""
+    """A grey-rock version of the draft: flagged clauses dropped, every fact kept except
+    those that were only in words revealing the reader, no flags, clean sentences."""
+    hidden = revealed_facts(draft, flags)
     current, current_flags = draft, list(flags)
     for _ in range(4):
         if not current_flags:
             return current.strip() or "Noted."
-        sentences, lost = _compose(current, current_flags)
-        sentences = _shorten(sentences)
-        if lost:
-            sentences.append(_re_line(current, lost))
-        candidate = " ".join(sentences).strip()
-        # facts of the original that the candidate lost on the way (shortening) come back
-        missing = [f for f in dict.fromkeys(facts(draft)) if f.lower() not in candidate.lower()]
-        if missing:
-            candidate = f"{candidate} {_re_line(draft, missing)}".strip()
+        hidden = hidden | revealed_facts(current, current_flags)
+        kept = _kept_text(current, current_flags)
+        body = " ".join(kept)
+        line = _fact_line(draft, _missing(draft, body, hidden), hidden, flags)
+        candidate = f"{body} {line}".strip()
         if not candidate:
             return "Noted."
         current, current_flags = candidate, find_flags(candidate, screener)
     if current_flags:  # nothing safe could be kept: the facts alone
-        lost = list(dict.fromkeys(facts(draft)))
-        return _re_line(draft, lost) if lost else "Noted."
+        line = _fact_line(draft, _missing(draft, "", hidden), hidden, flags)
+        return line if line and not find_flags(line, screener) else "Noted."
     return current
 
 
