@@ -17,6 +17,7 @@ from rich.console import Console
 from greyrock import pipeline, vault
 from greyrock.cli._shield import render
 from greyrock.screen import Screener
+from greyrock.people import read_roles
 from greyrock.shield import shield
 
 __all__ = ["main", "sample_path"]
@@ -40,7 +41,7 @@ def main() -> None:
                           f"into an encrypted case ({', '.join(result.formats)}).")
             console.print(f"Case verified: {check.entries} chain entries, fingerprint {check.fingerprint[:16]}…\n")
             console.print("[bold]What needs your attention[/bold] (abuse left out; nothing here is hidden from a court):")
-            render(shield(case.messages()), "CASE", console)
+            render(shield(case.messages(), read_roles(case)), "CASE", console)
 
 
 if __name__ == "__main__":

@@ -17,14 +17,17 @@ from ._forms import answers_from
 from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ask_passphrase
+from ._people import register as _register_people, unassigned_lines
 from ._progress import progress_bar
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
 
 journal, pipeline, vault = lazy("greyrock.journal"), lazy("greyrock.pipeline"), lazy("greyrock.vault")
+people = lazy("greyrock.people")
 
 case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
+_register_people(case_app)
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -50,7 +53,7 @@ def import_(
     contact: Annotated[
         Optional[list[str]], typer.Option("--contact", help="The other person's numbers, addresses or names.")
     ] = None,
-    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
+    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export (the role me).")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code, and ambiguous dates.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -61,6 +64,8 @@ def import_(
     with _open(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
         if contact:
             pipeline.set_contact(c, contact, region=region)
+        if me:  # a role, so an export imported without --me is set right by giving it again
+            people.set_roles(c, me=[me], region=region)
         results = []
         for path in paths:
             try:
@@ -71,8 +76,10 @@ def import_(
                            f"rest of {safe_text(str(path))}.", err=True)
                 raise typer.Exit(130) from None
         fingerprint, short = c.fingerprint(), c.short_fingerprint()
+        found = people.list_people(c)
     if as_json:
-        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint})
+        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint,
+                    "unassigned": [p.to_dict() for p in found if p.role is None]})
         return
     for r in results:
         for warning in r.warnings:
@@ -83,6 +90,8 @@ def import_(
             places = "".join(f"\n    unparsed: {safe_text(str(w))}" for w in r.unparsed_at)
             typer.echo(f"{safe_text(r.path)}: {r.added} added, {r.duplicates} already held, {r.unparsed} unparsed."
                        + places)
+    for line in unassigned_lines(str(case), found):
+        typer.echo(safe_text(line))
     typer.echo(f"fingerprint {short}")
 
 

@@ -1,7 +1,9 @@
 """The messages still waiting for an answer, with drafts for each.
 
-A message is pending when its stored screening says it needs a reply and the reader has
-sent nothing in the case since (no later message of direction "out"). Everything comes
+A message is pending when it is the other person's (`greyrock case people`), its stored
+screening says it needs a reply, and the reader has written nothing to them since. A
+sister's or a lawyer's message (role `third`) is never listed, and the reader's message to
+them answers nothing of the other person's. Everything comes
 from the case: the stored findings, not a new screening, so the list matches what the
 reader has already seen, and the abusive wording never needs to be shown again: only
 the shielded summary and the drafts are.
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from greyrock.model import Direction, Kind
+from greyrock.model import Kind
+from greyrock.people import Party, attributed, read_roles
 from greyrock.vault import Case
 
 from ._drafts import Advice, advise
@@ -45,13 +48,15 @@ class PendingReply:
 def pending(case: Case) -> list[PendingReply]:
     """Messages that need a reply and have had none since, oldest first."""
     waiting: list[PendingReply] = []
-    for stored in case.messages():
+    roles = read_roles(case)
+    for stored in attributed(case.messages(), roles):
         message = stored.message
-        if message.direction is Direction.OUT and message.kind in _WRITTEN:
+        whose = Party.of(message, roles).side(message, roles)
+        if whose is False and message.kind in _WRITTEN:
             waiting.clear()  # the reader has written since: what came before counts as answered
             continue
         finding = stored.finding
-        if message.kind is not Kind.MESSAGE or not finding or not finding.get("needs_reply"):
+        if whose is not True or message.kind is not Kind.MESSAGE or not finding or not finding.get("needs_reply"):
             continue
         waiting.append(
             PendingReply(
