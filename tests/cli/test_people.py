@@ -43,7 +43,7 @@ NEW_NUMBER_NIGHT = ("I'm watching the house.", "You have 10 minutes to come out.
 SMS = [
     ("2024-03-01 14:00", OLD, 1, "Jordan", "Pick up the kids at 5. Don't be late again."),
     ("2024-03-01 14:05", OLD, 2, "Jordan", "Jordan, I will be there at 5."),
-    ("2024-03-02 23:30", OLD, 1, "Jordan", "You think you can just leave? I know where your sister lives."),
+    ("2024-03-02 23:30", OLD, 1, "Jordan", "You think you can just leave? I know where you sleep."),
     ("2024-03-03 09:00", SISTER, 1, "Lena", "Lena here. Are you ok? Did he come by again?"),
     ("2024-03-03 09:10", SISTER, 2, "Lena",
      f"I'm ok. The new address is {SECRET_ADDRESS}, flat 3. {DOOR_CODE}. Don't tell anyone."),
@@ -59,9 +59,9 @@ SMS = [
     ("2024-03-10 08:00", NEW, 2, None, "Jordan, stop contacting me. I will only reply about the kids in writing."),
     ("2024-03-11 18:00", SISTER, 1, "Lena", "Call me when you're home. Love you."),
 ]
-WHATSAPP = f"""12/03/2024, 20:01 - {THEIR_CHAT_NAME}: Sign the papers or you'll never see Maya again.
-12/03/2024, 20:03 - {READER_CHAT_NAME}: I will answer through my lawyer.
-12/03/2024, 20:05 - {THEIR_CHAT_NAME}: Where are you staying tonight?
+WHATSAPP = f"""14/03/2024, 20:01 - {THEIR_CHAT_NAME}: Sign the papers or you'll never see Maya again.
+14/03/2024, 20:03 - {READER_CHAT_NAME}: I will answer through my lawyer.
+14/03/2024, 20:05 - {THEIR_CHAT_NAME}: Where are you staying tonight?
 """
 
 
@@ -275,3 +275,30 @@ def test_a_third_party_is_not_screened_until_named_the_other_person(env: None, t
     assert json.loads(named.stdout)["screened"] == 2  # her two received texts, screened now
     assert screening()["Lena here. Are you ok? Did he come by again?"] is not None
     assert _verify(case)["ok"]
+
+
+def test_pending_risk_timeline_and_nocontact_count_only_the_other_person(imported: tuple[Path, Path, Path]) -> None:
+    from datetime import date
+
+    from greyrock import report, reply, safety
+
+    case, _, _ = imported
+    assert runner.invoke(app, ["case", "people", str(case), "--other", OLD, "--other", NEW, "--other",
+                               THEIR_CHAT_NAME, "--me", READER_CHAT_NAME, "--third", SISTER, "--third", LAWYER,
+                               "--third", SCHOOL, "--third", BANK]).exit_code == 0
+    with vault.open_case(case, PASS) as c:
+        their_words = {row[4] for row in SMS if row[1] in (OLD, NEW) and row[2] == 1}
+        their_words |= {"Sign the papers or you'll never see Maya again.", "Where are you staying tonight?"}
+        theirs = {s.id for s in c.messages() if s.message.body in their_words}
+        pending = {p.message_id for p in reply.pending(c)}
+        evidence = {e.id for g in safety.suggest_signs(c) for e in g.messages}
+        timeline = report.case_timeline(c)
+        status = safety.no_contact_status(c, date(2024, 3, 20))
+    assert pending <= theirs and evidence <= theirs
+    assert evidence  # "I know where you sleep": stalking
+    # 3 texts from the old number, 3 from the new one, 2 in the chat.
+    assert timeline.attempts == 8
+    assert sum(w.messages for w in status.attempts_per_week) == 8
+    # The reader's last contact with the other person is her reply to the new number, not
+    # her text to her sister (nor her WhatsApp reply, which came later but is hers to them too).
+    assert status.last_reader_contact is not None and status.last_reader_contact.startswith("2024-03-14T20:03")

@@ -126,7 +126,8 @@ def people_of(messages: Iterable[Message], roles: Roles) -> list[Person]:
         if m.kind in (Kind.SYSTEM, Kind.UNPARSED):
             continue
         party = Party.of(m, roles)
-        sender = m.sender if m.sender and m.sender != READER else None
+        # The sender of a message the export says the reader sent is the reader: not listed.
+        sender = m.sender if m.sender and m.sender != READER and m.direction is not Direction.OUT else None
         if sender is None and m.sender_name and not party.own:
             sender = m.sender_name
         if sender is not None:
