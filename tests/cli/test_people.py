@@ -131,7 +131,9 @@ def test_import_names_the_addresses_with_no_role_and_the_command(env: None, tmp_
     assert result.exit_code == 0, result.output
     assert "6 addresses have no role yet: " in result.stdout
     assert f"{OLD} (Jordan)" in result.stdout and f"{SISTER} (Lena)" in result.stdout
-    assert f"greyrock case people {case}" in result.stdout
+    assert f"Name the other person first (all their numbers and names): greyrock case people {case} --other ID" \
+        in result.stdout
+    assert f"greyrock case people {case} --other {NEW} --third {BANK}" in result.stdout
 
 
 def test_people_lists_everyone_with_counts_dates_and_suggestions(imported: tuple[Path, Path, Path]) -> None:
@@ -148,7 +150,8 @@ def test_people_lists_everyone_with_counts_dates_and_suggestions(imported: tuple
     assert "says it is a new number" in people[NEW]["suggestion"]["reason"]
     assert people[BANK]["suggestion"] == {"role": "third",
                                           "reason": "a short code: banks, schools and services send from these"}
-    assert people[LAWYER]["suggestion"]["role"] == "third"
+    # ... and nothing can say who is not them: an ordinary number gets no suggestion yet.
+    assert people[LAWYER]["suggestion"] is None and people[OLD]["suggestion"] is None
 
 
 def test_suggestions_follow_the_known_number(imported: tuple[Path, Path, Path]) -> None:
@@ -162,7 +165,10 @@ def test_suggestions_follow_the_known_number(imported: tuple[Path, Path, Path]) 
     assert people[READER_CHAT_NAME]["suggestion"] == {
         "role": "me", "reason": "it writes in the same chat as the other person, in an export that does not say "
                                 "which author is you"}
-    assert people[SISTER]["suggestion"]["role"] == "third"
+    assert people[SISTER]["suggestion"] == {
+        "role": "third", "reason": "nothing in the case links it to the other person or to you"}
+    listing = runner.invoke(app, ["case", "people", str(case)]).stdout
+    assert "--me 'Sam Rivera'" in listing and f"--third {SISTER}" in listing
 
 
 def test_roles_decide_every_view_and_can_change_without_reimport(imported: tuple[Path, Path, Path],

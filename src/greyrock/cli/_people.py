@@ -6,6 +6,7 @@ and the command that gives them one.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -28,13 +29,17 @@ people, pipeline, vault = lazy("greyrock.people"), lazy("greyrock.pipeline"), la
 IdsOpt = Optional[list[str]]
 
 
-def _command(case_file: str, unassigned: list[Person]) -> str:
-    """The command that gives each address with no role the role suggested for it."""
-    parts = [f"greyrock case people {case_file}"]
-    for p in unassigned:
-        if p.suggestion is not None:
-            parts.append(f"--{p.suggestion.role} {p.id}")
-    return " ".join(parts)
+_COMMAND_MAX = 12  # past this many addresses, a command with all of them helps no one
+
+
+def _command(case_file: str, unassigned: list[Person]) -> str | None:
+    """The command that gives each address with no role the role suggested for it (None
+    when there are too many to put in one command, or none has a suggestion)."""
+    suggested = [p for p in unassigned if p.suggestion is not None]
+    if not suggested or len(suggested) > _COMMAND_MAX:
+        return None
+    return " ".join([f"greyrock case people {shlex.quote(case_file)}",
+                     *(f"--{p.suggestion.role} {shlex.quote(p.id)}" for p in suggested if p.suggestion)])
 
 
 def unassigned_lines(case_file: str, found: list[Person]) -> list[str]:
@@ -45,9 +50,17 @@ def unassigned_lines(case_file: str, found: list[Person]) -> list[str]:
     n = len(unassigned)
     shown = ", ".join(p.id + (f" ({p.names[0]})" if p.names else "") for p in unassigned[:8])
     more = f", and {n - 8} more" if n > 8 else ""
-    return [f"{n} {'address has' if n == 1 else 'addresses have'} no role yet: {shown}{more}.",
-            f"See who they are with 'greyrock case people {case_file}'; the suggested roles, to check first:",
-            f"  {_command(case_file, unassigned)}"]
+    lines = [f"{n} {'address has' if n == 1 else 'addresses have'} no role yet: {shown}{more}."]
+    if not any(p.role == "other" for p in found):
+        lines.append(f"Name the other person first (all their numbers and names): greyrock case people "
+                     f"{shlex.quote(case_file)} --other ID --other ID")
+    command = _command(case_file, unassigned)
+    if command:
+        lines.append(f"Suggested roles, to check first ('greyrock case people {shlex.quote(case_file)}' says why): "
+                     f"{command}")
+    else:
+        lines.append(f"See who they are, and set their roles, with 'greyrock case people {shlex.quote(case_file)}'.")
+    return lines
 
 
 def _row(p: Person) -> list[Any]:
@@ -90,10 +103,8 @@ def people_cmd(
     for p in found:
         table.add_row(*_row(p))
     Console().print(table)
-    lines = unassigned_lines(str(case), found)
-    if lines:
-        typer.echo(safe_text(lines[0]))
-        typer.echo(safe_text("Suggested, to check first: " + lines[2].strip()))
+    for line in unassigned_lines(str(case), found):
+        typer.echo(safe_text(line))
     if changes:
         typer.echo(f"fingerprint {short}")
 

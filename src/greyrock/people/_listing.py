@@ -8,8 +8,9 @@ holds, so the reader can check it:
   one of the other person's names;
 - `me`: it writes in the same chat as the other person, in an export that does not say
   which author is the reader (a WhatsApp chat imported without --me);
-- `third`: a short code or a sender of verification codes (banks, schools, services), or
-  nothing links it to the other person or to the reader.
+- `third`: a short code or a sender of verification codes (banks, schools, services), or,
+  once the other person is named, nothing links it to them or to the reader. Before
+  anyone is named, an ordinary address gets no suggestion: nothing can say who they are not.
 """
 
 from __future__ import annotations
@@ -173,8 +174,9 @@ def _suggest(people: list[Person], roles: Roles) -> None:
             p.suggestion = Suggestion("third", "it sends verification codes")
         elif took_over:
             p.suggestion = Suggestion("other", took_over)
-        else:
+        elif theirs:
             p.suggestion = Suggestion("third", "nothing in the case links it to the other person or to you")
+        # With no one named the other person yet, nothing here can say who is not them: no suggestion.
 
 
 def _day(ts: datetime | None) -> str:
