@@ -93,8 +93,12 @@ def people_cmd(
                     "changed": [{"id": i, "from": old, "to": new} for i, (old, new) in changes.items()],
                     "screened": screened, "fingerprint": short})
         return
+    held = {p.id.casefold() for p in found}
     for i, (old, new) in changes.items():
         typer.echo(safe_text(f"{i}: {old or 'no role'} -> {new}"))
+        if i.casefold() not in held:
+            typer.echo(safe_text(f"greyrock: warning: {i} is in none of the case's messages (yet); the role is "
+                                 "kept for when it is. Check it for a typing mistake."), err=True)
     if screened:
         typer.echo(f"{screened} {'message' if screened == 1 else 'messages'} of the other person screened now.")
     table = Table()
