@@ -59,6 +59,12 @@ SMS = [
     ("2024-03-10 08:00", NEW, 2, None, "Jordan, stop contacting me. I will only reply about the kids in writing."),
     ("2024-03-11 18:00", SISTER, 1, "Lena", "Call me when you're home. Love you."),
 ]
+# (UTC time, number, Android call type: 2 outgoing, 3 missed, duration s)
+CALLS = [
+    ("2024-03-09 23:50", NEW, 3, 0),
+    ("2024-03-09 23:55", NEW, 3, 0),
+    ("2024-03-15 19:00", SISTER, 2, 300),  # the reader calls her sister: no contact with the other person
+]
 WHATSAPP = f"""14/03/2024, 20:01 - {THEIR_CHAT_NAME}: Sign the papers or you'll never see Maya again.
 14/03/2024, 20:03 - {READER_CHAT_NAME}: I will answer through my lawyer.
 14/03/2024, 20:05 - {THEIR_CHAT_NAME}: Where are you staying tonight?
@@ -80,6 +86,20 @@ def write_sms(path: Path) -> Path:
     return path
 
 
+def _ms(when: str) -> int:
+    return int(datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def write_calls(path: Path) -> Path:
+    lines = ["<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>", f'<calls count="{len(CALLS)}">']
+    for when, number, kind, duration in CALLS:
+        lines.append(f'  <call number="{number}" duration="{duration}" date="{_ms(when)}" type="{kind}" '
+                     'presentation="1" contact_name="(Unknown)" />')
+    lines.append("</calls>")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GREYROCK_PASSPHRASE", PASS)
@@ -93,7 +113,8 @@ def imported(env: None, tmp_path: Path) -> tuple[Path, Path, Path]:
     sms = write_sms(tmp_path / "sms-20240312.xml")
     chat = tmp_path / "WhatsApp Chat with Jordan Reyes.txt"
     chat.write_text(WHATSAPP, encoding="utf-8")
-    result = runner.invoke(app, ["case", "import", str(case), str(sms), str(chat)])
+    calls = write_calls(tmp_path / "calls-20240315.xml")
+    result = runner.invoke(app, ["case", "import", str(case), str(sms), str(chat), str(calls)])
     assert result.exit_code == 0, result.output
     return case, sms, chat
 
@@ -144,7 +165,8 @@ def test_people_lists_everyone_with_counts_dates_and_suggestions(imported: tuple
     assert (old["role"], old["messages"], old["calls"], old["received"], old["sent"]) == (None, 4, 0, 3, 1)
     assert (old["first"], old["last"]) == ("2024-03-01T14:00:00+00:00", "2024-03-07T22:40:00+00:00")
     assert old["names"] == ["Jordan"]
-    assert people[SISTER]["messages"] == 3 and people[SISTER]["names"] == ["Lena"]
+    assert (people[SISTER]["messages"], people[SISTER]["calls"], people[SISTER]["names"]) == (3, 1, ["Lena"])
+    assert (people[NEW]["messages"], people[NEW]["calls"], people[NEW]["received"]) == (4, 2, 5)
     # Nothing is named yet: with no known number of theirs, only the words can point at them.
     assert people[NEW]["suggestion"]["role"] == "other"
     assert "says it is a new number" in people[NEW]["suggestion"]["reason"]
@@ -204,8 +226,8 @@ def test_roles_decide_every_view_and_can_change_without_reimport(imported: tuple
     assert by_body["I will answer through my lawyer."]["direction"] == "out"
     assert by_body["Where are you staying tonight?"]["from"] == "other"
     # The new number's night is not dropped without a word: counted, and the command named.
-    assert record["accounting"]["unassigned"] == 4 and record["accounting"]["other_people"] == 6
-    assert f"4 messages are left out because 1 address has no role yet ({NEW})" in " ".join(output.split())
+    assert record["accounting"]["unassigned"] == 6 and record["accounting"]["other_people"] == 7
+    assert f"6 messages are left out because 1 address has no role yet ({NEW})" in " ".join(output.split())
     assert f"greyrock case people {case.name} --other ID" in output
 
     shield = _shield(case)
@@ -304,9 +326,9 @@ def test_pending_risk_timeline_and_nocontact_count_only_the_other_person(importe
         status = safety.no_contact_status(c, date(2024, 3, 20))
     assert pending <= theirs and evidence <= theirs
     assert evidence  # "I know where you sleep": stalking
-    # 3 texts from the old number, 3 from the new one, 2 in the chat.
-    assert timeline.attempts == 8
+    # 3 texts from the old number, 3 texts and 2 calls from the new one, 2 in the chat.
+    assert timeline.attempts == 10
     assert sum(w.messages for w in status.attempts_per_week) == 8
-    # The reader's last contact with the other person is her reply to the new number, not
-    # her text to her sister (nor her WhatsApp reply, which came later but is hers to them too).
+    # The reader's last contact with the other person is her WhatsApp reply, not the later
+    # call to her sister.
     assert status.last_reader_contact is not None and status.last_reader_contact.startswith("2024-03-14T20:03")
