@@ -122,48 +122,40 @@ def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]
 
 def shield(messages: Iterable[StoredMessage], roles: Roles | None = None) -> list[ShieldItem]:
     """The shielded view of the other person's messages (and of those from addresses with
-    no role yet), oldest first."""
+    no role yet, marked `unassigned` once the case names the other person), oldest first."""
     roles = roles if roles is not None else Roles.none()
-    items: list[ShieldItem] = []
+    items = []
+    unassigned: set[int] = set()
     for stored in attributed(messages, roles):
-        m = stored.message
+        m, f = stored.message, stored.finding
         party = Party.of(m, roles)
-        if _shown(m, party):
-            items.extend(_lines(stored, party.role is None and roles.has_other))
-    return items
-
-
-def _lines(stored: StoredMessage, unassigned: bool) -> list[ShieldItem]:
-    """The shield's lines for one message."""
-    items = _lines_of(stored)
-    return [replace(i, unassigned=True) for i in items] if unassigned else items
-
-
-def _lines_of(stored: StoredMessage) -> list[ShieldItem]:
-    items: list[ShieldItem] = []
-    m, f = stored.message, stored.finding
-    ts = m.timestamp.isoformat() if m.timestamp else None
-    if f is None:
-        return [ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ())]
-    labels = f.get("labels", [])
-    danger = f.get("danger", [])
-    held = _held_back(labels, f.get("tactics", []))
-    if danger or "threat" in labels:
-        # The whole sentence around each danger: "Shame if anything happened to it" must
-        # not be cut to the words the rule matched.
-        marks = [(d["start"], d["end"]) for d in danger]
-        marks += [(s["start"], s["end"]) for s in f.get("spans", []) if s["label"] == "threat"]
-        around = [(a, b) for a, b in sentences(m.body) if any(a < e and s < b for s, e in marks)]
-        text = " … ".join(m.body[a:b] for a, b in around) or m.body
-        items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held))
-        if f.get("summary"):
+        if not _shown(m, party):
+            continue
+        if party.role is None and roles.has_other:
+            unassigned.add(stored.id)
+        ts = m.timestamp.isoformat() if m.timestamp else None
+        if f is None:
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
+            continue
+        labels = f.get("labels", [])
+        danger = f.get("danger", [])
+        held = _held_back(labels, f.get("tactics", []))
+        if danger or "threat" in labels:
+            # The whole sentence around each danger: "Shame if anything happened to it" must
+            # not be cut to the words the rule matched.
+            marks = [(d["start"], d["end"]) for d in danger]
+            marks += [(s["start"], s["end"]) for s in f.get("spans", []) if s["label"] == "threat"]
+            around = [(a, b) for a, b in sentences(m.body) if any(a < e and s < b for s, e in marks)]
+            text = " … ".join(m.body[a:b] for a, b in around) or m.body
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held))
+            if f.get("summary"):
+                items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
+        elif f.get("check"):
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "check", m.body, bool(f.get("needs_reply")), held))
+        elif f.get("summary"):
             items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
-    elif f.get("check"):
-        items.append(ShieldItem(stored.id, ts, str(m.channel), "check", m.body, bool(f.get("needs_reply")), held))
-    elif f.get("summary"):
-        items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
-    elif set(labels) & set(_ABUSE):
-        items.append(ShieldItem(stored.id, ts, str(m.channel), "hidden", "", False, held))
-    else:
-        items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
-    return items
+        elif set(labels) & set(_ABUSE):
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "hidden", "", False, held))
+        else:
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
+    return [replace(i, unassigned=True) if i.message_id in unassigned else i for i in items]
