@@ -14,7 +14,8 @@ OTHER = "+1 312 555 0142"
 SISTER = "+1 312 555 0190"
 
 
-def _msg(direction: Direction, sender: str | None, recipients: tuple[str, ...] = (), name: str | None = None) -> Message:
+def _msg(direction: Direction, sender: str | None, recipients: tuple[str, ...] = (),
+         name: str | None = None) -> Message:
     return Message(datetime(2024, 3, 1, 12, tzinfo=timezone.utc), Channel.SMS, Kind.MESSAGE, direction, sender,
                    "text", Source("sms.xml", "sms[1]"), name, recipients)
 

@@ -200,7 +200,8 @@ def test_roles_decide_every_view_and_can_change_without_reimport(imported: tuple
     refused = runner.invoke(app, ["report", str(case), "--json", str(tmp_path / "r.json")])
     assert refused.exit_code == 2
     assert refused.stderr.strip().count("\n") == 0
-    assert "names no other person" in refused.stderr and f"greyrock case people {case.name} --other ID" in refused.stderr
+    assert "names no other person" in refused.stderr
+    assert f"greyrock case people {case.name} --other ID" in refused.stderr
     assert not (tmp_path / "r.json").exists()
     before = _verify(case)
 
@@ -274,6 +275,10 @@ def test_include_third_shows_the_person_asked_for_and_no_one_else(imported: tupl
     assert [m["body"][:40] for m in school] == ["Lincoln Elementary: Maya was absent toda"]
     assert school[0]["suggested_labels"] == []  # never screened as the other person's
     assert SECRET_ADDRESS not in json.dumps(record)
+    # A person named by a name of theirs (the backup's contact name) is found by it too.
+    assert runner.invoke(app, ["case", "people", str(case), "--third", "Lena"]).exit_code == 0
+    record, _ = _report(case, tmp_path, "--include-third", "Lena")
+    assert [m["body"][:10] for m in record["messages"] if m["from"] == "third"] == ["Lena here.", "Call me wh"]
     wrong = runner.invoke(app, ["report", str(case), "--json", str(tmp_path / "x.json"), "--include-third", OLD])
     assert wrong.exit_code == 2 and "--include-third" in wrong.stderr
 

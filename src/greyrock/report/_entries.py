@@ -111,7 +111,7 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
         whose = party.side(m, roles)
         third = False
         if whose is None:
-            if party.role == "third" and any(roles.key(a) in wanted for a in party.counterpart):
+            if party.role == "third" and any(roles.key(a) in wanted for a in (*party.counterpart, m.sender_name) if a):
                 third = True
             elif party.role is not None:
                 out.others += 1
