@@ -126,11 +126,18 @@ def _people(case: Path) -> dict[str, dict]:
 
 
 def _report(case: Path, tmp_path: Path, *extra: str) -> tuple[dict, str]:
-    out = tmp_path / "record.json"
+    """The report's JSON record, and what the command printed; the HTML page it writes
+    with them must hold no word the JSON does not (checked here for the third parties')."""
+    out, page = tmp_path / "record.json", tmp_path / "report.html"
     out.unlink(missing_ok=True)
-    result = runner.invoke(app, ["report", str(case), "--json", str(out), *extra])
+    page.unlink(missing_ok=True)
+    result = runner.invoke(app, ["report", str(case), "--json", str(out), "--out", str(page), "--html", *extra])
     assert result.exit_code == 0, result.output
-    return json.loads(out.read_text(encoding="utf-8")), result.output
+    record = json.loads(out.read_text(encoding="utf-8"))
+    html = page.read_text(encoding="utf-8")
+    for words in THIRD_PARTY_WORDS:
+        assert (words in html) == (words in json.dumps(record, ensure_ascii=False)), words
+    return record, result.output
 
 
 def _shield(case: Path) -> dict:
