@@ -55,7 +55,7 @@ def test_a_whole_session_leaves_only_the_case_and_the_outputs(tmp_path: Path) ->
     dirs, env = _sandbox(tmp_path)
     cwd = dirs["cwd"]
     _run(env, cwd, "case", "create", "case.grc")
-    imported = _run(env, cwd, "case", "import", "case.grc", str(export))
+    imported = _run(env, cwd, "case", "import", "case.grc", str(export), "--contact", "+15550000001")
     assert "12 added" in imported.stdout  # screening ran: onnxruntime was loaded
     _run(env, cwd, "shield", "case.grc")
     _run(env, cwd, "reply", "case.grc", "--pending")

@@ -3,14 +3,13 @@
 A view of a case (the court report, the shield) shows some of its records. So that no
 record disappears without a word, every view states how many records the case holds, how
 many it shows, and why the rest are out. The rule of who "the other person" is lives here
-once, so the report and the shield cannot disagree about it:
+once (with the roles of `greyrock.people`), so the report and the shield cannot disagree:
 
-- a received message (direction "in") is the other person's, once the case names them
-  (`greyrock case import --contact`), only when it comes from one of their aliases; a
-  friend's message in the same export is someone else's;
-- a message whose export did not say who sent it (direction "unknown") is theirs only when
-  it comes from one of their aliases;
-- the reader's own messages are those sent to them (or with no recipient recorded).
+- a message is the other person's when its sender has the role `other`; the reader's own
+  when they sent it (or it comes from an address with the role `me`) to the other person,
+  or to no recipient recorded; anyone else's (`third`, or no role yet) otherwise;
+- while the case names no other person, every received message counts as theirs unless
+  its sender has another role (the report refuses such a case: see `report.gather`).
 
 An *unparsed* record is a piece of an export that greyrock could not read, kept whole
 (see `ingest.Context.unparsed`). Its raw text may hold anyone's words, a friend's, a
@@ -23,13 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from greyrock.identity import normalise_address
-from greyrock.model import Direction, Message
+from greyrock.model import Message
+from greyrock.people import Party, Roles, read_roles
 
 if TYPE_CHECKING:  # the CLI imports `read_summary` without loading the vault
     from greyrock.vault import Case, StoredMessage
 
-__all__ = ["IMPORT_RECORD", "UnparsedRecord", "listing_command", "read_summary", "other_aliases", "side", "unparsed_reasons"]
+__all__ = ["IMPORT_RECORD", "UnparsedRecord", "listing_command", "read_summary", "roles_of", "side", "unparsed_reasons"]
 
 # The kind of case record in which an import keeps where it found unreadable records, and why.
 IMPORT_RECORD = "import"
@@ -54,34 +53,15 @@ def read_summary(read: int, unparsed: list[tuple[str, str | None]], *, places: i
     return line
 
 
-def other_aliases(case: Case) -> set[str]:
-    """Every alias (number, address, chat name) the case records for the other person."""
-    aliases: set[str] = set()
-    for names in case.contacts().values():
-        aliases.update(names)
-    return aliases
+def roles_of(case: Case) -> Roles:
+    """The roles the case gives its addresses now (`greyrock case people`)."""
+    return read_roles(case)
 
 
-def _is_alias(value: str | None, aliases: set[str]) -> bool:
-    if not value:
-        return False
-    return value in aliases or normalise_address(value) in aliases
-
-
-def side(message: Message, aliases: set[str]) -> bool | None:
+def side(message: Message, roles: Roles) -> bool | None:
     """True for the other person's, False for the reader's own, None for anyone else's
     (or where the export does not say whose it is)."""
-    from_alias = _is_alias(message.sender, aliases) or _is_alias(message.sender_name, aliases)
-    if message.direction is Direction.IN:
-        return True if not aliases or from_alias else None
-    if message.direction is Direction.UNKNOWN:
-        return True if from_alias else None
-    if message.direction is Direction.OUT:
-        recipients = [r for r in message.recipients if r and r != "me"]
-        if not aliases or not recipients or any(_is_alias(r, aliases) for r in recipients):
-            return False
-        return None
-    return None
+    return Party.of(message, roles).side(message, roles)
 
 
 def unparsed_reasons(case: Case) -> dict[tuple[str, str], str]:
@@ -118,11 +98,11 @@ class UnparsedRecord:
     withheld: str | None
 
     @classmethod
-    def of(cls, stored: StoredMessage, aliases: set[str], reasons: dict[tuple[str, str], str]) -> UnparsedRecord:
+    def of(cls, stored: StoredMessage, roles: Roles, reasons: dict[tuple[str, str], str]) -> UnparsedRecord:
         m = stored.message
         # Attributed only where the importer named the other person as its sender: a record
         # with no known sender may be a friend's, a lawyer's or several messages run together.
-        theirs = bool(m.sender or m.sender_name) and side(m, aliases) is True
+        theirs = bool(m.sender or m.sender_name) and side(m, roles) is True
         return cls(
             id=stored.id,
             file=m.source.file,

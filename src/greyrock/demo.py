@@ -17,6 +17,7 @@ from rich.console import Console
 from greyrock import pipeline, vault
 from greyrock.cli._shield import render
 from greyrock.screen import Screener
+from greyrock.people import read_roles
 from greyrock.settings import case_clock
 from greyrock.shield import shield
 
@@ -41,7 +42,7 @@ def main() -> None:
                           f"into an encrypted case ({', '.join(result.formats)}).")
             console.print(f"Case verified: {check.entries} chain entries, fingerprint {check.fingerprint[:16]}…\n")
             console.print("[bold]What needs your attention[/bold] (abuse left out; nothing here is hidden from a court):")
-            render(shield(case.messages(), case_clock(case)[0]), "CASE", console)
+            render(shield(case.messages(), read_roles(case), case_clock(case)[0]), "CASE", console)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,11 @@ from greyrock import ingest
 from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
+from greyrock.people import Party, Roles, attributed, read_roles
 from greyrock.settings import case_clock
 from greyrock.vault import Case
 
-__all__ = ["ImportResult", "Progress", "Screener", "import_exports", "set_contact"]
+__all__ = ["ImportResult", "Progress", "Screener", "import_exports", "screen_theirs", "set_contact"]
 
 # A screener takes a batch of messages and returns one finding (a JSON-able dict) for each,
 # or None for a message it does not screen (the reader's own).
@@ -127,6 +128,7 @@ def import_export(
             result.originals_added += new
 
     total = screened = 0
+    roles = read_roles(case)  # a sister's or the reader's own messages are never screened as the other person's
     unparsed_places: list[tuple[str, str]] = []
     report = progress or (lambda what, count: None)
 
@@ -164,7 +166,7 @@ def import_export(
                 for row_id, message in case.add_messages(itertools.islice(stream, _COMMIT_EVERY), original_ids, occurrences,
                                                       zone=zone):
                     result.added += 1
-                    if screener is not None and message.kind is not Kind.UNPARSED:
+                    if screener is not None and message.kind is not Kind.UNPARSED and _screened(message, roles):
                         batch.append((row_id, message))
                         if len(batch) >= _SCREEN_BATCH:
                             screen(batch)
@@ -184,6 +186,27 @@ def import_export(
     result.duplicates = total - result.added
     result.warnings = list(parsed.warnings)
     return result
+
+
+def _screened(message: Message, roles: Roles) -> bool:
+    """Whether an import screens a message: not the reader's own, nor someone else's (`third`)."""
+    party = Party.of(message, roles)
+    return not party.own and party.role != "third"
+
+
+def screen_theirs(case: Case, screener: Screener, model_id: str) -> int:
+    """Screen the other person's messages that hold no screening yet (a role given after
+    the import: a new number named `other`, an author wrongly taken for the reader), and
+    store the findings. Returns how many messages were screened."""
+    roles = read_roles(case)
+    batch = [(s.id, s.message) for s in attributed(case.messages(), roles)
+             if s.finding is None and s.message.kind is Kind.MESSAGE
+             and Party.of(s.message, roles).side(s.message, roles) is True]
+    if batch:
+        with case.transaction():
+            for start in range(0, len(batch), _SCREEN_BATCH):
+                _screen(case, batch[start:start + _SCREEN_BATCH], screener, model_id)
+    return len(batch)
 
 
 def _finished(case: Case) -> set[str]:

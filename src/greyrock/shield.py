@@ -10,22 +10,26 @@ Every message from the other person becomes one line of these kinds:
   until the reader asks for them.
 Plain messages are shown as they are. The reader decides what to open.
 
-The shield shows every message the reader received, whoever sent it: a threat from a new
-number must not be hidden because the case does not know it yet. `account` says what the
-lines stand for: how many records the case holds, how many are shown, how many of those
-come from senders the case does not name as the other person, and how many records greyrock
-could not read (never shown here; `greyrock case messages CASE --kind unparsed` lists them).
+The shield shows the messages the reader received from the other person and from every
+address with no role yet (`greyrock case people`): a threat from a new number must not be
+hidden because the case does not know it yet. It never shows the messages of people with
+the role `third` (a sister, a lawyer, a bank) nor the reader's own. `account` says what
+the lines stand for: how many records the case holds, how many are shown, how many of those
+come from addresses with no role yet, how many are someone else's, and how many records
+greyrock could not read (never shown here; `greyrock case messages CASE --kind unparsed`
+lists them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from greyrock._clock import Clock
-from greyrock.accounting import listing_command, side
+from greyrock.accounting import listing_command
 from greyrock.model import Direction, Kind, Message
+from greyrock.people import Party, Roles, attributed
 from greyrock.screen._text import sentences
 from greyrock.vault import StoredMessage
 
@@ -51,19 +55,22 @@ class ShieldItem:
     needs_reply: bool
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
     signs: tuple[str, ...] = ()  # the danger signs of a danger line (suicide_threat, threat_to_kill, ...)
+    unassigned: bool = False  # from an address with no role yet: it may be the other person, or not
 
 
-def _shown(m: Message) -> bool:
-    """Whether the shield has a line for a message: everything received that is a message."""
-    return m.direction is not Direction.OUT and m.kind is Kind.MESSAGE
+def _shown(m: Message, party: Party) -> bool:
+    """Whether the shield has a line for a message: a message received from the other
+    person or from an address with no role yet (`m` carries the direction roles give)."""
+    return m.direction is not Direction.OUT and m.kind is Kind.MESSAGE and party.role in ("other", None)
 
 
 @dataclass(frozen=True, slots=True)
 class ShieldCounts:
     """Every record the shield looked at, once: shown, or not shown for one stated reason.
 
-    `unassigned` is part of `shown`: messages from senders the case does not name as the
-    other person (or whose export does not say who sent them), which the report leaves out.
+    `unassigned` is part of `shown`: messages from addresses with no role yet (or whose
+    export does not say who sent them), which the report leaves out. `third` counts the
+    messages of people with the role `third`, never shown here.
     """
 
     held: int
@@ -71,33 +78,37 @@ class ShieldCounts:
     unassigned: int
     own: int  # the reader's own messages and calls
     other_kinds: int  # received calls, photos, deleted messages, system notices
+    third: int
     unparsed: tuple[tuple[str, str], ...]  # (file, locator) of each record greyrock could not read
     listing: str  # the command that lists the unparsed records
 
     def to_dict(self) -> dict[str, Any]:
         return {"held": self.held, "shown": self.shown, "unassigned": self.unassigned, "own": self.own,
-                "other_kinds": self.other_kinds, "unparsed": len(self.unparsed),
+                "other_kinds": self.other_kinds, "third": self.third, "unparsed": len(self.unparsed),
                 "unparsed_records": [{"file": f, "locator": loc} for f, loc in self.unparsed],
                 "unparsed_listing": self.listing}
 
 
-def account(messages: Iterable[StoredMessage], aliases: set[str], case_file: str) -> ShieldCounts:
+def account(messages: Iterable[StoredMessage], roles: Roles, case_file: str) -> ShieldCounts:
     """The counts behind a shielded view of `messages` (the same messages `shield` was given)."""
-    held = shown = unassigned = own = other_kinds = 0
+    held = shown = unassigned = own = other_kinds = third = 0
     unparsed: list[tuple[str, str]] = []
-    for stored in messages:
+    for stored in attributed(messages, roles):
         m = stored.message
+        party = Party.of(m, roles)
         held += 1
         if m.kind is Kind.UNPARSED:
             unparsed.append((m.source.file, m.source.locator))
-        elif _shown(m):
+        elif _shown(m, party):
             shown += 1
-            unassigned += side(m, aliases) is not True
+            unassigned += party.role is None
         elif m.direction is Direction.OUT:
             own += 1
+        elif party.role == "third":
+            third += 1
         else:
             other_kinds += 1
-    return ShieldCounts(held, shown, unassigned, own, other_kinds, tuple(unparsed), listing_command(case_file))
+    return ShieldCounts(held, shown, unassigned, own, other_kinds, third, tuple(unparsed), listing_command(case_file))
 
 
 def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]:
@@ -111,14 +122,20 @@ def _held_back(labels: Iterable[str], tactics: Iterable[str]) -> tuple[str, ...]
     return tuple(out)
 
 
-def shield(messages: Iterable[StoredMessage], clock: Clock | None = None) -> list[ShieldItem]:
-    """The shielded view of the other person's messages, oldest first, timed on `clock` (the
-    case's; without one, times stay as the export recorded them)."""
+def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock: Clock | None = None) -> list[ShieldItem]:
+    """The shielded view of the other person's messages (and of those from addresses with
+    no role yet, marked `unassigned` once the case names the other person), oldest first,
+    timed on `clock` (the case's; without one, times stay as the export recorded them)."""
+    roles = roles if roles is not None else Roles.none()
     items = []
-    for stored in messages:
+    unassigned: set[int] = set()
+    for stored in attributed(messages, roles):
         m, f = stored.message, stored.finding
-        if not _shown(m):
+        party = Party.of(m, roles)
+        if not _shown(m, party):
             continue
+        if party.role is None and roles.has_other:
+            unassigned.add(stored.id)
         ts = clock.iso(m.timestamp) if clock else m.timestamp.isoformat() if m.timestamp else None
         if f is None:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
@@ -146,4 +163,4 @@ def shield(messages: Iterable[StoredMessage], clock: Clock | None = None) -> lis
             items.append(ShieldItem(stored.id, ts, str(m.channel), "hidden", "", False, held))
         else:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
-    return items
+    return [replace(i, unassigned=True) if i.message_id in unassigned else i for i in items]

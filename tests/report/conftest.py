@@ -1,6 +1,6 @@
 """A small, exactly known case for the report tests.
 
-Eleven messages from the other person, one from a friend (which no report may show), the
+Eleven messages from the other person, one from a friend (role third: no report may show it), the
 reader's own message and call, and a calls export. Screening is added by hand so every
 label is exact; the case's time zone is New York, where early March is UTC-05:00.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from greyrock import journal, pipeline, vault
+from greyrock import journal, people, pipeline, vault
 from greyrock.vault import Case
 from tests.conftest import CHEAP, PASS  # noqa: F401  (re-exported for the tests here)
 
@@ -94,6 +94,7 @@ def build_case(folder: Path, rows: list[tuple] = ROWS, calls: bool = True, setti
     case = vault.create_case(path, PASS, kdf=CHEAP)
     try:
         pipeline.set_contact(case, [OTHER], name="Alex Doe")
+        people.set_roles(case, third=[FRIEND])  # the friend is someone else (`greyrock case people`)
         for export in exports:
             pipeline.import_export(case, export)
         labels = {r[2]: r[5] for r in rows}

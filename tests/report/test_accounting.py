@@ -76,7 +76,8 @@ def _pdf_text(record: report.CaseRecord) -> list[str]:
 def test_every_record_is_shown_or_left_out_for_one_reason(damaged: Path) -> None:
     record = _gather(damaged)
     assert record.accounting.to_dict() == {
-        "held": 12, "shown": 3, "left_out": 9, "unparsed": 1, "other_people": 8, "unknown_sender": 0, "system": 0,
+        "held": 12, "shown": 3, "left_out": 9, "unparsed": 1, "other_people": 0, "unassigned": 8,
+        "unknown_sender": 0, "system": 0,
         "filtered": {"period": 0, "labels": 0, "own_messages": 0}}
     assert [e.message.body for e in record.log] == ["Body text 1", "Body text 2", "Body text 5"]
     [u] = record.unparsed
@@ -92,7 +93,7 @@ def test_every_record_is_shown_or_left_out_for_one_reason(damaged: Path) -> None
 def test_the_readers_choices_are_counted_apart(damaged: Path, options: ReportOptions, shown: int,
                                                filtered: dict[str, int]) -> None:
     a = _gather(damaged, options).accounting.to_dict()
-    assert (a["held"], a["shown"], a["unparsed"], a["other_people"], a["filtered"]) == (12, shown, 1, 8, filtered)
+    assert (a["held"], a["shown"], a["unparsed"], a["unassigned"], a["filtered"]) == (12, shown, 1, 8, filtered)
 
 
 # -- the PDF and the HTML ----------------------------------------------------------------
@@ -103,7 +104,8 @@ def test_pdf_cover_says_what_it_holds_and_shows_and_the_annex_lists_the_unparsed
     cover = pages[0]
     assert "The case holds 12 records" in cover
     assert "This report shows 3 of them in its chronological log (Appendix A) and leaves out 9: 1 unparsed" in cover
-    assert "8 messages with people other than the other person (counted only: their content is not shown)" in cover
+    assert ("8 messages with 2 addresses the reader has not yet said is the other person or someone else (counted "
+            "only: their content is not shown; 'greyrock case people case.grc' lists them)") in cover
     annex = next(p for p in pages if "Appendix C. Records greyrock could not read" in p)
     assert "sms_small.xml, sms[3]" in annex and f"Why: {REASON}" in annex
     assert "Raw text not shown: the export does not say who wrote it" in annex
@@ -186,8 +188,9 @@ def test_report_command_prints_the_account(env: None, damaged: Path, tmp_path: P
     result = runner.invoke(app, ["report", str(damaged), "--csv", str(out)])
     assert result.exit_code == 0, result.output
     assert f"written: {out} (CSV, 3 messages, 1 unparsed)" in result.stdout
-    assert ("the case holds 12 records; the report shows 3; left out: 1 unparsed, 8 with other people, "
-            "0 with no known sender, 0 notices, 0 by your choices") in result.stdout
+    assert ("the case holds 12 records; the report shows 3; left out: 1 unparsed, 0 with other people, "
+            "8 with addresses that have no role yet, 0 with no known sender, 0 notices, 0 by your choices"
+            ) in result.stdout
     assert f"unparsed: sms_small.xml, sms[3]: {REASON}" in result.stdout
 
 
@@ -197,7 +200,7 @@ def test_shield_json_counts_unparsed_and_unassigned(env: None, damaged: Path) ->
     data = json.loads(result.stdout)
     assert len(data["items"]) == 7  # every received message is shown, whoever sent it
     assert data["accounting"] == {
-        "held": 12, "shown": 7, "unassigned": 5, "own": 4, "other_kinds": 0, "unparsed": 1,
+        "held": 12, "shown": 7, "unassigned": 5, "own": 4, "other_kinds": 0, "third": 0, "unparsed": 1,
         "unparsed_records": [{"file": "sms_small.xml", "locator": "sms[3]"}],
         "unparsed_listing": f"greyrock case messages {damaged} --kind unparsed"}
 

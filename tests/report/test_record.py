@@ -37,5 +37,5 @@ def test_a_message_without_direction_is_theirs_only_when_it_comes_from_their_num
     with vault.open_case(built.path, PASS) as case:
         record = report.gather(case)
     assert [e.message.body for e in record.log] == ["Pick-up is 5pm", "Confirmed.", "No direction, their number"]
-    assert record.notes == ("1 message is left out because the export does not say who sent it; import the export "
-                            "again with --me YOUR_NAME, or name the other person with --contact.",)
+    assert record.notes == ("1 message is left out because 1 address has no role yet (Sam); give each one with "
+                            "'greyrock case people case.grc --other ID' or '--third ID'.",)

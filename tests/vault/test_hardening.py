@@ -287,6 +287,8 @@ def test_case_backup_and_report_files_are_private(open_umask: None, filled: Path
     with vault.open_case(filled, PASS) as c:
         c.backup(backup, "backup pass", kdf=CHEAP)
     out = {name: tmp_path / name for name in ("r.html", "r.csv", "r.json")}
+    named = runner.invoke(app, ["case", "people", str(filled), "--other", ROWS[0][1]], env={"GREYROCK_PASSPHRASE": PASS})
+    assert named.exit_code == 0, named.output
     result = runner.invoke(app, ["report", str(filled), "--html", "--out", str(out["r.html"]), "--csv",
                                  str(out["r.csv"]), "--json", str(out["r.json"])], env={"GREYROCK_PASSPHRASE": PASS})
     assert result.exit_code == 0, result.output

@@ -17,15 +17,18 @@ from ._forms import answers_from
 from ._lazy import lazy
 from ._output import safe_text, write_json
 from ._passphrase import ALLOW_WEAK_HELP, ask_new_passphrase, ask_passphrase
+from ._people import register as _register_people, unassigned_lines
 from ._progress import progress_bar
 from ._settings import open_on_clock, settings_cmd
 
 __all__ = ["case_app", "fingerprint_cmd", "journal_app"]
 
 journal, pipeline, vault = lazy("greyrock.journal"), lazy("greyrock.pipeline"), lazy("greyrock.vault")
+people = lazy("greyrock.people")
 
 case_app = typer.Typer(help="Create, fill and check an encrypted case file.", no_args_is_help=True)
 journal_app = typer.Typer(help="The incident journal kept in a case.", no_args_is_help=True)
+_register_people(case_app)
 
 CaseArg = Annotated[Path, typer.Argument(help="The case file.")]
 WeakOpt = Annotated[bool, typer.Option("--allow-weak-passphrase", help=ALLOW_WEAK_HELP)]
@@ -59,7 +62,7 @@ def import_(
     contact: Annotated[
         Optional[list[str]], typer.Option("--contact", help="The other person's numbers, addresses or names.")
     ] = None,
-    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export.")] = None,
+    me: Annotated[Optional[str], typer.Option("--me", help="Your own name in the export (the role me).")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="Country for numbers without a code, and ambiguous dates.")] = None,
     remove_after: Annotated[bool, typer.Option(
         "--remove-after", help="Once the case verifies and holds them, remove the export files read (asks first in a terminal).")] = False,
@@ -75,6 +78,8 @@ def import_(
     with open_on_clock(case) as c, progress_bar(_IMPORT_PROGRESS) as update:
         if contact:
             pipeline.set_contact(c, contact, region=region)
+        if me:  # a role, so an export imported without --me is set right by giving it again
+            people.set_roles(c, me=[me], region=region)
         results = []
         for path in paths:
             try:
@@ -86,9 +91,11 @@ def import_(
                 raise typer.Exit(130) from None
         fingerprint, short = c.fingerprint(), c.short_fingerprint()
         removal = check_removable(c, [f for r in results for f in r.files_read]) if remove_after else None
+        found = people.list_people(c)
     if as_json:
         removed = remove_exports(removal, as_json=True) if removal is not None else {}
-        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint, **removed})
+        write_json({"imports": [r.to_dict() for r in results], "fingerprint": fingerprint,
+                    "unassigned": [p.to_dict() for p in found if p.role is None], **removed})
         if removed.get("not_removed") not in (None, "declined"):
             raise typer.Exit(1)
         return
@@ -104,6 +111,8 @@ def import_(
             if r.without_zone:
                 typer.echo(f"    {r.without_zone} times without a time zone, read as {safe_text(r.zone)} times "
                            f"(change with 'greyrock case settings {safe_text(str(case))} --timezone Area/City').")
+    for line in unassigned_lines(str(case), found):
+        typer.echo(safe_text(line))
     typer.echo(f"fingerprint {short}")
     if removal is not None and remove_exports(removal, as_json=False)["not_removed"] not in (None, "declined"):
         raise typer.Exit(1)

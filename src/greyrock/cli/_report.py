@@ -91,6 +91,9 @@ def report_cmd(
     no_own: Annotated[bool, typer.Option("--no-own-messages", help="Leave your own messages out of the log.")] = False,
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Also write the messages as CSV to this file.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the whole record as JSON to this file.")] = None,
+    include_third: Annotated[
+        Optional[list[str]], typer.Option("--include-third", help="Also show the messages with this person (role third).")
+    ] = None,
 ) -> None:
     """Write the court-ready report: cover with the fingerprint, summary, charts, threats, journal, log."""
     from greyrock import report
@@ -100,7 +103,7 @@ def report_cmd(
     _outputs(case, [out, csv_out, json_out])
     chosen = tuple(x.strip() for x in (labels or "").split(",") if x.strip())
     options = report.ReportOptions(start=report.parse_day(start, "--from"), end=report.parse_day(end, "--to"),
-                                   labels=chosen, own_messages=not no_own)
+                                   labels=chosen, own_messages=not no_own, include_third=tuple(include_third or ()))
     with open_on_clock(case) as c, status("Reading and checking the case"):
         record = report.gather(c, options)
     written = []
@@ -127,7 +130,8 @@ def report_cmd(
         typer.echo(f"written: {safe_text(line)}")
     a = record.accounting
     typer.echo(f"the case holds {a.held} records; the report shows {a.shown}; left out: {a.unparsed} unparsed, "
-               f"{a.others} with other people, {a.unknown_sender} with no known sender, {a.system} notices, "
+               f"{a.others} with other people, {a.unassigned} with addresses that have no role yet, "
+               f"{a.unknown_sender} with no known sender, {a.system} notices, "
                f"{a.by_filter} by your choices (--from/--to/--labels/--no-own-messages).")
     for u in record.unparsed:
         typer.echo(f"unparsed: {safe_text(u.place)}: {safe_text(u.reason)}")

@@ -32,7 +32,7 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def account_lines(counts: ShieldCounts) -> list[str]:
+def account_lines(counts: ShieldCounts, case_name: str = "CASE") -> list[str]:
     """What the lines above stand for, and what they leave out."""
     lines = [f"{_plural(counts.held, 'record', 'records')} looked at: {counts.shown} received "
              f"{'message' if counts.shown == 1 else 'messages'} shown, {counts.own} of your own and "
@@ -40,9 +40,11 @@ def account_lines(counts: ShieldCounts) -> list[str]:
              "unparsed."]
     if counts.unassigned:
         lines.append(f"{_plural(counts.unassigned, 'message', 'messages')} shown "
-                     f"{'comes' if counts.unassigned == 1 else 'come'} from senders the case does not name as the "
-                     "other person (the report leaves them out; name the other person with "
-                     "'greyrock case import CASE --contact').")
+                     f"{'comes' if counts.unassigned == 1 else 'come'} from addresses with no role yet (the report "
+                     f"leaves them out; 'greyrock case people {case_name}' lists them and sets their roles).")
+    if counts.third:
+        lines.append(f"{_plural(counts.third, 'message', 'messages')} from people other than the other person "
+                     "not shown.")
     if counts.unparsed:
         places = "; ".join(f"{f}, {loc}" for f, loc in counts.unparsed[:5])
         more = f"; and {len(counts.unparsed) - 5} more" if len(counts.unparsed) > 5 else ""
@@ -67,6 +69,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
         if item.message_id in corrected:
             line.append("  (labels corrected by the reader)", style="dim")
+        if item.unassigned:
+            line.append("  [sender has no role yet]", style="dim")
         console.print(line)
     signs = {sign for item in items for sign in item.signs}
     if "suicide_threat" in signs:
@@ -77,7 +81,7 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
         console.print(Text("If you feel unsafe, call the emergency number or a helpline: greyrock help-now",
                            style="bold red"))
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
-    for line in account_lines(counts) if counts else ():
+    for line in account_lines(counts, case_name) if counts else ():
         console.print(Text(safe_text(line), style="dim"))
 
 
@@ -95,7 +99,7 @@ def register(app: typer.Typer) -> None:
             start = datetime.fromisoformat(since) if since else None
         except ValueError:
             raise InputError(f"--since: {since!r} is not a date like 2024-03-01.") from None
-        from greyrock.accounting import other_aliases
+        from greyrock.accounting import roles_of
         from greyrock.model import Kind
         from greyrock.settings import case_clock
         from greyrock.shield import account
@@ -106,8 +110,9 @@ def register(app: typer.Typer) -> None:
             low = clock.instant(start)
             stored = [s for s in c.messages(clock=clock) if start is None or s.message.kind is Kind.UNPARSED
                       or clock.instant(s.message.timestamp) >= low]
-            items = shield_lib.shield(stored, clock)  # drawn from the labels as the reader corrected them
-            counts = account(stored, other_aliases(c), str(case))
+            roles = roles_of(c)
+            items = shield_lib.shield(stored, roles, clock)  # drawn from the labels as the reader corrected them
+            counts = account(stored, roles, str(case))
         corrected = {s.id for s in stored if s.correction is not None}
         if as_json:
             write_json({"items": [{**asdict(i), "corrected": i.message_id in corrected} for i in items],

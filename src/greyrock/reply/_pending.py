@@ -1,11 +1,13 @@
 """The messages still waiting for an answer, with drafts for each.
 
-A message is pending when its stored screening says it needs a reply, or it asks for
-something a reply could give away (a meeting, the reader's whereabouts, their consent: see
-_risks), and the reader has sent nothing in the case since (no later message of direction
-"out"). Everything comes from the case: the stored findings, not a new screening, so the
-list matches what the reader has already seen, and the abusive wording never needs to be
-shown again: only the shielded summary and the drafts are.
+A message is pending when it is the other person's (`greyrock case people`), its stored
+screening says it needs a reply or it asks for something a reply could give away (a
+meeting, the reader's whereabouts, their consent: see _risks), and the reader has written
+nothing to them since. A sister's or a lawyer's message (role `third`) is never listed, and
+the reader's message to them answers nothing of the other person's. Everything comes from
+the case: the stored findings, not a new screening, so the list matches what the reader
+has already seen, and the abusive wording never needs to be shown again: only the shielded
+summary and the drafts are.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from greyrock.model import Direction, Kind
+from greyrock.model import Kind
+from greyrock.people import Party, attributed, read_roles
 from greyrock.settings import case_clock
 from greyrock.vault import Case
 
@@ -56,13 +59,15 @@ def pending(case: Case, country: str | None = None) -> list[PendingReply]:
     """Messages that need a reply and have had none since, oldest first."""
     waiting: list[PendingReply] = []
     clock = case_clock(case)[0]
-    for stored in case.messages(clock=clock):
+    roles = read_roles(case)
+    for stored in attributed(case.messages(clock=clock), roles):
         message = stored.message
-        if message.direction is Direction.OUT and message.kind in _WRITTEN:
+        whose = Party.of(message, roles).side(message, roles)
+        if whose is False and message.kind in _WRITTEN:
             waiting.clear()  # the reader has written since: what came before counts as answered
             continue
         finding = stored.finding
-        if message.kind is not Kind.MESSAGE or not finding:
+        if whose is not True or message.kind is not Kind.MESSAGE or not finding:
             continue
         decide = any(n.kind in _DECIDE for n in find_risks(message.body, finding, country))
         if not finding.get("needs_reply") and not decide:

@@ -4,7 +4,7 @@ suggested labels. Shared by the PDF and the HTML so that both say exactly the sa
 from __future__ import annotations
 
 from greyrock.identity import normalise_address
-from greyrock.model import Kind
+from greyrock.model import Direction, Kind
 
 from ._entries import Entry
 from ._timeline import label_order
@@ -25,9 +25,13 @@ def channel_name(e: Entry) -> str:
 
 def sender(e: Entry) -> str:
     m = e.message
-    if not e.from_other:
+    if e.third and m.direction is Direction.OUT:
+        return f"Sent by the reader to {', '.join(m.recipients) or 'unknown number'} (someone other than the other person)"
+    if not e.from_other and not e.third:
         return "Sent by the reader"
     who = m.sender or "unknown number"
+    if e.third:
+        who += " (someone other than the other person)"
     if m.sender_name and m.sender_name != m.sender and normalise_address(m.sender_name) != m.sender:
         who += f" ({m.sender_name})"
     return f"From {who}"

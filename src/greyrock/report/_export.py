@@ -49,7 +49,7 @@ def message_dict(e: Entry) -> dict[str, Any]:
         "timestamp": m.timestamp.isoformat() if m.timestamp else None,
         "shown_as": format_ts(e.when),
         "tz_known": m.tz_known,
-        "from": "other" if e.from_other else "reader",
+        "from": "other" if e.from_other else "third" if e.third else "reader",
         "channel": str(m.channel),
         "kind": str(m.kind),
         "direction": str(m.direction),

@@ -12,9 +12,10 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from greyrock import __version__, journal
-from greyrock.accounting import UnparsedRecord, other_aliases, unparsed_reasons
+from greyrock.accounting import UnparsedRecord, roles_of, unparsed_reasons
 from greyrock.errors import InputError
 from greyrock.model import Label
+from greyrock.people import Roles
 from greyrock.vault import Case
 
 from ._entries import Entry, LeftOut, select
@@ -46,12 +47,16 @@ class ReportOptions:
     screening gave one of these labels (the reader's own messages carry no labels, so they
     leave too); empty keeps everything. `own_messages` False leaves the reader's own
     messages out of the log and the exports (they still count in the timeline's `sent`).
+    `include_third` names people with the role `third` (by address) whose messages the
+    reader asked to show in the log; they are never counted or screened as the other
+    person's.
     """
 
     start: date | None = None
     end: date | None = None
     labels: tuple[str, ...] = ()
     own_messages: bool = True
+    include_third: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -63,6 +68,8 @@ class ReportOptions:
                              f"Labels: {', '.join(str(label) for label in Label)}.")
 
     def keeps(self, entry: Entry) -> bool:
+        if entry.third:
+            return not self.labels
         if not entry.from_other:
             return self.own_messages and not self.labels
         return not self.labels or any(label in self.labels for label in entry.labels)
@@ -85,7 +92,8 @@ class Accounting:
     `held` is every record the case holds (messages, calls, notices and unparsed records);
     `shown` those in the chronological log. The rest, by reason: `unparsed` (greyrock could
     not read them; listed in the annex), `others` (messages with people other than the other
-    person: counted, never shown), `unknown_sender` (the export does not say who sent them),
+    person: counted, never shown), `unassigned` (with addresses that have no role yet: counted,
+    never shown), `unknown_sender` (the export does not say who sent them),
     `system` (notices such as "X joined"), and the reader's choices: `outside_period`
     (--from/--to), `by_labels` (--labels) and `own_left_out` (--no-own-messages).
     """
@@ -99,6 +107,8 @@ class Accounting:
     outside_period: int = 0
     by_labels: int = 0
     own_left_out: int = 0
+    unassigned: int = 0
+    unassigned_ids: tuple[str, ...] = ()
 
     @property
     def by_filter(self) -> int:
@@ -110,19 +120,22 @@ class Accounting:
 
     def to_dict(self) -> dict[str, int]:
         return {"held": self.held, "shown": self.shown, "left_out": self.left_out, "unparsed": self.unparsed,
-                "other_people": self.others, "unknown_sender": self.unknown_sender, "system": self.system,
+                "other_people": self.others, "unassigned": self.unassigned,
+                "unknown_sender": self.unknown_sender,
+                "system": self.system,
                 "filtered": {"period": self.outside_period, "labels": self.by_labels,
                              "own_messages": self.own_left_out}}
 
 
 def _account(entries: tuple[Entry, ...], log: tuple[Entry, ...], left: LeftOut, options: ReportOptions) -> Accounting:
     not_kept = [e for e in entries if not options.keeps(e)]
-    own_out = sum(not e.from_other and not options.own_messages for e in not_kept)
-    held = (len(entries) + len(left.unparsed) + left.system + left.others + left.unknown_sender
+    own_out = sum(e.own and not options.own_messages for e in not_kept)
+    held = (len(entries) + len(left.unparsed) + left.system + left.others + left.unassigned + left.unknown_sender
             + left.outside_period)
     return Accounting(held=held, shown=len(log), unparsed=len(left.unparsed), others=left.others,
                       unknown_sender=left.unknown_sender, system=left.system, outside_period=left.outside_period,
-                      by_labels=len(not_kept) - own_out, own_left_out=own_out)
+                      by_labels=len(not_kept) - own_out, own_left_out=own_out, unassigned=left.unassigned,
+                      unassigned_ids=tuple(sorted(left.unassigned_ids)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +158,7 @@ class CaseRecord:
     people: dict[str, list[str]]
     options: ReportOptions
     settings: CaseSettings
-    entries: tuple[Entry, ...]  # everyone's, within the period: what the timeline counts
+    entries: tuple[Entry, ...]  # the other person's and the reader's, within the period: what the timeline counts
     log: tuple[Entry, ...]  # what the reader chose to show: the appendix and the exports
     serious: tuple[Entry, ...]  # the other person's threats and coercion, within the period
     timeline: Timeline
@@ -176,8 +189,8 @@ class CaseRecord:
         return {
             "their_messages": sum(e.is_attempt and not e.is_call for e in other),
             "their_calls": sum(e.is_attempt and e.is_call for e in other),
-            "your_messages": sum(not e.from_other and not e.is_call for e in self.entries),
-            "your_calls": sum(not e.from_other and e.is_call for e in self.entries),
+            "your_messages": sum(e.own and not e.is_call for e in self.entries),
+            "your_calls": sum(e.own and e.is_call for e in self.entries),
             "threat": sum("threat" in e.labels for e in other),
             "coercion": sum("coercion" in e.labels for e in other),
             "night_bursts": len(self.timeline.night_bursts),
@@ -224,31 +237,57 @@ def _journal_in(entries: list[dict[str, Any]], options: ReportOptions) -> tuple[
     return tuple(kept)
 
 
+def _people(case: Case, roles: Roles) -> dict[str, list[str]]:
+    """The other person as the cover names them: the name given with --contact (or "the
+    other person") -> every address with the role `other` now."""
+    names = [rec["name"] for rec in case.records("contact") if rec.get("name") and rec["name"] != "other"]
+    return {(names[-1] if names else "The other person"): roles.ids("other")}
+
+
 def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
-    """Read everything a report shows from `case`, verifying it first."""
+    """Read everything a report shows from `case`, verifying it first.
+
+    InputError when the case names no other person: the report could not tell their
+    messages from a sister's, a lawyer's or a bank's.
+    """
     options = options or ReportOptions()
+    roles = roles_of(case)
+    if not roles.has_other:
+        raise InputError(f"{case.path.name}: the case names no other person, so a report cannot tell their messages "
+                         f"from anyone else's; name them with 'greyrock case people {case.path.name} --other ID' "
+                         f"('greyrock case people {case.path.name}' lists who is in the case).")
+    unknown = [a for a in options.include_third if roles.role(a) != "third"]
+    if unknown:
+        raise InputError(f"--include-third: {', '.join(unknown)} {'has' if len(unknown) == 1 else 'have'} not the "
+                         f"role third in {case.path.name}; 'greyrock case people {case.path.name}' lists the roles.")
     settings = read_settings(case)
     verified = case.verify()
     integrity = Integrity(verified.ok, verified.fingerprint if verified.ok else "", verified.entries,
                           verified.problem)
     left = LeftOut()
-    entries = tuple(select(case, settings.clock, options.start, options.end, left))
+    selected = tuple(select(case, settings.clock, options.start, options.end, left, options.include_third))
+    entries = tuple(e for e in selected if not e.third)
     notes = settings.warnings
+    if left.unassigned:
+        n, ids = left.unassigned, sorted(left.unassigned_ids)
+        notes += (f"{n} message{'s are' if n != 1 else ' is'} left out because {len(ids)} "
+                  f"{'address has' if len(ids) == 1 else 'addresses have'} no role yet ({', '.join(ids[:5])}"
+                  f"{', …' if len(ids) > 5 else ''}); give each one with 'greyrock case people {case.path.name} "
+                  "--other ID' or '--third ID'.",)
     if left.unknown_sender:
         n = left.unknown_sender
         notes += (f"{n} message{'s are' if n != 1 else ' is'} left out because the export does not say who sent "
-                  f"{'them' if n != 1 else 'it'}; import the export again with --me YOUR_NAME, or name the other "
-                  "person with --contact.",)
+                  f"{'them' if n != 1 else 'it'}.",)
     other = tuple(e for e in entries if e.from_other)
-    log = tuple(e for e in entries if options.keeps(e))
-    aliases, reasons = other_aliases(case), unparsed_reasons(case)
+    log = tuple(e for e in selected if options.keeps(e))
+    reasons = unparsed_reasons(case)
     timeline = build_timeline(entries, separation_date=settings.separation_date, start=options.start,
                               end=options.end, timezone=settings.clock.name)
     return CaseRecord(
         case_name=settings.case_name,
         case_file=case.path.name,
         case_id=case.case_id,
-        people={name: sorted(aliases) for name, aliases in sorted(case.contacts().items())},
+        people=_people(case, roles),
         options=options,
         settings=settings,
         entries=entries,
@@ -259,7 +298,7 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
         journal=_journal_in(journal.entries(case), options),
         originals=tuple(case.originals()),
         integrity=integrity,
-        accounting=_account(entries, log, left, options),
-        unparsed=tuple(UnparsedRecord.of(s, aliases, reasons) for s in left.unparsed),
+        accounting=_account(selected, log, left, options),
+        unparsed=tuple(UnparsedRecord.of(s, roles, reasons) for s in left.unparsed),
         notes=notes,
     )

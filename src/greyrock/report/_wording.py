@@ -62,6 +62,11 @@ def accounting_text(record: CaseRecord) -> str:
     if a.others:
         reasons.append(f"{_n(a.others, 'message', 'messages')} with people other than the other person "
                        "(counted only: their content is not shown)")
+    if a.unassigned:
+        reasons.append(f"{_n(a.unassigned, 'message', 'messages')} with "
+                       f"{_n(len(a.unassigned_ids), 'address', 'addresses')} the reader has not yet said is the "
+                       "other person or someone else (counted only: their content is not shown; "
+                       f"'greyrock case people {record.case_file}' lists them)")
     if a.unknown_sender:
         reasons.append(f"{_n(a.unknown_sender, 'message', 'messages')} whose export does not say who sent "
                        f"{'it' if a.unknown_sender == 1 else 'them'}")

@@ -1,9 +1,10 @@
 """Who contacted whom, and when: the other person's attempts and the reader's own contact.
 
 A case may hold whole phone backups, with every conversation the reader has. When the
-case names the other person's aliases (`case.contacts()`), only their messages and calls
-count as attempts, and only the reader's messages and calls to them count as contact.
-Without contacts, every received message or call counts, and every sent one.
+case names the other person (`greyrock case people`), only their messages and calls
+count as attempts, and only the reader's messages and calls to them count as contact; a
+sister's or a bank's (role `third`) never do. While it names no one, every received
+message or call from an address with no role counts, and every one the reader sent.
 
 Weeks are ISO weeks ("2024-W09", Monday to Sunday), the same in every country, so the
 numbers a reader sees match the ones an advocate or a court recomputes.
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from greyrock._clock import Clock
-from greyrock.identity import default_region, normalise_address
-from greyrock.model import Direction, Kind
+from greyrock.model import Direction, Kind, Message
+from greyrock.people import Party, Roles, read_roles
 from greyrock.vault import Case, StoredMessage
 
 __all__ = [
@@ -67,62 +68,54 @@ class WeekCount:
         return {"week": self.week, "messages": self.messages, "calls": self.calls}
 
 
-def other_person(case: Case) -> frozenset[str]:
-    """Every alias of the other person(s) the case names, normalised; empty when none."""
-    region = default_region()
-    out: set[str] = set()
-    for aliases in case.contacts().values():
-        out.update(normalise_address(a, region) for a in aliases)
-    return frozenset(out)
+def other_person(case: Case) -> Roles:
+    """The roles the case gives its addresses now: who the other person is, and who is not."""
+    return read_roles(case)
 
 
-def _is_theirs(address: str | None, aliases: frozenset[str], region: str) -> bool:
-    return bool(address) and (address in aliases or normalise_address(address, region) in aliases)
+def _theirs(m: Message, party: Party, roles: Roles) -> bool:
+    if party.own:
+        return False
+    if roles.has_other:
+        return party.role == "other"
+    return party.role is None  # no one named yet: everyone without a role, as before roles existed
 
 
-def not_from_reader(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> Iterator[StoredMessage]:
+def not_from_reader(messages: Iterable[StoredMessage], roles: Roles) -> Iterator[StoredMessage]:
     """Messages the reader did not send (received, or of unknown direction), from the other
-    person's aliases when the case names them: the messages whose words can show danger."""
-    region = default_region()
+    person when the case names them: the messages whose words can show danger."""
     for s in messages:
-        m = s.message
-        if m.direction is Direction.OUT:
-            continue
-        if aliases and not (_is_theirs(m.sender, aliases, region) or _is_theirs(m.sender_name, aliases, region)):
-            continue
-        yield s
+        if _theirs(s.message, Party.of(s.message, roles), roles):
+            yield s
 
 
-def attempts(messages: Iterable[StoredMessage], aliases: frozenset[str], clock: Clock | None = None) -> Iterator[Attempt]:
-    """The other person's messages and calls: received, dated, and from their aliases if known.
+def attempts(messages: Iterable[StoredMessage], roles: Roles, clock: Clock | None = None) -> Iterator[Attempt]:
+    """The other person's messages and calls: received, dated, and from them if the case names them.
 
     Each is dated on `clock`, the case's (UTC without one)."""
     clock = clock or Clock()
-    region = default_region()
     for s in messages:
         m = s.message
-        if m.direction is not Direction.IN or m.kind not in _CONTACT_KINDS or m.timestamp is None:
+        party = Party.of(m, roles)
+        if party.direction(m) is not Direction.IN or m.kind not in _CONTACT_KINDS or m.timestamp is None:
             continue
-        if aliases and not (_is_theirs(m.sender, aliases, region) or _is_theirs(m.sender_name, aliases, region)):
-            continue
-        yield Attempt(s, clock.day(m.timestamp))  # type: ignore[arg-type]
+        if _theirs(m, party, roles):
+            yield Attempt(s, clock.day(m.timestamp))  # type: ignore[arg-type]
 
 
-def last_reader_contact(messages: Iterable[StoredMessage], aliases: frozenset[str]) -> StoredMessage | None:
+def last_reader_contact(messages: Iterable[StoredMessage], roles: Roles) -> StoredMessage | None:
     """The latest message or call the reader sent (to the other person, when the case names them).
 
     A sent message that names no recipient (some exports leave it out) is counted: it is
     safer to under-count the days of no contact than to claim contact never happened.
     """
-    region = default_region()
     latest: StoredMessage | None = None
     for s in messages:
         m = s.message
-        if m.direction is not Direction.OUT or m.kind not in _CONTACT_KINDS or m.timestamp is None:
+        if m.kind not in _CONTACT_KINDS or m.timestamp is None:
             continue
-        if aliases and m.recipients and not any(_is_theirs(r, aliases, region) for r in m.recipients):
-            continue
-        latest = s  # messages() yields oldest first
+        if Party.of(m, roles).side(m, roles) is False:
+            latest = s  # messages() yields oldest first
     return latest
 
 

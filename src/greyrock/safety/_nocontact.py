@@ -135,13 +135,13 @@ def no_contact_status(case: Case, today: date | None = None, since: date | None 
     clock = case_clock(case)[0]
     today = today or datetime.now(clock.zone).date()
     messages = list(case.messages(clock=clock))
-    aliases = other_person(case)
-    theirs = list(attempts(messages, aliases, clock))
+    roles = other_person(case)
+    theirs = list(attempts(messages, roles, clock))
     mode = contact_mode(case)
     logistics = {s.id for s in logistics_replies(messages)} if mode == "low-contact" else set()
-    last = last_reader_contact([s for s in messages if s.id not in logistics], aliases)
+    last = last_reader_contact([s for s in messages if s.id not in logistics], roles)
     since_last = messages[[s.id for s in messages].index(last.id) + 1:] if last is not None else messages
-    left_out = sum(1 for s in since_last if s.id in logistics and last_reader_contact([s], aliases) is not None)
+    left_out = sum(1 for s in since_last if s.id in logistics and last_reader_contact([s], roles) is not None)
     last_day = clock.day(last.message.timestamp) if last is not None else None
 
     start = since or (min(a.day for a in theirs) if theirs else None)
