@@ -46,6 +46,7 @@ CONSENT = [
     "Drop the protective order and we can sort the money out between us.",
     "Just reply yes to say you're ok with me having them every weekend from now on.",
     "Do you agree to move Sam to St Anne's in September? I've already spoken to them.",
+    "Sign the consent so I can take the kids on a trip to Spain in July.",  # a trip abroad is no school trip
 ]
 SUICIDE = [
     "There's no point anymore. I've written my letters. Tell the kids I loved them",

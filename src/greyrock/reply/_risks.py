@@ -183,7 +183,8 @@ _RULES: dict[str, re.Pattern[str]] = {
     ),
 }
 _LURE_PARTS = {
-    "things": re.compile(rf"\b(?:your|ur|the kids'?|the children'?s|my)\s+(?:\w+\s+)?{_THINGS}\b|\b(?:come (?:and|n|&)?\s*)?(?:get|collect|pick up|grab|fetch) (?:them|it)\b", re.I),
+    "things": re.compile(rf"\b(?:your|ur|the kids'?|the children'?s|my)\s+(?:\w+\s+)?{_THINGS}\b"
+                         r"|\b(?:come (?:and|n|&)?\s*)?(?:get|collect|pick up|grab|fetch) (?:them|it)\b", re.I),
     "handover": re.compile(r"\b(?:hand ?over|handover|pick[- ]?up|drop[- ]?off|exchange|contact time|visitation|"
                            r"(?:bring|drop|collect|pick up|get) (?:the kids|the children|the baby|them)\b(?! yourself))", re.I),
 }
@@ -199,7 +200,6 @@ def lure_parts(text: str) -> set[str]:
 # Suicide and self-harm are screening's own danger phrases (sign suicide_threat), so that the
 # shield and the report show them as danger too. The other signs are threats.
 _SIGN_KIND = {"suicide_threat": "suicide"}
-_NOT_THREAT_SIGNS = {"suicide_threat"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +217,8 @@ class SafetyNote:
 
 
 # Everyday school paperwork both parents sign: a signature there is no legal agreement.
-_EVERYDAY_FORMS = re.compile(r"\b(?:school trip|trip|excursion|field trip|permission slip|photo|reading (?:log|record)|"
-                             r"homework|report card|swimming|sports day|lunch)\b", re.I)
+_EVERYDAY_FORMS = re.compile(r"\b(?:school trip|trip form|excursion|field trip|permission slip|photo|reading (?:log|record)|"
+                             r"homework|report card|swimming|sports day)\b", re.I)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -283,10 +283,9 @@ def find_risks(text: str, finding: Mapping[str, Any] | None = None, country: str
         words["threat"] = [""]  # the model's call: no single phrase to show
     notes = []
     for kind in SAFETY_KINDS:
-        found = [w for w in words.get(kind, []) if w is not None]
-        if not found:
+        if not words[kind]:
             continue
-        words_shown = tuple(w for w in found if w)
+        words_shown = tuple(w for w in words[kind] if w)
         why_key = "threat_model" if kind == "threat" and not words_shown else kind
         resources, names = _resources(why_key, country)
         notes.append(SafetyNote(kind, _WHY[why_key].format(**names), words_shown, tuple(resources)))
