@@ -137,9 +137,8 @@ def _check_manifest(m: Any) -> None:
         _need(what in _WHAT, f"files[{n}].what is not one of {', '.join(_WHAT)}")
         fixed = _WHAT[what]
         if fixed.endswith("/"):
-            prefix = fixed + (f"{f['sha256'][:16]}-" if what == "attachment" else "")
-            _need(f["path"].startswith(prefix) and "/" not in f["path"][len(prefix):],
-                  f"files[{n}]: an {what} is a file in {prefix}…")
+            _need(f["path"].startswith(fixed) and "/" not in f["path"][len(fixed):],
+                  f"files[{n}]: an {what} is a file in {fixed}")
         else:
             _need(f["path"] == fixed, f"files[{n}]: the {what} is {fixed}")
     chain = m.get("chain")
@@ -247,7 +246,8 @@ def _ties(root: Path, m: dict[str, Any], openings: dict[str, list[tuple[int, int
             return f"chain entry {seq}: the export {o['name']!r} it records is not in originals/."
     blobs = {o["sha256"]: (seq, o) for seq, _, o in openings["blob"]}
     for f in files:
-        if f["what"] == "attachment" and (f["sha256"] not in blobs or blobs[f["sha256"]][1]["size"] != f["size"]):
+        if f["what"] == "attachment" and (f["sha256"] not in blobs or blobs[f["sha256"]][1]["size"] != f["size"]
+                                          or not f["path"].startswith(f"attachments/{f['sha256'][:16]}-")):
             return f"{f['path']}: no opened chain entry records this attachment (it is not the case's)."
     for sha, (seq, _) in blobs.items():
         if sha not in by_what.get("attachment", {}):
