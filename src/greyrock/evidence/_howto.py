@@ -66,7 +66,7 @@ hash is the fingerprint. manifest.json lists every entry ("chain"). {opened} ent
 opened: the manifest shows the record's values (the messages in the report, the exports
 and attachments above, their screening), so the digest can be recomputed from them and
 from the files. {sealed} entries are sealed: records this bundle does not include (messages
-outside the bundle's period or with other people, and the reader's private notes) take
+outside the bundle's period or with other people, settings and the case's other records) take
 part only by their digest. They cannot be read from it, but none can be removed or
 changed without changing the fingerprint, and their number is fixed by the chain.
 
