@@ -34,10 +34,10 @@ def test_the_bundle_holds_originals_attachments_report_and_manifest(pristine: Pa
     files = _files(pristine)
     assert sorted(files) == [
         "HOW-TO-CHECK.txt", "SHA256SUMS",
-        "attachments/6b7fa434f92a8b80-image_10.png", "attachments/6b7fa434f92a8b80-image_8.png",
+        "attachments/m000048-1-image_8.png", "attachments/m000049-1-image_10.png",
         "manifest.json", "messages.csv", "originals/sms_and_mms.xml", "record.json", "report.pdf"]
     assert files["originals/sms_and_mms.xml"] == SMS.read_bytes()  # byte for byte
-    png = files["attachments/6b7fa434f92a8b80-image_8.png"]
+    png = files["attachments/m000048-1-image_8.png"]
     assert png.startswith(b"\x89PNG") and hashlib.sha256(png).hexdigest().startswith("6b7fa434f92a8b80")
     manifest = json.loads(files["manifest.json"])
     assert manifest["case"]["fingerprint"] == built.fingerprint and manifest["case"]["entries"] == built.entries
@@ -56,10 +56,10 @@ def test_the_bundle_holds_originals_attachments_report_and_manifest(pristine: Pa
 
 def test_the_report_log_points_at_the_attachment_files(pristine: Path, built: Built) -> None:
     record = json.loads((pristine / "record.json").read_text(encoding="utf-8"))
-    named = [(m["id"], a["name"], a["sha256"]) for m in record["messages"] for a in m["attachments"]]
-    assert [(i, n) for i, n, _ in named] == [(built.other_ids[0], "image_8.png"), (built.other_ids[1], "image_10.png")]
-    for _, name, sha in named:
-        assert hashlib.sha256((pristine / evidence.attachment_path(sha, name)).read_bytes()).hexdigest() == sha
+    named = [(m["id"], i, a["name"], a["sha256"]) for m in record["messages"] for i, a in enumerate(m["attachments"])]
+    assert [(m, n) for m, _, n, _ in named] == [(built.other_ids[0], "image_8.png"), (built.other_ids[1], "image_10.png")]
+    for mid, i, name, sha in named:
+        assert hashlib.sha256((pristine / evidence.attachment_path(mid, i, name)).read_bytes()).hexdigest() == sha
 
 
 def test_nothing_of_the_plan_urges_reasons_or_risk_answers_is_in_the_bundle(pristine: Path) -> None:
@@ -137,9 +137,10 @@ def test_a_case_that_is_not_intact_gets_no_bundle(built: Built, tmp_path: Path) 
 
 
 def test_names_are_safe_stable_and_disambiguated() -> None:
-    sha = "ab" * 32
-    assert evidence.attachment_path(sha, "IMG_20250330_004712.png") == "attachments/abababababababab-IMG_20250330_004712.png"
-    assert evidence.attachment_path(sha, "../../etc/passwd") == "attachments/abababababababab-_.._etc_passwd"
+    assert evidence.attachment_path(12, 0, "IMG_20250330_004712.png") == "attachments/m000012-1-IMG_20250330_004712.png"
+    assert evidence.attachment_path(7, 2, "../../etc/passwd") == "attachments/m000007-3-passwd"
+    assert evidence.attachment_path(7, 0, "..\\\u202eevil\x00 name.jpg") == "attachments/m000007-1-evil_name.jpg"
+    assert evidence.attachment_path(7, 0, "") == "attachments/m000007-1-attachment"
     assert evidence.safe_name("\u202eevil\x00.png") == "_evil_.png"
     assert evidence.safe_name("CON.txt") == "file_CON.txt"
     assert len(evidence.safe_name("x" * 300 + ".jpeg")) == 100 and evidence.safe_name("x" * 300 + ".jpeg").endswith(".jpeg")

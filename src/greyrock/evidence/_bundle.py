@@ -163,23 +163,17 @@ def _write(case: Case, out: Path, options: BundleOptions, record: report.CaseRec
             w.write(rel, case.original_bytes(o["sha256"]), "original", o["name"])
             original_files[o["sha256"]] = rel
 
-    # attachments/: each file of the log's messages, once per (hash, name)
-    owners: dict[tuple[str, str], list[int]] = {}
+    # attachments/: each file of the log's messages, under the name the report gives it
     missing: list[dict[str, Any]] = []
-    for e in log:
-        for a in e.message.attachments:
-            if a.sha256:
-                owners.setdefault((a.sha256, a.name), []).append(e.id)
-            else:
-                missing.append({"message": e.id, "name": a.name, "reason": "the export did not hold the file"})
     blob_shas: set[str] = set()
-    for (sha, name), ids in sorted(owners.items()):
-        data = case.blob(sha)
-        if data is None:
-            missing.extend({"message": i, "name": name, "reason": "the export did not hold the file"} for i in ids)
-            continue
-        w.write(attachment_path(sha, name), data, "attachment", name, tuple(ids))
-        blob_shas.add(sha)
+    for e in log:
+        for i, a in enumerate(e.message.attachments):
+            data = case.blob(a.sha256) if a.sha256 else None
+            if data is None:
+                missing.append({"message": e.id, "name": a.name, "reason": "the export did not hold the file"})
+                continue
+            w.write(attachment_path(e.id, i, a.name), data, "attachment", a.name, (e.id,))
+            blob_shas.add(a.sha256)
 
     # the report and its record, from the one gathered record
     pages = report.write_pdf(record, out / REPORT).pages

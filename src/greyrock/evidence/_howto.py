@@ -19,7 +19,8 @@ This folder was written by greyrock from an encrypted case file. It holds:
   originals/      the message exports the messages came from, byte for byte, under
                   their original names (a second file of the same name gets " (2)")
   attachments/    the photos, voice notes and files those messages carry, each named
-                  <first 16 digits of its SHA-256>-<its name in the export>
+                  m<message number>-<its place in the message>-<its name in the export>,
+                  as the report's log names it
   report.pdf      the report; messages.csv and record.json: the same record as data
   manifest.json   the SHA-256 of every file, and the case's hash chain (see below)
   SHA256SUMS      the SHA-256 of every file, in the format of the sha256sum tool

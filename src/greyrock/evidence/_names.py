@@ -1,10 +1,12 @@
 """File names inside a bundle: stable, safe on every system, and never outside the bundle.
 
-`attachment_path(sha256, name)` is THE name of an attachment in a bundle
-(`attachments/<first 16 hex digits of its SHA-256>-<its name, made safe>`): the report
-can call it to print, beside a message, the file that holds its photo or voice note, and
-the bundle writes the file under that name. It depends on nothing but the attachment's
-hash and name, so the report and the bundle agree without talking to each other.
+`attachment_path(message_id, index, name)` is THE name of an attachment in a bundle:
+`attachments/m<message id, 6 digits>-<its place among the message's attachments, from
+1>-<its name, reduced to safe characters>`, e.g. `attachments/m000012-1-IMG_0047.png`. It
+depends on nothing but the message, the attachment's place and its name, so the report
+can print it beside a message before any bundle is written, and the bundle writes the
+file under it. (The report's `attachment_file_name`, written at the same time on the
+report's branch, follows the same rule; one of the two should call the other.)
 
 `check_relative(path)` is the verifier's guard: a path read from a manifest someone may
 have written by hand must stay inside the bundle folder.
@@ -39,9 +41,22 @@ def safe_name(name: str, fallback: str = "file") -> str:
     return name
 
 
-def attachment_path(sha256: str, name: str) -> str:
-    """Where a bundle holds an attachment, relative to the bundle folder."""
-    return f"{ATTACHMENTS}/{sha256[:16]}-{safe_name(name, 'attachment')}"
+_ATTACHMENT_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def attachment_path(message_id: int, index: int, name: str) -> str:
+    """Where a bundle holds attachment `index` (0-based) of message `message_id`, relative
+    to the bundle folder: unique (the message id and place come first), and the export's
+    name kept for people (no folders, no control characters, at most 80 characters, its
+    extension kept)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = base.rpartition(".")
+    if not dot:
+        stem, ext = base, ""
+    stem = _ATTACHMENT_UNSAFE.sub("_", stem).strip("._") or "attachment"
+    ext = _ATTACHMENT_UNSAFE.sub("", ext)[:10]
+    stem = stem[: 80 - len(ext) - 1]
+    return f"{ATTACHMENTS}/m{message_id:06d}-{index + 1}-{stem}" + (f".{ext}" if ext else "")
 
 
 def original_path(name: str, taken: set[str]) -> str:

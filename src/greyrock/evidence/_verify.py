@@ -246,8 +246,7 @@ def _ties(root: Path, m: dict[str, Any], openings: dict[str, list[tuple[int, int
             return f"chain entry {seq}: the export {o['name']!r} it records is not in originals/."
     blobs = {o["sha256"]: (seq, o) for seq, _, o in openings["blob"]}
     for f in files:
-        if f["what"] == "attachment" and (f["sha256"] not in blobs or blobs[f["sha256"]][1]["size"] != f["size"]
-                                          or not f["path"].startswith(f"attachments/{f['sha256'][:16]}-")):
+        if f["what"] == "attachment" and (f["sha256"] not in blobs or blobs[f["sha256"]][1]["size"] != f["size"]):
             return f"{f['path']}: no opened chain entry records this attachment (it is not the case's)."
     for sha, (seq, _) in blobs.items():
         if sha not in by_what.get("attachment", {}):
