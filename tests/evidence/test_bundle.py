@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -73,6 +74,17 @@ def test_nothing_of_the_plan_urges_reasons_or_risk_answers_is_in_the_bundle(pris
     manifest = texts["manifest.json"]
     for secret in PRIVATE_TEXTS:
         assert json.dumps(secret)[1:-1] not in manifest and json.dumps(secret, ensure_ascii=False)[1:-1] not in manifest
+
+
+def test_the_report_says_the_danger_sign_answers_were_left_out(pristine: Path) -> None:
+    record = json.loads((pristine / "record.json").read_text(encoding="utf-8"))
+    assert record["danger_signs"] == []
+    text = " ".join(_pdf_text(pristine / "report.pdf").split())
+    from greyrock.evidence._bundle import RISK_NOTE
+    from greyrock.report import ReportOptions
+
+    if "risk" not in {f.name for f in dataclasses.fields(ReportOptions)}:  # else the report's --no-risk says it
+        assert RISK_NOTE in text and RISK_NOTE in record["notes"]
 
 
 def test_include_risk_shows_the_danger_sign_answers(built: Built, tmp_path: Path) -> None:
