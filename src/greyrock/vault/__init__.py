@@ -15,9 +15,12 @@ import os
 
 from ._case import Case, StoredMessage, VerifyResult
 from ._kdf import KdfParams
+from ._chain import entry_hash, genesis, short_fingerprint
 from ._labels import LABELS, Correction
+from ._opening import message_field_names, payload_of
 
-__all__ = ["LABELS", "Case", "Correction", "KdfParams", "StoredMessage", "VerifyResult", "create_case", "open_case"]
+__all__ = ["LABELS", "Case", "Correction", "KdfParams", "StoredMessage", "VerifyResult", "create_case", "entry_hash",
+           "genesis", "message_field_names", "open_case", "payload_of", "short_fingerprint"]
 
 
 def create_case(path: str | os.PathLike[str], passphrase: str, kdf: KdfParams | None = None) -> Case:

@@ -672,6 +672,49 @@ class Case:
             "fingerprint": self.fingerprint(),
         }
 
+    # -- opening chain entries (an evidence bundle) ------------------------------------------
+
+    def chain_entries(self) -> Iterator[tuple[int, str, int, str, str]]:
+        """Every chain entry in order: (seq, kind, ref, payload digest, entry hash)."""
+        yield from self._conn.execute("SELECT seq, kind, ref, payload, hash FROM chain ORDER BY seq")
+
+    def entry_opening(self, kind: str, ref: int) -> dict[str, Any] | None:
+        """The values a chain entry's payload digest is computed from, as `_opening.payload_of`
+        reads them back: what an evidence bundle shows for an entry it opens, so that anyone
+        can recompute the digest without the case. None when the row is gone."""
+        q = self._conn.execute
+        if kind == "meta":
+            return {"meta": dict(q("SELECT key, value FROM meta").fetchall())}
+        if kind == "original":
+            row = q("SELECT sha256, name, size, imported_at FROM originals WHERE id = ?", (ref,)).fetchone()
+            return _original_payload(dict(zip(("sha256", "name", "size", "imported_at"), row))) if row else None
+        if kind == "message":
+            cols = ("original_id", "dedup_key", "sort_ts", *_MESSAGE_FIELDS)
+            row = q(f"SELECT {', '.join(cols)} FROM messages WHERE id = ?", (ref,)).fetchone()
+            if row is None:
+                return None
+            r = dict(zip(cols, row))
+            sha = q("SELECT sha256 FROM originals WHERE id = ?", (r["original_id"],)).fetchone()[0]
+            if self.format < 2:
+                return {"format": 1, "fields": [sha, *(r[k] for k in _MESSAGE_FIELDS)]}
+            return {"format": 2, "fields": [sha, bytes(r["dedup_key"]).hex(), _sort_text(r["sort_ts"]),
+                                            *(r[k] for k in _MESSAGE_FIELDS)]}
+        if kind == "blob":
+            row = q("SELECT sha256, length(data) FROM blobs WHERE rowid = ?", (ref,)).fetchone()
+            if row is None:
+                return None
+            size = row[1]  # the stored sizes, not the bytes read (the bundle's file is checked against them)
+            if q("SELECT 1 FROM sqlite_master WHERE name = 'blob_chunks'").fetchone():
+                size += q("SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE sha256 = ?", (row[0],)).fetchone()[0]
+            return {"sha256": row[0], "size": size}
+        if kind == "finding":
+            row = q("SELECT message_id, model, data FROM findings WHERE id = ?", (ref,)).fetchone()
+            return _finding_payload(dict(zip(("message_id", "model", "data"), row))) if row else None
+        if kind == "record":
+            row = q("SELECT kind, created_at, data FROM records WHERE id = ?", (ref,)).fetchone()
+            return _record_payload(dict(zip(("kind", "created_at", "data"), row))) if row else None
+        return None
+
     # -- checking --------------------------------------------------------------------------
 
     def verify(self, fingerprint: str | None = None) -> VerifyResult:

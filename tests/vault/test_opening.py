@@ -1,0 +1,34 @@
+"""`Case.entry_opening` and `payload_of`: every entry's digest can be redone from its opening."""
+
+from __future__ import annotations
+
+from greyrock import pipeline, safety, vault
+from tests.conftest import FIXTURES
+
+
+def test_every_entry_of_a_case_is_recomputed_from_its_opening(case) -> None:
+    pipeline.import_export(case, FIXTURES / "sms-backup-restore" / "sms_and_mms.xml")
+    safety.log_urge(case, "an urge")
+    kinds = set()
+    head = vault.genesis(case.case_id)
+    for seq, kind, ref, payload, h in case.chain_entries():
+        assert vault.payload_of(kind, case.entry_opening(kind, ref)) == payload, (seq, kind)
+        head = vault.entry_hash(head, seq, kind, ref, payload)
+        assert head == h
+        kinds.add(kind)
+    assert kinds == {"meta", "original", "message", "blob", "record"}
+    assert head == case.verify().fingerprint
+
+
+def test_a_changed_opening_gives_another_digest(case) -> None:
+    pipeline.import_export(case, FIXTURES / "sms-backup-restore" / "sms_small.xml")
+    seq, kind, ref, payload, _ = next(e for e in case.chain_entries() if e[1] == "message")
+    opening = case.entry_opening(kind, ref)
+    opening["fields"][-3] += " "
+    assert vault.payload_of(kind, opening) != payload
+    for bad in ({"format": 2}, {"format": 3, "fields": []}, {"format": 2, "fields": [1] * 14}, None):
+        try:
+            vault.payload_of("message", bad)
+        except ValueError:
+            continue
+        raise AssertionError(bad)
