@@ -18,7 +18,7 @@ def test_who_is_who_suggests_and_the_reader_confirms(web: Web, tmp_path) -> None
 
     web.create(tmp_path / "n.grc")
     r = web.upload("sms-demo.xml", SAMPLE.read_bytes())
-    assert f"sms-demo.xml: {SAMPLE.read_text().count('<sms ')} added, 0 already held" in text_of(r.text)
+    assert f"sms-demo.xml : {SAMPLE.read_text().count('<sms ')} added, 0 already held" in text_of(r.text)
     page = web.client.get("/people").text
     assert "+12025550147" in page
     assert web.state.case is not None
