@@ -9,7 +9,7 @@ Why each one:
   sends it), Path=/; it names the one session the start token bought.
 - Headers: a Content-Security-Policy that allows nothing but this server's own files and no
   inline script, so that text from the other person can never become code even if escaping
-  failed; nosniff; no framing; no referrer; no-store so that Back after a quick exit or a
+  failed; nosniff; no framing; no referrer to other sites (same-origin: "no-referrer" would make the browser send `Origin: null` on our own forms); no-store so that Back after a quick exit or a
   lock does not show a cached page.
 - CSRF: every form carries the session's token; a POST without it is refused (403), and so is
   a POST whose Origin is another site's.
@@ -35,7 +35,7 @@ _HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
