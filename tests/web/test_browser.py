@@ -57,6 +57,7 @@ def browser():
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(15)  # a loaded machine (CI) answers slowly
     yield driver
     driver.quit()
 
@@ -72,6 +73,12 @@ def _fill(driver, form_css: str, values: dict[str, str]) -> None:
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
 
+def _wait(driver, condition) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(condition)
+
+
 def test_create_import_see_the_threat_stay_inert_and_quick_exit(server, browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -80,16 +87,17 @@ def test_create_import_see_the_threat_stay_inert_and_quick_exit(server, browser,
     browser.get(url)
     assert browser.title == "Notes"
     _fill(browser, "#create-form", {"path": str(tmp_path / "notes.grc"), "passphrase": STRONG, "again": STRONG})
-    assert browser.current_url.endswith("/import"), browser.find_element(By.TAG_NAME, "body").text
+    _wait(browser, lambda d: d.current_url.endswith("/import"))
     hostile = tmp_path / "export.xml"  # the demo export with one message made hostile
     hostile.write_text(SAMPLE.read_text(encoding="utf-8").replace('body="Answer me."', f"body={quoteattr(HOSTILE)}"),
                        encoding="utf-8")
     browser.find_element(By.NAME, "files").send_keys(str(hostile))
     browser.find_element(By.CSS_SELECTOR, "#import-form button").click()
-    assert "17 added" in browser.find_element(By.TAG_NAME, "main").text
+    _wait(browser, lambda d: "17 added" in d.find_element(By.TAG_NAME, "main").text)
     browser.get(url.split("/start")[0] + "/people")
     browser.find_element(By.CSS_SELECTOR, "select[name='role:+12025550147'] option[value=other]").click()
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _wait(browser, lambda d: d.current_url.endswith("/today"))
     danger = browser.find_element(By.CSS_SELECTOR, "section.danger").text
     assert "Watch your back" in danger
     # the hostile message, opened and its original shown: nothing runs, no dialog opens
@@ -111,7 +119,8 @@ def test_create_import_see_the_threat_stay_inert_and_quick_exit(server, browser,
     for _ in range(3):
         html.send_keys(Keys.ESCAPE)
     time.sleep(0.5)
-    assert browser.title == "Weather" and browser.current_url.endswith("/away")
+    _wait(browser, lambda d: d.title == "Weather")
+    assert browser.current_url.endswith("/away")
     browser.back()
     time.sleep(0.5)
     assert "/message/" not in browser.current_url
