@@ -92,6 +92,7 @@ def free_port() -> socket.socket:
     """A listening socket on 127.0.0.1 at a port the system chose."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
+    sock.listen(64)  # the link is printed before the server starts: a browser that is quick queues
     return sock
 
 
@@ -101,6 +102,7 @@ def bind(port: int | None) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
+    sock.listen(64)
     return sock
 
 
