@@ -29,6 +29,7 @@ from ._output import json_line, safe_text, write_lines
 from ._progress import progress_bar
 from ._screen import classify, evaluate
 from . import _evidence, _label, _reply, _report, _safety, _shield
+from ._web import web_cmd
 
 __all__ = ["app", "main"]
 
@@ -139,6 +140,7 @@ _reply.register(app)
 _report.register(app)
 _evidence.register(app)
 _label.register(case_app)
+app.command("web")(web_cmd)
 
 
 def main() -> None:
