@@ -69,6 +69,8 @@ class Thumb:
     index: int
     name: str
     file_name: str
+    mime: str | None = None
+    size: int | None = None
     png: bytes | None = None
     width: int = 0
     height: int = 0
@@ -108,17 +110,18 @@ def make_thumb(data: bytes) -> tuple[bytes, int, int] | str:
 def _thumb(case: Case, message_id: int, index: int, a: Attachment) -> Thumb:
     file_name = attachment_file_name(message_id, index, a.name)
     if not is_image(a):
-        return Thumb(index, a.name, file_name)
+        return Thumb(index, a.name, file_name, a.mime, a.size)
     if a.damaged:
-        return Thumb(index, a.name, file_name, note="no thumbnail: the export holds this image damaged")
+        return Thumb(index, a.name, file_name, a.mime, a.size, note="no thumbnail: the export holds this image damaged")
     data = case.blob(a.sha256) if a.sha256 else None
     if data is None:
-        return Thumb(index, a.name, file_name, note="no thumbnail: the export did not include the image itself")
+        return Thumb(index, a.name, file_name, a.mime, a.size,
+                     note="no thumbnail: the export did not include the image itself")
     made = make_thumb(data)
     if isinstance(made, str):
-        return Thumb(index, a.name, file_name, note=f"no thumbnail: {made}")
+        return Thumb(index, a.name, file_name, a.mime, a.size, note=f"no thumbnail: {made}")
     png, width, height = made
-    return Thumb(index, a.name, file_name, png, width, height)
+    return Thumb(index, a.name, file_name, a.mime, a.size, png, width, height)
 
 
 def thumbnails(case: Case, entries: Iterable[Entry]) -> dict[int, tuple[Thumb, ...]]:

@@ -53,7 +53,8 @@ def _attachments(layout: Layout, record: CaseRecord, e: Entry) -> None:
             layout.image(t.png, t.width * scale, t.height * scale, indent=5, after=0.8)
         elif t.note:
             layout.para(f"[{t.note}]", size=META_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
-        layout.para(f"Attachment {t.index + 1}: {t.name} · in the evidence bundle as attachments/{t.file_name}",
+        size = f" ({t.mime}, {t.size} bytes)" if t.mime and t.size is not None else ""
+        layout.para(f"Attachment {t.index + 1}: {t.name}{size} · in the evidence bundle as attachments/{t.file_name}",
                     size=META_SIZE, indent=5, colour=MUTED, after=0.8)
 
 
@@ -67,7 +68,10 @@ def _message(layout: Layout, record: CaseRecord, e: Entry, flag: str = "") -> No
     layout.para(header, size=META_SIZE, style="B", colour=INK if e.from_other else MUTED, after=0.6)
     if flag:
         layout.para(flag, size=META_SIZE, style="B", indent=5, colour=ALERT, after=0.4)
+    listed = e.id in record.attachments  # drawn below the text, with the bundle's file name
     for note in notes(e):
+        if listed and note.startswith("[Attachment: "):
+            continue
         layout.para(record.words(note), size=BODY_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
     replaced = reordered = False
     if m.body:
