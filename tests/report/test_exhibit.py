@@ -169,9 +169,10 @@ def test_the_cover_names_the_filters_and_the_options(exhibit: Path) -> None:
                                              start=report.parse_day("2024-07-01", "--from"),
                                              end=report.parse_day("2024-07-31", "--to"), risk=False))
     cover = _pages(data)[0]
-    assert ("FILTERED: this report does not show the whole case. It shows only the period 2024-07-01 to "
-            "2024-07-31; in the log, only the other person's messages that the screening suggested as threat or "
-            "coercion") in cover
+    assert ("FILTERED: this report does not show the whole case: it covers only the period 2024-07-01 to "
+            "2024-07-31; its log shows only the other person's messages that the screening suggested as threat or "
+            "coercion (everything else of theirs, and every message of the reporting party, is left out of the log)"
+            "; the danger signs the reporting party confirmed are left out.") in cover
     assert ("Options used: --from 2024-07-01 --to 2024-07-31 --labels threat,coercion --no-own-messages --no-risk."
             in cover)
     _, data = _render(exhibit)

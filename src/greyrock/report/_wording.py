@@ -110,9 +110,10 @@ def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
     if parties.my_name:
         rows.append(("Made by", parties.my_name))
     other = people or record.words("not named in the case (every message received by the reader counts)")
+    addresses = ", ".join(a for aliases in record.people.values() for a in aliases)
     return [
         *rows,
-        ("The other person", f"{parties.their_name} ({other})" if parties.their_name else other),
+        ("The other person", f"{parties.their_name} ({addresses or other})" if parties.their_name else other),
         ("Period", period_text(record)),
         ("Time zone", record.settings.clock.name),
         ("Messages from the other person", str(c["their_messages"])),
@@ -153,19 +154,19 @@ def filter_text(record: CaseRecord) -> str:
                             "reader and the other person, and every danger sign the reader confirmed.")
     parts = []
     if o.start or o.end:
-        parts.append(f"only the period {period_text(record)}")
+        parts.append(f"it covers only the period {period_text(record)}")
     if o.labels:
-        parts.append("in the log, only the other person's messages that the screening suggested as "
+        parts.append("its log shows only the other person's messages that the screening suggested as "
                      + " or ".join(LABEL_NAMES.get(label, label).split(" (")[0] for label in o.labels)
                      + " (everything else of theirs, and every message of the reader, is left out of the log)")
     if not o.own_messages and not o.labels:
-        parts.append("the reader's own messages left out of the log (they still count in the figures)")
+        parts.append("the reader's own messages are left out of the log (they still count in the figures)")
     if not o.risk:
-        parts.append("the danger signs the reader confirmed left out"
+        parts.append("the danger signs the reader confirmed are left out"
                      + (f" ({record.risk_left_out} confirmed)" if record.risk_left_out else ""))
     if o.include_third:
-        parts.append(f"messages with {_n(len(o.include_third), 'other person', 'other people')} added on request")
-    text = ("FILTERED: this report does not show the whole case. It shows " + "; ".join(parts)
+        parts.append(f"messages with {_n(len(o.include_third), 'other person', 'other people')} are added on request")
+    text = ("FILTERED: this report does not show the whole case: " + "; ".join(parts)
             + f". Options used: {' '.join(given)}. The method note says what was counted.")
     return record.words(text)
 
