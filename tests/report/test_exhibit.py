@@ -231,7 +231,6 @@ def test_attachment_file_names_are_safe_and_deterministic() -> None:
 
 def test_no_risk_leaves_the_danger_sign_answers_out(tmp_path: Path) -> None:
     built = build_case(tmp_path)
-    statement = "The other person follows, watches or turns up where you are"
     with vault.open_case(built.path, PASS) as c:
         shown = gather(c, ReportOptions())
         hidden = gather(c, ReportOptions(risk=False))
@@ -245,7 +244,6 @@ def test_no_risk_leaves_the_danger_sign_answers_out(tmp_path: Path) -> None:
            "(--no-risk)." in without
     assert "1 confirmed sign is not shown" in without
     assert report.record_dict(hidden)["danger_signs"] == []
-    del statement
 
 
 def _call_id(path: Path) -> int:
@@ -311,3 +309,23 @@ def test_the_cli_marks_agreed_contact_and_refuses_a_bad_schedule(tmp_path: Path,
     assert "Options used: --no-risk." in first
     code, _, stderr = _cli("report", str(built.path), "--out", str(out), "--paper", "a5")
     assert code == 2 and "--paper: 'a5' is not a paper size; give letter or a4." in stderr
+
+
+def test_the_html_page_has_the_same_title_filters_and_no_risk_line(tmp_path: Path) -> None:
+    built = build_case(tmp_path)
+    with vault.open_case(built.path, PASS) as c:
+        record = gather(c, ReportOptions(risk=False, my_name="Jane Doe", their_name="Alex Doe", court_ref="FD24P00123"))
+    page = report.render_html(record)
+    assert "<title>Evidence report: Jane Doe and Alex Doe</title>" in page
+    assert "<h1>Jane Doe and Alex Doe</h1>\n<p><strong>Court / case number: FD24P00123</strong></p>" in page
+    assert ("FILTERED: this report does not show the whole case: the danger signs Jane Doe confirmed are left out "
+            "(1 confirmed). Options used: --no-risk.") in page
+    assert "<p>Left out of this report at Jane Doe’s choice (--no-risk).</p>" in page
+    with vault.open_case(built.path, PASS) as c:
+        statement = gather(c).danger_signs[0].statement
+    assert statement in report.render_html(gather_again(built.path)) and statement not in page
+
+
+def gather_again(path: Path) -> report.CaseRecord:
+    with vault.open_case(path, PASS) as c:
+        return gather(c)
