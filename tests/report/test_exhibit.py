@@ -329,3 +329,11 @@ def test_the_html_page_has_the_same_title_filters_and_no_risk_line(tmp_path: Pat
 def gather_again(path: Path) -> report.CaseRecord:
     with vault.open_case(path, PASS) as c:
         return gather(c)
+
+
+def test_long_names_are_cut_in_the_running_header_not_drawn_off_the_page(exhibit: Path) -> None:
+    long = "Maximiliana Alexandra Konstantinopoulou-Fitzgerald de la Cruz"
+    _, data = _render(exhibit, ReportOptions(my_name=long, their_name=long, court_ref="FD24P00123", paper="letter"))
+    header = _pages(data)[2].split(" 2. Timeline")[0]
+    assert header.startswith(f"{long} and Maximiliana") and header.endswith("…")
+    assert _pages(data)[0].startswith(f"EVIDENCE REPORT {long} and {long} Court / case number: FD24P00123")

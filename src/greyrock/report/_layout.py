@@ -179,7 +179,10 @@ class Layout:
         face = self._face
         self.font("", 8.5)
         self.colour(MUTED)
-        self.pdf.text(self.margin, 12.5, self.header_text)
+        text = self.header_text
+        while len(text) > 1 and self.measure(text) > self.width:  # long names: cut, never run off the page
+            text = text[: max(1, int(len(text) * self.width / self.measure(text)) - 2)].rstrip() + "…"
+        self.pdf.text(self.margin, 12.5, text)
         self.pdf.set_draw_color(170, 170, 170)
         self.pdf.set_line_width(0.2)
         self.pdf.line(self.margin, 14.5, self.page_w - self.margin, 14.5)
