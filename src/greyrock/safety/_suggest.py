@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from greyrock.agreed import agreed_contact
 from greyrock._clock import Clock
+from greyrock.agreed import agreed_contact
 from greyrock.errors import InputError
 from greyrock.settings import case_clock
 from greyrock.vault import Case, StoredMessage
