@@ -133,7 +133,7 @@ def test_case_settings_sets_shows_and_refuses_a_bad_zone(chicago: Path, tmp_path
     assert made.exit_code == 0 and "Time zone Asia/Kolkata (this computer's)" in made.stdout
     monkeypatch.setenv("TZ", "UTC")  # a later computer's zone changes nothing
     shown = runner.invoke(app, ["case", "settings", str(case), "--json"])
-    assert json.loads(shown.stdout) == {"timezone": "Asia/Kolkata", "my_name": None, "their_name": None,
+    assert json.loads(shown.stdout) == {"timezone": "Asia/Kolkata", "my_name": None, "their_name": None, "agreed_calls": None,
                                         "court_ref": None}
     before = json.loads(runner.invoke(app, ["case", "verify", str(case), "--json"]).stdout)["entries"]
 
@@ -148,7 +148,7 @@ def test_case_settings_sets_shows_and_refuses_a_bad_zone(chicago: Path, tmp_path
                                "Jordan Reyes", "--court-ref", "FAM-2024-0117"])
     assert set_.exit_code == 0, set_.output
     assert set_.stdout.splitlines() == ["timezone: Europe/London", "my_name: Jordan Reyes",
-                                        "their_name: (not set)", "court_ref: FAM-2024-0117"]
+                                        "their_name: (not set)", "court_ref: FAM-2024-0117", "agreed_calls: (not set)"]
     after = json.loads(runner.invoke(app, ["case", "verify", str(case), "--json"]).stdout)
     assert after["ok"] and after["entries"] == before + 1  # one chained record for the change
     stats = json.loads(runner.invoke(app, ["case", "stats", str(case), "--json"]).stdout)

@@ -18,7 +18,7 @@ from greyrock.errors import InputError
 if TYPE_CHECKING:
     from greyrock.vault import Case
 
-__all__ = ["NAME_KEYS", "Settings", "case_clock", "ensure_zone", "read_settings", "record_system_zone", "update_settings"]
+__all__ = ["NAME_KEYS", "Settings", "case_clock", "check_text", "ensure_zone", "read_settings", "record_system_zone", "update_settings"]
 
 # The free-text settings and the option that sets each.
 NAME_KEYS = {"my_name": "--my-name", "their_name": "--their-name", "court_ref": "--court-ref"}
@@ -33,10 +33,11 @@ class Settings:
     my_name: str | None = None
     their_name: str | None = None
     court_ref: str | None = None
+    agreed_calls: str | None = None  # a weekly schedule of agreed calls (greyrock.agreed)
 
     def to_dict(self) -> dict[str, Any]:
         return {"timezone": self.timezone, "my_name": self.my_name, "their_name": self.their_name,
-                "court_ref": self.court_ref}
+                "court_ref": self.court_ref, "agreed_calls": self.agreed_calls}
 
 
 def _latest(records: list[dict[str, Any]], key: str) -> str | None:
@@ -49,7 +50,7 @@ def _latest(records: list[dict[str, Any]], key: str) -> str | None:
 
 def read_settings(case: Case) -> Settings:
     records = case.records("setting")
-    return Settings(**{key: _latest(records, key) for key in ("timezone", *NAME_KEYS)})
+    return Settings(**{key: _latest(records, key) for key in ("timezone", *NAME_KEYS, "agreed_calls")})
 
 
 def case_clock(case: Case) -> tuple[Clock, str | None]:
@@ -88,7 +89,8 @@ def ensure_zone(case: Case) -> str | None:
             f"'greyrock case settings CASE --timezone Area/City'.")
 
 
-def _text(value: str, option: str) -> str:
+def check_text(value: str, option: str) -> str:
+    """A free-text setting: stripped, at most 200 characters, no control characters."""
     text = value.strip()
     if len(text) > _MAX_TEXT:
         raise InputError(f"{option}: longer than {_MAX_TEXT} characters.")
@@ -98,7 +100,8 @@ def _text(value: str, option: str) -> str:
 
 
 def update_settings(case: Case, *, timezone: str | None = None, my_name: str | None = None,
-                    their_name: str | None = None, court_ref: str | None = None) -> Settings:
+                    their_name: str | None = None, court_ref: str | None = None,
+                    agreed_calls: str | None = None) -> Settings:
     """Record the settings given (one chained record); an empty name clears that setting.
 
     Everything is checked before anything is written: a bad zone changes nothing.
@@ -109,7 +112,13 @@ def update_settings(case: Case, *, timezone: str | None = None, my_name: str | N
         data["timezone"] = timezone.strip()
     for key, value in (("my_name", my_name), ("their_name", their_name), ("court_ref", court_ref)):
         if value is not None:
-            data[key] = _text(value, NAME_KEYS[key])
+            data[key] = check_text(value, NAME_KEYS[key])
+    if agreed_calls is not None:
+        from greyrock.agreed import parse_schedule
+
+        text = check_text(agreed_calls, "--agreed-calls")
+        parse_schedule(text)
+        data["agreed_calls"] = text
     if data:
         with case.transaction():
             case.add_record("setting", data)

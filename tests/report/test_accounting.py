@@ -104,7 +104,7 @@ def test_pdf_cover_says_what_it_holds_and_shows_and_the_annex_lists_the_unparsed
     cover = pages[0]
     assert "The case holds 12 records" in cover
     assert "This report shows 3 of them in its chronological log (Appendix A) and leaves out 9: 1 unparsed" in cover
-    assert ("8 messages with 2 addresses the reader has not yet said is the other person or someone else (counted "
+    assert ("8 messages with 2 addresses the reporting party has not yet said is the other person or someone else (counted "
             "only: their content is not shown; 'greyrock case people case.grc' lists them)") in cover
     annex = next(p for p in pages if "Appendix C. Records greyrock could not read" in p)
     assert "sms_small.xml, sms[3]" in annex and f"Why: {REASON}" in annex
@@ -118,7 +118,7 @@ def test_pdf_cover_says_what_it_holds_and_shows_and_the_annex_lists_the_unparsed
 def test_pdf_cover_names_the_readers_choice(damaged: Path) -> None:
     cover = _pdf_text(_gather(damaged, ReportOptions(own_messages=False)))[0]
     assert "shows 2 of them" in cover and "leaves out 10" in cover
-    assert "1 message of the reader's own (--no-own-messages)" in cover
+    assert "1 message of the reporting party's own (--no-own-messages)" in cover
 
 
 def test_pdf_cover_of_a_case_read_whole_says_0_unparsed(case) -> None:

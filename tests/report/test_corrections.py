@@ -69,7 +69,7 @@ def test_a_cleared_threat_leaves_the_threats_section_and_shows_as_a_correction(m
     assert MAYA not in threats_html and "Watch your back" in threats_html
     assert ("Labels corrected by the reader (threat removed): no label (automated suggestion was: threat; "
             f"reader&#x27;s note: {NOTE[:-1]}") in page
-    assert "The reader corrected the labels of 1 message shown here" in page
+    assert "The reporting party corrected the labels of 1 message shown here" in page
 
 
 def test_case_messages_json_keeps_the_screening_and_adds_the_correction(mine: Built) -> None:
@@ -222,7 +222,7 @@ def test_the_pdf_shows_links_and_corrections(mine: Built, tmp_path: Path) -> Non
     code, stdout, stderr = _cli("report", str(mine.path), "--out", str(out), "--from", "2024-03-02")
     assert code == 0, stdout + stderr
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages).split())
-    assert "LINKED TO THIS SIGN BY THE READER" in text
-    assert "1 more message the reader linked to this sign is outside this report's period" in text
-    assert "Labels corrected by the reader (threat removed)" in text
+    assert "LINKED TO THIS SIGN BY THE REPORTING PARTY" in text
+    assert "1 more message the reporting party linked to this sign is outside this report's period" in text
+    assert "Labels corrected by the reporting party (threat removed)" in text
     assert "Are you ok? Call me" not in text

@@ -79,7 +79,7 @@ def test_log_is_the_original_text_with_labels_as_suggestions(pdf) -> None:
     assert "You ruined everything, you useless idiot" in log
     assert "SHIELDED-SUMMARY" not in " ".join(pages)
     assert "Automated suggestion: verbal abuse" in log
-    assert "Confirmed." in log and "Sent by the reader" in log
+    assert "Confirmed." in log and "Sent by the reporting party" in log
     assert "Are you ok? Call me" not in " ".join(pages)  # the friend's message
     assert "[Call: missed, 0 s]" in log
 
@@ -148,4 +148,4 @@ def test_period_and_own_message_options(built: Built) -> None:
     assert "Pick-up is 5pm Saturday" not in text and "Watch your back" not in text
     assert JOURNAL_TEXT not in text  # the incident of the 4th is outside the period
     assert "Period 2024-03-05 to 2024-03-05" in text
-    assert "the reader's own messages left out of the log" in text
+    assert "the reporting party's own messages left out of the log" in text

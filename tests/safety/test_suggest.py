@@ -135,3 +135,20 @@ def test_with_contacts_only_the_other_persons_messages_are_evidence(case: Case) 
             finding=finding(["threat"], [("threat_to_kill", "I will kill you")])),
     ])
     assert [(s.sign, [e.id for e in s.messages]) for s in suggest_signs(case)] == [("threat_to_kill", [ids[0]])]
+
+
+def test_agreed_calls_are_not_counted_as_escalation(case: Case) -> None:
+    """Calls with the children (agreed contact: greyrock.agreed) are not attempts: three
+    agreed calls in week 11 do not make 1, 2, 1 rise."""
+    from greyrock.settings import update_settings
+
+    rows = [Row("2024-03-02T10:00:00+00:00", "w09")]
+    rows += [Row(f"2024-03-0{d}T10:00:00+00:00", f"w10 {d}") for d in (4, 5)]
+    rows += [Row("2024-03-11T10:00:00+00:00", "w11")]
+    rows += [Row(f"2024-03-1{d}T18:10:00+00:00", "", kind="call", channel="call") for d in (2, 3, 4)]
+    ids = add_rows(case, rows)
+    set_separation_date(case, date(2024, 3, 1))
+    assert [s.sign for s in suggest_signs(case)] == ["escalation"]  # 1, 2, 4 a week
+    update_settings(case, timezone="UTC", agreed_calls="Tue 18:00-18:30; Wed 18:00-18:30")
+    case.mark_agreed(ids[-1])  # Thursday's call, marked one by one
+    assert suggest_signs(case) == []  # 1, 2, 1

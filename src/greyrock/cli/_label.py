@@ -35,17 +35,31 @@ def register(case_app: typer.Typer) -> None:
                                                             help="A label the screening gave wrongly.")] = None,
         note: Annotated[str, typer.Option("--note", help="Why, in your words (kept with the correction).")] = "",
         reset: Annotated[bool, typer.Option("--reset", help="Drop your earlier corrections of this message.")] = False,
+        agreed: Annotated[Optional[bool], typer.Option(
+            "--agreed/--not-agreed", help="Mark this call or message as agreed contact (e.g. a call with the "
+                                          "children): not counted as a contact attempt.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Correct a message's screening labels; the automated screening is kept beside your correction."""
+        labels_asked = bool(add or remove or reset)
         with vault.open_case(case, ask_passphrase()) as c:
-            fix = c.correct_labels(message_id, _split(add), _split(remove), note, reset)
+            if agreed is not None:
+                c.mark_agreed(message_id, agreed)
+            fix = (c.correct_labels(message_id, _split(add), _split(remove), note, reset) if labels_asked or agreed is None
+                   else c.corrections().get(message_id))
             stored = next(s for s in c.messages() if s.id == message_id)
         screening = stored.screening or {}
         if as_json:
-            write_json({"id": message_id, "labels": stored.labels, "screening_labels": list(screening.get("labels", [])),
-                        "correction": fix.to_dict() if fix else None})
+            out = {"id": message_id, "labels": stored.labels, "screening_labels": list(screening.get("labels", [])),
+                   "correction": fix.to_dict() if fix else None}
+            if agreed is not None:
+                out["agreed"] = agreed
+            write_json(out)
             return
+        if agreed is not None:
+            typer.echo(f"#{message_id}: {'agreed contact: not counted as a contact attempt' if agreed else 'not agreed contact: counted as a contact attempt when it is one'}.")
+            if not labels_asked:
+                return
         typer.echo(f"#{message_id}: labels now {', '.join(stored.labels) or 'none'}"
                    f" (screening suggested {', '.join(screening.get('labels', [])) or 'none'}).")
         typer.echo(safe_text(fix.describe() + (f" ({fix.note})" if fix.note else "") + ".") if fix else

@@ -79,6 +79,15 @@ def _outputs(case: Path, paths: list[Path | None]) -> None:
         seen.add(resolved)
 
 
+def _name(value: str | None, option: str) -> str | None:
+    """A --my-name/--their-name/--court-ref value checked like the case setting it replaces."""
+    if value is None:
+        return None
+    from greyrock.settings import check_text
+
+    return check_text(value, option)
+
+
 def report_cmd(
     case: CaseArg,
     out: Annotated[Optional[Path], typer.Option("--out", help="Where to write the report (PDF, or HTML with --html).")] = None,
@@ -94,6 +103,14 @@ def report_cmd(
     include_third: Annotated[
         Optional[list[str]], typer.Option("--include-third", help="Also show the messages with this person (role third).")
     ] = None,
+    no_risk: Annotated[bool, typer.Option("--no-risk", help="Leave the danger signs you confirmed out of the report.")] = False,
+    paper: Annotated[Optional[str], typer.Option(
+        "--paper", metavar="letter|a4", help="Paper size (default: US Letter in the US and Canada, else A4).")] = None,
+    my_name: Annotated[Optional[str], typer.Option("--my-name", help="Your name on the report (default: the case setting).")] = None,
+    their_name: Annotated[Optional[str], typer.Option(
+        "--their-name", help="The other person's name on the report (default: the case setting).")] = None,
+    court_ref: Annotated[Optional[str], typer.Option(
+        "--court-ref", help="The court or case number on the report (default: the case setting).")] = None,
 ) -> None:
     """Write the court-ready report: cover with the fingerprint, summary, charts, threats, journal, log."""
     from greyrock import report
@@ -103,7 +120,10 @@ def report_cmd(
     _outputs(case, [out, csv_out, json_out])
     chosen = tuple(x.strip() for x in (labels or "").split(",") if x.strip())
     options = report.ReportOptions(start=report.parse_day(start, "--from"), end=report.parse_day(end, "--to"),
-                                   labels=chosen, own_messages=not no_own, include_third=tuple(include_third or ()))
+                                   labels=chosen, own_messages=not no_own, include_third=tuple(include_third or ()),
+                                   risk=not no_risk, paper=paper.strip().lower() if paper else None,
+                                   my_name=_name(my_name, "--my-name"), their_name=_name(their_name, "--their-name"),
+                                   court_ref=_name(court_ref, "--court-ref"))
     with open_on_clock(case) as c, status("Reading and checking the case"):
         record = report.gather(c, options)
     written = []

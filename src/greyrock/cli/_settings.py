@@ -59,6 +59,9 @@ def settings_cmd(
     my_name: Annotated[Optional[str], typer.Option("--my-name", help="Your name as the report gives it.")] = None,
     their_name: Annotated[Optional[str], typer.Option("--their-name", help="The other person's name in the report.")] = None,
     court_ref: Annotated[Optional[str], typer.Option("--court-ref", help="A court or case number for the report's cover.")] = None,
+    agreed_calls: Annotated[Optional[str], typer.Option(
+        "--agreed-calls", help="Weekly windows of agreed calls, e.g. 'Sun 18:00-18:30; Wed 19:00-19:15' "
+                               "(not counted as contact attempts); '' clears it.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show or change the case's settings: time zone, the parties' names, the court number.
@@ -70,9 +73,13 @@ def settings_cmd(
         from greyrock._clock import zone_named
 
         zone_named(timezone)  # a bad name stops here, before the passphrase is asked for
+    if agreed_calls:
+        from greyrock.agreed import parse_schedule
+
+        parse_schedule(agreed_calls)  # so does a schedule that cannot be read
     with open_on_clock(case, ensure=timezone is None) as c:
         current = settings_lib.update_settings(c, timezone=timezone, my_name=my_name, their_name=their_name,
-                                               court_ref=court_ref)
+                                               court_ref=court_ref, agreed_calls=agreed_calls)
     if as_json:
         write_json(current.to_dict())
         return

@@ -16,9 +16,10 @@ from __future__ import annotations
 from ._entries import Entry
 from ._export import message_dict, record_dict, to_csv, to_json, write_csv, write_json
 from ._fonts import FontSet, core_fonts, find_fonts
+from ._images import Thumb, attachment_file_name
 from ._html import render_html, write_html
 from ._pdf import RenderedPdf, render_pdf, write_pdf
-from ._record import Accounting, CaseRecord, DangerSign, Integrity, ReportOptions, gather, parse_day
+from ._record import Accounting, CaseRecord, DangerSign, Integrity, Parties, ReportOptions, gather, paper_for, parse_day
 from ._settings import CaseSettings, Clock, read_settings
 from ._text import format_ts
 from ._timeline import DayCount, NightBurst, Timeline, Trend, WeekCount, build_timeline, case_timeline
@@ -34,11 +35,14 @@ __all__ = [
     "FontSet",
     "Integrity",
     "NightBurst",
+    "Parties",
     "RenderedPdf",
     "ReportOptions",
+    "Thumb",
     "Timeline",
     "Trend",
     "WeekCount",
+    "attachment_file_name",
     "build_timeline",
     "case_timeline",
     "core_fonts",
@@ -46,6 +50,7 @@ __all__ = [
     "format_ts",
     "gather",
     "message_dict",
+    "paper_for",
     "parse_day",
     "read_settings",
     "record_dict",

@@ -47,6 +47,9 @@ def notes(e: Entry) -> list[str]:
         out.append(f"[Call: {kind}" + (f", {duration} s]" if duration is not None else "]"))
     elif m.kind is Kind.DELETED:
         out.append("[Deleted message: the export kept only what follows]")
+    if e.agreed:
+        out.append("[Agreed contact: " + ("marked as agreed by the reader" if e.agreed == "marked" else
+                                          "within the agreed schedule of calls") + "; not counted as an attempt]")
     for a in m.attachments:
         detail = ", ".join(x for x in (a.mime, f"{a.size} bytes" if a.size is not None else None) if x)
         out.append(f"[Attachment: {a.name}" + (f" ({detail})" if detail else "") + "]")

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from greyrock.accounting import roles_of
+from greyrock.agreed import agreed_contact
 from greyrock.model import Channel, Kind, Message
 from greyrock.people import Party
 from greyrock.vault import Case, Correction, StoredMessage
@@ -47,6 +48,7 @@ class Entry:
     correction: Correction | None = None  # the reader's correction of the labels (`labels` includes it)
     suggested: tuple[str, ...] = ()  # the automated screening's labels, before any correction
     third: bool = False  # with someone else than the other person, shown because the reader asked (--include-third)
+    agreed: str = ""  # agreed contact (greyrock.agreed): "marked" by the reader, "schedule", or "" (not agreed)
 
     @property
     def day(self) -> date | None:
@@ -58,8 +60,9 @@ class Entry:
 
     @property
     def is_attempt(self) -> bool:
-        """A contact attempt by the other person: a message, photo, deleted message or call."""
-        return self.from_other and self.message.kind in ATTEMPT_KINDS and self.when is not None
+        """A contact attempt by the other person: a message, photo, deleted message or call,
+        unless it is agreed contact (a call with the children the reader marked or scheduled)."""
+        return self.from_other and self.message.kind in ATTEMPT_KINDS and self.when is not None and not self.agreed
 
     @property
     def own(self) -> bool:
@@ -99,6 +102,7 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
     out = left_out if left_out is not None else LeftOut()
     roles = roles_of(case)
     wanted = {roles.key(a) for a in include_third}
+    agreed = agreed_contact(case)
     for stored in case.messages(clock=clock):
         m = stored.message
         if m.kind is Kind.UNPARSED:
@@ -144,4 +148,5 @@ def select(case: Case, clock: Clock, start: date | None = None, end: date | None
             correction=None if third else stored.correction,
             suggested=() if third else tuple((stored.screening or {}).get("labels") or ()),
             third=third,
+            agreed=agreed.why(stored.id, when, m.kind is Kind.CALL or m.channel is Channel.CALL),
         )

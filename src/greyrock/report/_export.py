@@ -28,6 +28,7 @@ from typing import Any
 
 from greyrock._files import write_private
 
+from ._images import attachment_file_name
 from ._entries import Entry
 from ._record import CaseRecord, UnparsedRecord
 from ._text import format_ts
@@ -57,8 +58,10 @@ def message_dict(e: Entry) -> dict[str, Any]:
         "sender_name": m.sender_name,
         "recipients": list(m.recipients),
         "body": m.body,
-        "attachments": [a.to_dict() for a in m.attachments],
+        "attachments": [{**a.to_dict(), "bundle_file": f"attachments/{attachment_file_name(e.id, i, a.name)}"}
+                        for i, a in enumerate(m.attachments)],
         "extra": m.extra,
+        "agreed": e.agreed or None,
         "suggested_labels": label_order(e.suggested if e.correction else e.labels),
         "labels": label_order(e.labels),
         "correction": e.correction.to_dict() if e.correction else None,
@@ -80,11 +83,14 @@ def record_dict(record: CaseRecord) -> dict[str, Any]:
             "case_id": record.case_id,
             "period": period_text(record),
             "options": {"from": o.start.isoformat() if o.start else None, "to": o.end.isoformat() if o.end else None,
-                        "labels": list(o.labels), "own_messages": o.own_messages},
+                        "labels": list(o.labels), "own_messages": o.own_messages, "risk": o.risk,
+                        "include_third": list(o.include_third)},
+            "title": record.title,
+            "paper": record.paper,
             "timezone": record.settings.timezone or record.settings.clock.name,
-            "court_ref": record.settings.names.court_ref,
-            "my_name": record.settings.names.my_name,
-            "their_name": record.settings.names.their_name,
+            "court_ref": record.parties.court_ref,
+            "my_name": record.parties.my_name,
+            "their_name": record.parties.their_name,
             "labels_note": "suggested_labels are automated suggestions of a classifier, not findings.",
         },
         "integrity": {"ok": integrity.ok, "fingerprint": integrity.fingerprint or None, "entries": integrity.entries,

@@ -20,7 +20,7 @@ from ._describe import channel_name, notes, sender, suggestion
 from ._record import CaseRecord
 from ._text import format_ts, show
 from ._wording import (
-    accounting_text, cover_facts, linked_not_shown, method, statement, summary_lines, unparsed_intro, verify_command,
+    accounting_text, cover_facts, filter_text, linked_not_shown, method, statement, summary_lines, unparsed_intro, verify_command,
     verify_steps,
 )
 
@@ -127,10 +127,13 @@ def render_html(record: CaseRecord) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">",
         "<meta name=\"referrer\" content=\"no-referrer\"><meta name=\"viewport\" content=\"width=device-width\">",
-        f"<title>Evidence report: {_e(record.case_name)}</title><style>{_CSS}</style></head><body>",
-        f'<p class="kicker">EVIDENCE REPORT</p><h1>{_e(record.case_name)}</h1>',
+        f"<title>Evidence report: {_e(record.title)}</title><style>{_CSS}</style></head><body>",
+        f'<p class="kicker">EVIDENCE REPORT</p><h1>{_e(record.title)}</h1>',
+        *([f"<p><strong>Court / case number: {_e(record.parties.court_ref)}</strong></p>"]
+          if record.parties.court_ref else []),
         '<p class="muted">Messages, calls and incidents, with the original texts and a way to check them.</p>',
         _rows(cover_facts(record)),
+        f'<p class="accounting"><strong>{_e(filter_text(record))}</strong></p>',
         f'<p class="accounting">{_e(accounting_text(record))}</p>',
     ]
     if integrity.ok:
@@ -157,7 +160,9 @@ def render_html(record: CaseRecord) -> str:
     out.append(_rows(bursts) if bursts else "<p>No night (22:00-06:00) had 3 or more contact attempts.</p>")
 
     out.append("<h2>3. Danger signs confirmed by the reader</h2>")
-    if not record.danger_signs:
+    if not record.options.risk:
+        out.append(f"<p>{_e(record.words('Left out of this report at the reader’s choice (--no-risk).'))}</p>")
+    elif not record.danger_signs:
         out.append("<p>The reader has not confirmed any danger sign in greyrock.</p>")
     for s in record.danger_signs:
         out.append(f"<h3>{_e(s.statement)}</h3><p class=\"muted\">Confirmed by the reader on "

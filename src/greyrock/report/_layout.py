@@ -9,6 +9,7 @@ breaks are ours too, so that a message header never ends up alone at the foot of
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ __all__ = ["Colour", "Layout", "PT"]
 
 PT = 25.4 / 72  # millimetres per point
 LEADING = 1.3
+# Page sizes in millimetres: A4, and US Letter (8.5 x 11 in) for courts in the US and Canada.
+PAPER = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 Colour = tuple[int, int, int]
 INK: Colour = (20, 20, 20)
 MUTED: Colour = (85, 85, 85)
@@ -48,7 +51,7 @@ class _Pdf(FPDF):
     """The running header on every page but the first (footers are drawn by `Layout.output`)."""
 
     def __init__(self, layout: Layout) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
+        super().__init__(orientation="P", unit="mm", format=(layout.page_w, layout.page_h))
         self._layout = layout
 
     def header(self) -> None:
@@ -63,10 +66,12 @@ class _Face:
 
 
 class Layout:
-    """Flowing, wrapped text on A4 pages with a running header and a page-numbered footer."""
+    """Flowing, wrapped text on A4 or US Letter pages with a running header and a page-numbered footer."""
 
-    def __init__(self, fonts: FontSet, *, header_text: str = "", footer_left: str = "", footer_right: str = ""):
+    def __init__(self, fonts: FontSet, *, header_text: str = "", footer_left: str = "", footer_right: str = "",
+                 paper: str = "a4"):
         self.fonts = fonts
+        self.page_w, self.page_h = PAPER[paper]
         self.header_text = header_text
         self.footer_left = footer_left
         self.footer_right = footer_right
@@ -74,8 +79,8 @@ class Layout:
         self.pdf.set_auto_page_break(False)
         self.margin = 18.0
         self.top = 20.0
-        self.bottom = 297.0 - 18.0
-        self.width = 210.0 - 2 * self.margin
+        self.bottom = self.page_h - 18.0
+        self.width = self.page_w - 2 * self.margin
         self.pdf.set_margins(self.margin, self.top, self.margin)
         if fonts.files:
             for style, path in fonts.files.items():
@@ -174,10 +179,13 @@ class Layout:
         face = self._face
         self.font("", 8.5)
         self.colour(MUTED)
-        self.pdf.text(self.margin, 12.5, self.header_text)
+        text = self.header_text
+        while len(text) > 1 and self.measure(text) > self.width:  # long names: cut, never run off the page
+            text = text[: max(1, int(len(text) * self.width / self.measure(text)) - 2)].rstrip() + "…"
+        self.pdf.text(self.margin, 12.5, text)
         self.pdf.set_draw_color(170, 170, 170)
         self.pdf.set_line_width(0.2)
-        self.pdf.line(self.margin, 14.5, 210 - self.margin, 14.5)
+        self.pdf.line(self.margin, 14.5, self.page_w - self.margin, 14.5)
         self.colour()
         self._face = ("", 0.0)
         self.font(*face)
@@ -193,13 +201,13 @@ class Layout:
             self._face = ("", 0.0)
             self.font("", 9)
             self.colour(MUTED)
-            base = 297 - 9.5
+            base = self.page_h - 9.5
             label = f"Page {n} of {total}"
-            pdf.text(105 - self.measure(label) / 2, base, label)
+            pdf.text(self.page_w / 2 - self.measure(label) / 2, base, label)
             if self.footer_left:
                 pdf.text(self.margin, base, self.footer_left)
             if self.footer_right:
-                pdf.text(210 - self.margin - self.measure(self.footer_right), base, self.footer_right)
+                pdf.text(self.page_w - self.margin - self.measure(self.footer_right), base, self.footer_right)
         pdf.page = total
         self.colour()
 
@@ -290,6 +298,12 @@ class Layout:
             self.pdf.set_draw_color(*border)
             self.pdf.set_line_width(0.6)
         self.pdf.rect(self.margin, self.y, self.width, height, style="DF" if border else "F")
+
+    def image(self, png: bytes, width: float, height: float, indent: float = 0.0, after: float = 1.5) -> None:
+        """An already decoded and re-encoded image (see `_images`), `width` x `height` mm."""
+        self.ensure(height)
+        self.pdf.image(io.BytesIO(png), x=self.margin + indent, y=self.y, w=width, h=height)
+        self.y += height + after
 
     def output(self) -> bytes:
         self._draw_footers()

@@ -22,7 +22,7 @@ from ._charts import timeline_charts
 from ._record import CaseRecord
 from ._text import format_ts
 from ._wording import (
-    accounting_text, cover_facts, linked_not_shown, method, period_text, statement, summary_lines, unparsed_intro, verify_command,
+    accounting_text, cover_facts, filter_options, filter_text, linked_not_shown, method, period_text, statement, summary_lines, unparsed_intro, verify_command,
     verify_steps,
 )
 
@@ -41,25 +41,47 @@ class RenderedPdf:
 # -- pieces --------------------------------------------------------------------------------
 
 
-def _message(layout: Layout, e: Entry, flag: str = "") -> None:
-    """One message: time, channel and sender; the original text in full; the suggestions."""
+THUMB_MM = 38.0  # the longer side of a thumbnail on the page
+
+
+def _attachments(layout: Layout, record: CaseRecord, e: Entry) -> None:
+    """Each attachment under its message: a thumbnail for an image (or the note why there is
+    none) and the file's name in an evidence bundle, so the full file can be found."""
+    for t in record.attachments.get(e.id, ()):
+        if t.png is not None and t.width and t.height:
+            scale = THUMB_MM / max(t.width, t.height)
+            layout.image(t.png, t.width * scale, t.height * scale, indent=5, after=0.8)
+        elif t.note:
+            layout.para(f"[{t.note}]", size=META_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
+        size = f" ({t.mime}, {t.size} bytes)" if t.mime and t.size is not None else ""
+        layout.para(f"Attachment {t.index + 1}: {t.name}{size} · in the evidence bundle as attachments/{t.file_name}",
+                    size=META_SIZE, indent=5, colour=MUTED, after=0.8)
+
+
+def _message(layout: Layout, record: CaseRecord, e: Entry, flag: str = "") -> None:
+    """One message: time, channel and sender; the original text in full; its attachments; the suggestions."""
     m = e.message
     lh = layout.line_height(BODY_SIZE)
     layout.ensure(layout.line_height(META_SIZE) + 2 * lh + 2)
-    header = f"{format_ts(e.when)}   {channel_name(e)}   {sender(e)}"
+    who = sender(e) if e.from_other else record.words(sender(e))
+    header = f"{format_ts(e.when)}   {channel_name(e)}   {who}"
     layout.para(header, size=META_SIZE, style="B", colour=INK if e.from_other else MUTED, after=0.6)
     if flag:
         layout.para(flag, size=META_SIZE, style="B", indent=5, colour=ALERT, after=0.4)
+    listed = e.id in record.attachments  # drawn below the text, with the bundle's file name
     for note in notes(e):
-        layout.para(note, size=BODY_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
+        if listed and note.startswith("[Attachment: "):
+            continue
+        layout.para(record.words(note), size=BODY_SIZE, style="I", indent=5, colour=MUTED, after=0.3)
     replaced = reordered = False
     if m.body:
         replaced, reordered = layout.para(m.body, size=BODY_SIZE, indent=5, colour=INK if e.from_other else (55, 55, 55),
                                after=0.6)
+    _attachments(layout, record, e)
     meta = []
     label_note = suggestion(e)
     if label_note:
-        meta.append(label_note)
+        meta.append(record.words(label_note))
     meta.append(f"source {m.source.file}, {m.source.locator}")
     meta.append(f"message {e.id}")
     if replaced:
@@ -73,11 +95,16 @@ def _cover(layout: Layout, record: CaseRecord) -> None:
     layout.new_page()
     layout.y = 32
     layout.para("EVIDENCE REPORT", size=11, style="B", colour=MUTED, after=2)
-    layout.para(record.case_name, size=24, style="B", after=2)
+    layout.para(record.title, size=22, style="B", after=2)
+    if record.parties.court_ref:
+        layout.para(f"Court / case number: {record.parties.court_ref}", size=12, style="B", after=2)
     layout.para("Messages, calls and incidents, with the original texts and a way to check them.",
-                size=11, colour=MUTED, after=8)
+                size=11, colour=MUTED, after=6)
     layout.rows(cover_facts(record), key_width=62)
     layout.skip(2)
+    filtered = bool(filter_options(record))
+    layout.para(filter_text(record), size=9.5, style="B" if filtered else "", colour=ALERT if filtered else INK,
+                after=2)
     layout.para(accounting_text(record), size=9.5, after=2)
     layout.skip(3)
     integrity = record.integrity
@@ -112,7 +139,7 @@ def _summary(layout: Layout, record: CaseRecord) -> None:
     layout.rows(summary_lines(record), key_width=78)
     layout.skip(3)
     if record.danger_signs:
-        layout.para("Danger signs the reader confirmed (section 3):", size=10, style="B", after=1)
+        layout.para(record.words("Danger signs the reader confirmed (section 3):"), size=10, style="B", after=1)
         for s in record.danger_signs:
             layout.para(f"•  {s.statement}", size=10, indent=3, after=0.8)
         layout.skip(2)
@@ -141,17 +168,20 @@ def _timeline(layout: Layout, record: CaseRecord) -> None:
 
 
 def _danger(layout: Layout, record: CaseRecord) -> None:
-    layout.heading("3. Danger signs confirmed by the reader")
-    if not record.danger_signs:
-        layout.para("The reader has not confirmed any danger sign in greyrock.", size=10)
+    layout.heading(record.words("3. Danger signs confirmed by the reader"))
+    if not record.options.risk:
+        layout.para(record.words("Left out of this report at the reader's choice (--no-risk)."), size=10)
         return
-    layout.para("Each sign below was confirmed by the reader about their own situation. Where greyrock's "
-                "screening linked a message to the sign, the words are shown as an automated suggestion.",
-                size=9.5, colour=MUTED, after=3)
+    if not record.danger_signs:
+        layout.para(record.words("The reader has not confirmed any danger sign in greyrock."), size=10)
+        return
+    layout.para(record.words("Each sign below was confirmed by the reader about their own situation. Where "
+                             "greyrock's screening linked a message to the sign, the words are shown as an "
+                             "automated suggestion."), size=9.5, colour=MUTED, after=3)
     for s in record.danger_signs:
         layout.ensure(20)
         layout.para(s.statement, size=11, style="B", after=0.5)
-        layout.para(f"Confirmed by the reader on {s.confirmed_at[:10] or 'an unrecorded date'}.", size=9,
+        layout.para(record.words(f"Confirmed by the reader on {s.confirmed_at[:10] or 'an unrecorded date'}."), size=9,
                     colour=MUTED, after=1.5)
         for e, flag in s.messages:
             layout.para(f"{format_ts(e.when)}   {channel_name(e)}   {sender(e)}   (message {e.id})", size=9,
@@ -159,9 +189,9 @@ def _danger(layout: Layout, record: CaseRecord) -> None:
             layout.para(f"“{flag.get('text', '')}”", size=10, indent=5, after=0.3)
             layout.para(f"Automated suggestion: {flag.get('why', '')}", size=9, indent=5, colour=MUTED, after=2)
         for e in s.linked:
-            _message(layout, e, flag="LINKED TO THIS SIGN BY THE READER")
+            _message(layout, record, e, flag=record.words("LINKED TO THIS SIGN BY THE READER"))
         if s.linked_not_shown:
-            layout.para(linked_not_shown(s.linked_not_shown), size=9, indent=5, colour=MUTED, after=2)
+            layout.para(record.words(linked_not_shown(s.linked_not_shown)), size=9, indent=5, colour=MUTED, after=2)
         layout.skip(2)
 
 
@@ -178,16 +208,16 @@ def _serious(layout: Layout, record: CaseRecord) -> None:
                    if separation else ""), size=9.5, colour=MUTED, after=3)
     for e in record.serious:
         after = separation is not None and e.day is not None and e.day >= separation
-        _message(layout, e, "ON OR AFTER THE SEPARATION DATE" if after else "")
+        _message(layout, record, e, "ON OR AFTER THE SEPARATION DATE" if after else "")
 
 
 def _journal(layout: Layout, record: CaseRecord) -> None:
     layout.heading("5. Incident journal")
     if not record.journal:
-        layout.para("The reader has recorded no incident in the journal for this period.", size=10)
+        layout.para(record.words("The reader has recorded no incident in the journal for this period."), size=10)
         return
-    layout.para("The reader's own account of each incident, as recorded in the case (each entry is part of "
-                "the hash chain).", size=9.5, colour=MUTED, after=3)
+    layout.para(record.words("The reader's own account of each incident, as recorded in the case (each entry is "
+                             "part of the hash chain)."), size=9.5, colour=MUTED, after=3)
     fields = (("where", "Where"), ("what_happened", "What happened"), ("injuries", "Injuries"),
               ("witnesses", "Witnesses"), ("police_report", "Police report"), ("medical_visit", "Medical visit"))
     for entry in record.journal:
@@ -209,6 +239,7 @@ def _log(layout: Layout, record: CaseRecord) -> None:
     o = record.options
     whose = "the other person's messages and calls" + (" and the reader's own messages" if o.own_messages
                                                         and not o.labels else "")
+    whose = record.words(whose)
     layout.para(f"{len(record.log)} entries: {whose}, oldest first, each with its original text exactly as "
                 "exported (never a summary). Labels are automated suggestions of greyrock's screening.",
                 size=9.5, colour=MUTED, after=4)
@@ -222,7 +253,7 @@ def _log(layout: Layout, record: CaseRecord) -> None:
             layout.skip(0.5)
             layout.para(day.strftime("%A %d %B %Y") if day else "Time unreadable", size=10.5, style="B",
                         indent=2, after=2.5)
-        _message(layout, e)
+        _message(layout, record, e)
 
 
 def _manifest(layout: Layout, record: CaseRecord) -> None:
@@ -297,19 +328,22 @@ def render_pdf(record: CaseRecord, fonts: FontSet | None = None) -> RenderedPdf:
     """The report as PDF bytes, with its page count."""
     fonts = fonts or find_fonts()
     integrity = record.integrity
+    title = record.title
     layout = Layout(
         fonts,
+        paper=record.paper,
         header_text="",
-        footer_left=record.case_name if len(record.case_name) <= 40 else record.case_name[:39] + "…",
+        footer_left=title if len(title) <= 40 else title[:39] + "…",
         footer_right=f"fingerprint {integrity.fingerprint[:12]}…" if integrity.ok else "NOT VERIFIED",
     )
     layout.footer_left = layout.shown(layout.footer_left).text
     layout.footer_right = layout.shown(layout.footer_right).text
     layout.header_text = layout.shown(
-        f"{record.case_name} · evidence report of {record.generated_at:%Y-%m-%d} · period {period_text(record)}"
+        f"{title}{' · ' + record.parties.court_ref if record.parties.court_ref else ''} · evidence report of "
+        f"{record.generated_at:%Y-%m-%d} · period {period_text(record)}"
     ).text
     pdf = layout.pdf
-    pdf.set_title(f"Evidence report: {record.case_name}")
+    pdf.set_title(f"Evidence report: {title}" + (f" ({record.parties.court_ref})" if record.parties.court_ref else ""))
     pdf.set_creator(f"greyrock {record.version}")
     pdf.set_subject(f"Messages and incidents, {period_text(record)}")
     pdf.set_lang("en")

@@ -7,26 +7,67 @@ the fingerprint was, because they all read this one object.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
 from greyrock import __version__, journal
+from greyrock.identity import default_region
 from greyrock.accounting import UnparsedRecord, roles_of, unparsed_reasons
+from greyrock.agreed import agreed_contact
 from greyrock.errors import InputError
 from greyrock.model import Label
 from greyrock.people import Roles
 from greyrock.vault import Case
 
 from ._entries import Entry, LeftOut, select
+from ._images import Thumb, thumbnails
 from ._settings import CaseSettings, read_settings
 from ._signs import describe
 from ._timeline import Timeline, build_timeline
 
-__all__ = ["Accounting", "CaseRecord", "DangerSign", "Integrity", "ReportOptions", "gather", "parse_day"]
+__all__ = ["Accounting", "CaseRecord", "DangerSign", "Integrity", "Parties", "ReportOptions", "gather", "paper_for",
+           "parse_day"]
+
+_READER = re.compile(r"\b(the|The|THE) (?:reader|READER)\b")
 
 # Messages shown in full in their own section, whatever the --labels choice.
 SERIOUS = ("threat", "coercion")
+PAPERS = ("a4", "letter")
+# Regions whose courts file on US Letter; everywhere else A4.
+LETTER_REGIONS = frozenset({"US", "CA"})
+# How the PDF names the person who made the report when the case gives no name: neutral,
+# whichever side of a case they are on (never "the reader", greyrock's word for its user).
+NO_NAME = "the reporting party"
+
+
+def paper_for(region: str) -> str:
+    return "letter" if region.upper() in LETTER_REGIONS else "a4"
+
+
+@dataclass(frozen=True, slots=True)
+class Parties:
+    """Who the report is about: the names and court reference it prints (None: not set)."""
+
+    my_name: str | None = None
+    their_name: str | None = None
+    court_ref: str | None = None
+
+    @property
+    def me(self) -> str:
+        """The person who made the report, as the report's sentences name them."""
+        return self.my_name or NO_NAME
+
+    def title(self, fallback: str) -> str:
+        """The report's title: the parties' names, or `fallback` (the case name) without them."""
+        if self.my_name and self.their_name:
+            return f"{self.my_name} and {self.their_name}"
+        if self.their_name:
+            return f"Messages and calls from {self.their_name}"
+        if self.my_name:
+            return f"Messages and calls received by {self.my_name}"
+        return fallback
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -49,7 +90,9 @@ class ReportOptions:
     messages out of the log and the exports (they still count in the timeline's `sent`).
     `include_third` names people with the role `third` (by address) whose messages the
     reader asked to show in the log; they are never counted or screened as the other
-    person's.
+    person's. `risk` False leaves the danger-sign answers out (--no-risk). `paper` is
+    "a4" or "letter" (None: by the case's region). `my_name`, `their_name` and `court_ref`
+    replace the case settings of the same names for this report (None: the setting).
     """
 
     start: date | None = None
@@ -57,8 +100,15 @@ class ReportOptions:
     labels: tuple[str, ...] = ()
     own_messages: bool = True
     include_third: tuple[str, ...] = ()
+    risk: bool = True
+    paper: str | None = None
+    my_name: str | None = None
+    their_name: str | None = None
+    court_ref: str | None = None
 
     def __post_init__(self) -> None:
+        if self.paper is not None and self.paper not in PAPERS:
+            raise InputError(f"--paper: {self.paper!r} is not a paper size; give letter or a4.")
         if self.start and self.end and self.start > self.end:
             raise InputError(f"--from {self.start} is after --to {self.end}.")
         known = {str(label) for label in Label}
@@ -169,8 +219,30 @@ class CaseRecord:
     accounting: Accounting
     unparsed: tuple[UnparsedRecord, ...]  # every record of the case greyrock could not read: the annex
     notes: tuple[str, ...] = ()  # what the reader should know about this record (unusable settings, ...)
+    parties: Parties = field(default_factory=Parties)
+    paper: str = "a4"
+    attachments: dict[int, tuple[Thumb, ...]] = field(default_factory=dict)  # message id -> its attachments
+    risk_left_out: int = 0  # danger signs the reader confirmed that --no-risk leaves out
+    agreed_schedule: str = ""  # the schedule of agreed calls in the settings, as read
     generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     version: str = __version__
+
+    @property
+    def title(self) -> str:
+        return self.parties.title(self.case_name)
+
+    def words(self, text: str) -> str:
+        """Report wording with "the reader" (greyrock's word for its user) replaced by the
+        name of the person who made the report, or a neutral "the reporting party". Never
+        applied to evidence (message text, journal entries)."""
+        me = self.parties.me
+
+        def name(m: re.Match[str]) -> str:
+            if m.group(1) == "THE":
+                return me.upper()
+            return me[0].upper() + me[1:] if m.group(1) == "The" else me
+
+        return _READER.sub(name, text)
 
     @property
     def other(self) -> tuple[Entry, ...]:
@@ -197,6 +269,7 @@ class CaseRecord:
             "journal_entries": len(self.journal),
             "originals": len(self.originals),
             "in_log": len(self.log),
+            "agreed_contact": sum(bool(e.agreed) for e in other),
         }
 
 
@@ -281,6 +354,12 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
     other = tuple(e for e in entries if e.from_other)
     log = tuple(e for e in selected if options.keeps(e))
     reasons = unparsed_reasons(case)
+    signs = _confirmed_signs(case, entries)
+    names = settings.names
+    parties = Parties(*(chosen if chosen is not None else saved for chosen, saved in (
+        (options.my_name, names.my_name), (options.their_name, names.their_name),
+        (options.court_ref, names.court_ref))))
+    serious = tuple(e for e in other if any(label in SERIOUS for label in e.labels))
     timeline = build_timeline(entries, separation_date=settings.separation_date, start=options.start,
                               end=options.end, timezone=settings.clock.name)
     return CaseRecord(
@@ -292,13 +371,19 @@ def gather(case: Case, options: ReportOptions | None = None) -> CaseRecord:
         settings=settings,
         entries=entries,
         log=log,
-        serious=tuple(e for e in other if any(label in SERIOUS for label in e.labels)),
+        serious=serious,
         timeline=timeline,
-        danger_signs=_confirmed_signs(case, entries),
+        danger_signs=signs if options.risk else (),
         journal=_journal_in(journal.entries(case), options),
         originals=tuple(case.originals()),
         integrity=integrity,
         accounting=_account(selected, log, left, options),
         unparsed=tuple(UnparsedRecord.of(s, roles, reasons) for s in left.unparsed),
         notes=notes,
+        parties=Parties(*(value.strip() or None if value else None for value in (
+            parties.my_name, parties.their_name, parties.court_ref))),
+        paper=options.paper or paper_for(default_region()),
+        attachments=thumbnails(case, (*serious, *log)),
+        risk_left_out=0 if options.risk else len(signs),
+        agreed_schedule=agreed_contact(case).schedule_text,
     )

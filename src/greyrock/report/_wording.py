@@ -17,7 +17,7 @@ from ._text import format_ts
 from ._timeline import NIGHT_BURST, TREND_DAYS
 
 __all__ = [
-    "LABEL_NAMES", "Paragraphs", "accounting_text", "cover_facts", "linked_not_shown", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
+    "LABEL_NAMES", "Paragraphs", "accounting_text", "counting_agreed", "cover_facts", "filter_options", "filter_text", "linked_not_shown", "unparsed_intro", "how_to_verify", "method", "period_text", "statement", "summary_lines",
     "verify_command", "verify_steps",
 ]
 
@@ -86,7 +86,7 @@ def accounting_text(record: CaseRecord) -> str:
         text += "; none is left out."
     if not a.unparsed:
         text += " 0 unparsed: greyrock read every record of the exports."
-    return text
+    return record.words(text)
 
 
 def unparsed_intro(record: CaseRecord) -> str:
@@ -105,25 +105,70 @@ def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
     """The cover page's table, the same in the PDF and the HTML report."""
     c = record.counts()
     people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
-    names = record.settings.names
-    rows = [("Court / case number", names.court_ref)] if names.court_ref else []
-    if names.my_name:
-        rows.append(("The reader", names.my_name))
-    other = people or "not named in the case (every message received by the reader counts)"
+    parties = record.parties
+    rows = [("Court / case number", parties.court_ref)] if parties.court_ref else []
+    if parties.my_name:
+        rows.append(("Made by", parties.my_name))
+    other = people or record.words("not named in the case (every message received by the reader counts)")
+    addresses = ", ".join(a for aliases in record.people.values() for a in aliases)
     return [
         *rows,
-        ("The other person", f"{names.their_name} ({other})" if names.their_name else other),
+        ("The other person", f"{parties.their_name} ({addresses or other})" if parties.their_name else other),
         ("Period", period_text(record)),
         ("Time zone", record.settings.clock.name),
         ("Messages from the other person", str(c["their_messages"])),
         ("Calls from the other person", str(c["their_calls"])),
-        ("Messages / calls by the reader", f"{c['your_messages']} / {c['your_calls']}"),
+        (record.words("Messages / calls by the reader"), f"{c['your_messages']} / {c['your_calls']}"),
         ("Suggested threats / coercion", f"{c['threat']} / {c['coercion']}"),
         ("Incident journal entries", str(c["journal_entries"])),
         ("Original exports", str(c["originals"])),
         ("Case file", f"{record.case_file} (case id {record.case_id})"),
         ("Report made", f"{record.generated_at:%Y-%m-%d %H:%M:%S} UTC with greyrock {record.version}"),
     ]
+
+
+def filter_options(record: CaseRecord) -> list[str]:
+    """The options of `greyrock report` that narrowed this report, as typed."""
+    o = record.options
+    given = []
+    if o.start:
+        given.append(f"--from {o.start.isoformat()}")
+    if o.end:
+        given.append(f"--to {o.end.isoformat()}")
+    if o.labels:
+        given.append(f"--labels {','.join(o.labels)}")
+    if not o.own_messages:
+        given.append("--no-own-messages")
+    if not o.risk:
+        given.append("--no-risk")
+    given.extend(f"--include-third {who}" for who in o.include_third)
+    return given
+
+
+def filter_text(record: CaseRecord) -> str:
+    """The cover's plain statement of what was filtered out of this report, and by which options."""
+    o = record.options
+    given = filter_options(record)
+    if not given:
+        return record.words("Not filtered: this report shows every message and call of the case between the "
+                            "reader and the other person, and every danger sign the reader confirmed.")
+    parts = []
+    if o.start or o.end:
+        parts.append(f"it covers only the period {period_text(record)}")
+    if o.labels:
+        parts.append("its log shows only the other person's messages that the screening suggested as "
+                     + " or ".join(LABEL_NAMES.get(label, label).split(" (")[0] for label in o.labels)
+                     + " (everything else of theirs, and every message of the reader, is left out of the log)")
+    if not o.own_messages and not o.labels:
+        parts.append("the reader's own messages are left out of the log (they still count in the figures)")
+    if not o.risk:
+        parts.append("the danger signs the reader confirmed are left out"
+                     + (f" ({record.risk_left_out} confirmed)" if record.risk_left_out else ""))
+    if o.include_third:
+        parts.append(f"messages with {_n(len(o.include_third), 'other person', 'other people')} are added on request")
+    text = ("FILTERED: this report does not show the whole case: " + "; ".join(parts)
+            + f". Options used: {' '.join(given)}. The method note says what was counted.")
+    return record.words(text)
 
 
 def verify_command(record: CaseRecord) -> str:
@@ -201,9 +246,12 @@ def summary_lines(record: CaseRecord) -> list[tuple[str, str]]:
                  f"{t.direction}: {t.last} in the last {t.window_days} days of the record, "
                  f"{t.previous} in the {t.window_days} days before" if t.window_days
                  else "too few days of contact to tell"))
-    rows.append(("Danger signs confirmed by the reader", str(len(record.danger_signs))))
+    rows.append(("Danger signs confirmed by the reader", str(len(record.danger_signs)) if record.options.risk
+                 else "left out of this report (--no-risk)"))
     rows.append(("Incident journal entries", str(c["journal_entries"])))
-    return rows
+    if c["agreed_contact"]:
+        rows.append(("Agreed contact (not counted as attempts)", str(c["agreed_contact"])))
+    return [(record.words(key), value) for key, value in rows]
 
 
 def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
@@ -251,6 +299,7 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
             "the record when it is shorter than eight weeks): more than 20% more is 'rising', more than 20% "
             "fewer is 'falling', otherwise 'steady'. A threat after separation is a message suggested as a "
             "threat dated on or after the separation date that the reader set in the case.",
+            counting_agreed(record),
         )),
         Paragraphs("What the reader chose", (
             ("This report includes " + "; ".join(choices) + ".") if choices
@@ -273,9 +322,32 @@ def method(record: CaseRecord, font_note: str | None, replaced_any: bool,
               "messages with right-to-left text are marked; the exports keep the text as received.",)
              if reordered_any and font_note is not None else ())),
     ]
+    if not o.risk:
+        blocks.append(Paragraphs("Danger signs", (
+            "The danger signs the reader confirmed are left out of this report at the reader's choice "
+            "(--no-risk)" + (f": {record.risk_left_out} confirmed sign{'s are' if record.risk_left_out != 1 else ' is'} "
+                             "not shown." if record.risk_left_out else "; none had been confirmed."),)))
     if record.notes:
         blocks.append(Paragraphs("Notes on this case", record.notes))
-    return blocks
+    return [Paragraphs(b.title and record.words(b.title), tuple(record.words(p) for p in b.paragraphs))
+            for b in blocks]
+
+
+def counting_agreed(record: CaseRecord) -> str:
+    """How agreed contact was counted: which calls and messages are not attempts, and why."""
+    other = [e for e in record.entries if e.from_other]
+    marked = sum(e.agreed == "marked" for e in other)
+    scheduled = sum(e.agreed == "schedule" for e in other)
+    schedule = record.agreed_schedule
+    if not (marked or scheduled or schedule):
+        return ("Every message and call from the other person counts as a contact attempt: the reader marked "
+                "none as agreed contact and set no schedule of agreed calls.")
+    text = (f"Agreed contact is not counted as a contact attempt: {_n(marked, 'call or message', 'calls and messages')} "
+            "the reader marked one by one as agreed (for example calls with the children)")
+    if schedule:
+        text += f", and {_n(scheduled, 'call', 'calls')} that started within the agreed weekly schedule ({schedule})"
+    return (text + ". They are still shown in the log, marked 'Agreed contact'. Every other message, photo, "
+            "deleted message and call from the other person is counted.")
 
 
 def statement(record: CaseRecord) -> Paragraphs:

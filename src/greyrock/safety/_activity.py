@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from greyrock._clock import Clock
+from greyrock.agreed import AgreedContact
 from greyrock.model import Direction, Kind, Message
 from greyrock.people import Party, Roles, read_roles
 from greyrock.vault import Case, StoredMessage
@@ -89,15 +90,19 @@ def not_from_reader(messages: Iterable[StoredMessage], roles: Roles) -> Iterator
             yield s
 
 
-def attempts(messages: Iterable[StoredMessage], roles: Roles, clock: Clock | None = None) -> Iterator[Attempt]:
+def attempts(messages: Iterable[StoredMessage], roles: Roles, clock: Clock | None = None,
+             agreed: AgreedContact | None = None) -> Iterator[Attempt]:
     """The other person's messages and calls: received, dated, and from them if the case names them.
 
-    Each is dated on `clock`, the case's (UTC without one)."""
+    Each is dated on `clock`, the case's (UTC without one). Agreed contact (`agreed`: calls
+    with the children the reader marked or scheduled) is not an attempt."""
     clock = clock or Clock()
     for s in messages:
         m = s.message
         party = Party.of(m, roles)
         if party.direction(m) is not Direction.IN or m.kind not in _CONTACT_KINDS or m.timestamp is None:
+            continue
+        if agreed is not None and agreed.why(s.id, clock.local(m.timestamp), m.kind is Kind.CALL):
             continue
         if _theirs(m, party, roles):
             yield Attempt(s, clock.day(m.timestamp))  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from greyrock.agreed import agreed_contact
 from greyrock.errors import InputError
 from greyrock.settings import case_clock
 from greyrock.vault import Case
@@ -136,7 +137,7 @@ def no_contact_status(case: Case, today: date | None = None, since: date | None 
     today = today or datetime.now(clock.zone).date()
     messages = list(case.messages(clock=clock))
     roles = other_person(case)
-    theirs = list(attempts(messages, roles, clock))
+    theirs = list(attempts(messages, roles, clock, agreed_contact(case)))
     mode = contact_mode(case)
     logistics = {s.id for s in logistics_replies(messages)} if mode == "low-contact" else set()
     last = last_reader_contact([s for s in messages if s.id not in logistics], roles)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from greyrock._clock import Clock
+from greyrock.agreed import agreed_contact
 from greyrock.errors import InputError
 from greyrock.settings import case_clock
 from greyrock.vault import Case, StoredMessage
@@ -138,7 +139,7 @@ def _escalation(case: Case, messages: list[StoredMessage], clock: Clock) -> Sugg
     start = separation_date(case)
     if start is None:
         return None
-    theirs = [a for a in attempts(messages, other_person(case), clock) if a.day >= start]
+    theirs = [a for a in attempts(messages, other_person(case), clock, agreed_contact(case)) if a.day >= start]
     if not theirs:
         return None
     weeks = weekly_counts(theirs, start, max(a.day for a in theirs))

@@ -645,6 +645,17 @@ class Case:
             self.add_record(_labels.RECORD_KIND, data)
         return self.corrections().get(message_id)
 
+    def mark_agreed(self, message_id: int, agreed: bool = True) -> None:
+        """Record that one call or message is (or is not) agreed contact (greyrock.agreed):
+        a chained record; the message itself is unchanged. InputError for an unknown id."""
+        from greyrock.agreed import RECORD_KIND
+
+        if self._conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
+            raise InputError(f"no message {message_id} in this case.",
+                             "Message ids are shown by 'greyrock shield' and 'greyrock case messages'.")
+        with self.transaction():
+            self.add_record(RECORD_KIND, {"message_id": message_id, "agreed": agreed})
+
     def stats(self) -> dict[str, Any]:
         """The shape of `greyrock case stats --json` (cli.md)."""
         q = self._conn.execute
