@@ -11,7 +11,6 @@ records (safety plan, urges, reasons card, and the danger-sign answers unless
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -37,8 +36,6 @@ __all__ = ["BundleOptions", "BundleResult", "NotIntact", "PRIVATE_RECORDS", "wri
 # Record kinds that never leave the case: the safety plan, logged urges, the reasons
 # card, and the danger-sign answers (those only with `include_risk`).
 PRIVATE_RECORDS = ("plan", "urge", "reasons", "risk_answer")
-RISK_NOTE = ("The reader's answers about danger signs are not part of this bundle: they are kept private. "
-             "Section 3 therefore shows none, whatever the reader confirmed.")
 REPORT, CSV, RECORD, HOWTO, MANIFEST, SUMS = ("report.pdf", "messages.csv", "record.json", "HOW-TO-CHECK.txt",
                                              "manifest.json", "SHA256SUMS")
 
@@ -125,17 +122,10 @@ def write_bundle(case: Case, out: str | os.PathLike[str], options: BundleOptions
     out = Path(out)
     if out.resolve() == case.path.resolve() or case.path.resolve().is_relative_to(out.resolve()):
         raise InputError(f"{out}: this folder holds the case file; choose a new folder for the bundle.")
-    # The report's own --no-risk (ReportOptions.risk, from the report's branch of issue 16)
-    # says on the report that the answers were left out; until it is there, they are taken
-    # out of the gathered record here, with a note saying so.
-    own_risk = "risk" in {f.name for f in dataclasses.fields(report.ReportOptions)}
-    extra: dict[str, Any] = {"risk": options.include_risk} if own_risk else {}
     record = report.gather(case, report.ReportOptions(start=options.start, end=options.end,
-                                                      include_third=options.include_third, **extra))
+                                                      include_third=options.include_third, risk=options.include_risk))
     if not record.integrity.ok:
         raise NotIntact(f"{case.path.name} is NOT INTACT: {record.integrity.problem} No bundle was written.")
-    if not options.include_risk and not own_risk:
-        record = dataclasses.replace(record, danger_signs=(), notes=record.notes + (RISK_NOTE,))
     existed = out.exists()
     _prepare(out)
     try:

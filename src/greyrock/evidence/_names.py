@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from greyrock.report._images import attachment_file_name
+
 __all__ = ["ATTACHMENTS", "ORIGINALS", "attachment_path", "check_relative", "original_path", "safe_name"]
 
 ORIGINALS = "originals"
@@ -41,22 +43,12 @@ def safe_name(name: str, fallback: str = "file") -> str:
     return name
 
 
-_ATTACHMENT_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def attachment_path(message_id: int, index: int, name: str) -> str:
     """Where a bundle holds attachment `index` (0-based) of message `message_id`, relative
-    to the bundle folder: unique (the message id and place come first), and the export's
-    name kept for people (no folders, no control characters, at most 80 characters, its
-    extension kept)."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem = _ATTACHMENT_UNSAFE.sub("_", stem).strip("._") or "attachment"
-    ext = _ATTACHMENT_UNSAFE.sub("", ext)[:10]
-    stem = stem[: 80 - len(ext) - 1]
-    return f"{ATTACHMENTS}/m{message_id:06d}-{index + 1}-{stem}" + (f".{ext}" if ext else "")
+    to the bundle folder: the report's own name for it, so the log points at the file."""
+    return f"{ATTACHMENTS}/{attachment_file_name(message_id, index, name)}"
 
 
 def original_path(name: str, taken: set[str]) -> str:

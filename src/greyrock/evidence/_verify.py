@@ -24,6 +24,7 @@ from typing import Any
 
 from greyrock import vault
 from greyrock.errors import InputError
+from greyrock.report._images import attachment_file_name
 
 from ._manifest import MANIFEST_VERSION
 from ._names import check_relative
@@ -295,9 +296,20 @@ def _differs(d: dict[str, Any], opening: dict[str, Any]) -> bool:
         recipients = json.loads(fields["recipients"])
     except (TypeError, ValueError):
         return True
+    # Each attachment of the record also names its file in the bundle, a name derived from
+    # the message id and place; the direction is derived from the people's roles (chained
+    # records of their own), so it is not compared with the direction the export recorded.
+    shown = d.get("attachments")
+    if not isinstance(shown, list) or not all(isinstance(a, dict) for a in shown):
+        return True
+    expected = [f"attachments/{attachment_file_name(d.get('id', -1), i, a.get('name') or '')}"
+                for i, a in enumerate(attachments)]
+    if [a.get("bundle_file", e) for a, e in zip(shown, expected)] != expected[:len(shown)]:
+        return True
+    plain = [{k: v for k, v in a.items() if k != "bundle_file"} for a in shown]
     return (d.get("body") != fields["body"] or d.get("timestamp") != fields["timestamp"]
             or d.get("sender") != fields["sender"] or d.get("sender_name") != fields["sender_name"]
-            or d.get("direction") != fields["direction"] or d.get("kind") != fields["kind"]
+            or d.get("kind") != fields["kind"]
             or d.get("channel") != fields["channel"] or d.get("recipients") != recipients
-            or d.get("attachments") != attachments or source.get("locator") != fields["locator"]
+            or plain != attachments or source.get("locator") != fields["locator"]
             or source.get("original_sha256") != fields["original_sha256"])
