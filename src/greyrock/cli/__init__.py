@@ -28,7 +28,7 @@ from ._lazy import lazy
 from ._output import json_line, safe_text, write_lines
 from ._progress import progress_bar
 from ._screen import classify, evaluate
-from . import _label, _reply, _report, _safety, _shield
+from . import _label, _reply, _report, _safety, _shield, _watch
 
 __all__ = ["app", "main"]
 
@@ -137,6 +137,7 @@ _shield.register(app)
 _safety.register(app)
 _reply.register(app)
 _report.register(app)
+_watch.register(app)
 _label.register(case_app)
 
 

@@ -38,20 +38,30 @@ class Header:
 class ImapMailbox:
     """A logged-in connection (see `connect`)."""
 
-    def __init__(self, box: MailBox, timeout: float | None = None) -> None:
+    def __init__(self, box: MailBox) -> None:
         self.box = box
         self.client = box.client
+        self._delimiter: str | None = None
+
+    def _name(self, folder: str) -> str:
+        """`folder` with "/" as the server's own hierarchy delimiter (Dovecot's Maildir uses ".")."""
+        if self._delimiter is None:
+            typ, data = self.client.list('""', '""')
+            found = re.search(rb'\(.*?\) (?:"(.)"|NIL)', data[0] or b"") if typ == "OK" and data else None
+            self._delimiter = (found.group(1) or b"/").decode() if found else "/"
+        return folder.replace("/", self._delimiter)
 
     @property
     def can_idle(self) -> bool:
         return "IDLE" in self.client.capabilities
 
     def select(self, folder: str) -> None:
-        self.box.folder.set(folder)
+        self.box.folder.set(self._name(folder))
 
     def ensure_folder(self, folder: str) -> None:
-        if not self.box.folder.exists(folder):
-            self.box.folder.create(folder)
+        name = self._name(folder)
+        if not self.box.folder.exists(name):
+            self.box.folder.create(name)
 
     def uids(self) -> list[str]:
         return self.box.uids("ALL")
@@ -76,6 +86,7 @@ class ImapMailbox:
         return parts[0] if parts else None
 
     def move(self, uid: str, folder: str) -> None:
+        folder = self._name(folder)
         if "MOVE" in self.client.capabilities:
             typ, _ = self.client.uid("MOVE", uid, encode_folder(folder))
             if typ != "OK":
@@ -109,6 +120,10 @@ def connect(account: Account, password: str, *, timeout: float = 60.0,
     else:
         box = MailBoxUnencrypted(account.host, account.port, timeout=timeout)
     box.login(account.user, password, initial_folder=None)
+    # What the server can do after login (MOVE, UIDPLUS) is often more than before it.
+    typ, data = box.client.capability()
+    if typ == "OK" and data and data[-1]:
+        box.client.capabilities = tuple(data[-1].decode("ascii", errors="replace").upper().split())
     return ImapMailbox(box)
 
 
