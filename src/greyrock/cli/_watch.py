@@ -53,7 +53,9 @@ def watch_cmd(
         account = _account(c, imap, quarantine, insecure_local)
         password = _password(c, account, save_password)
         context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
-        connect = lambda: mailbox._imap.connect(account, password, ssl_context=context)  # noqa: E731
+        from greyrock.mailbox._imap import connect as imap_connect
+
+        connect = lambda: imap_connect(account, password, ssl_context=context)  # noqa: E731
         if undo:
             box = connect()
             try:
