@@ -99,7 +99,7 @@ def _server_errors():
         raise InputError(f"the mail server could not be reached or dropped the connection ({type(exc).__name__}: "
                          f"{exc}).") from None
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] != "imap_tools" and type(exc).__name__ not in ("error", "abort"):
+        if type(exc).__module__.split(".")[0] not in ("imap_tools", "imaplib"):
             raise
         raise InputError(f"the mail server said no ({type(exc).__name__}); check the address, user and password.") from None
 

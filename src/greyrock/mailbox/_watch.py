@@ -178,7 +178,7 @@ def watch(case: Case, connect: Callable[[], Mailbox], account: Account, *, scree
         except (OSError, EOFError) as exc:
             log(f"connection to {account.server} lost ({type(exc).__name__}); trying again in {backoff:.0f} s.")
         except Exception as exc:  # imap-tools' own errors: the server said no; try again later
-            if type(exc).__module__.split(".")[0] != "imap_tools" and type(exc).__name__ != "abort":
+            if type(exc).__module__.split(".")[0] not in ("imap_tools", "imaplib"):
                 raise
             log(f"the server {account.server} refused ({type(exc).__name__}); trying again in {backoff:.0f} s.")
         finally:
