@@ -223,3 +223,17 @@ def test_server_killed_mid_idle_the_watcher_reconnects_and_catches_up(env, case_
     assert len(contents(env)["INBOX"]) == 1
     with vault.open_case(case_path, PASS) as c:
         assert len(c.originals()) == 2
+
+
+def test_a_wrong_password_is_one_line_and_exit_2(env, case_path, monkeypatch) -> None:
+    monkeypatch.setenv("GREYROCK_IMAP_PASSWORD", "not the password")
+    result = CliRunner().invoke(app, ["watch", str(case_path), "--imap", url(env), "--once", "--cafile", str(env.cert)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == ("greyrock: the mail server said no (MailboxLoginError); check the "
+                                                      "address, user and password.")
+
+
+def test_an_untrusted_certificate_is_refused(env, case_path) -> None:
+    result = CliRunner().invoke(app, ["watch", str(case_path), "--imap", url(env), "--once"])
+    assert result.exit_code == 2
+    assert "could not be reached" in result.output and "CERTIFICATE_VERIFY_FAILED" in result.output
