@@ -123,3 +123,15 @@ def test_urls_refused() -> None:
     with pytest.raises(InputError, match="only to 127.0.0.1"):
         parse_url("imap://me@mail.example.org", insecure_local=True)
     assert parse_url("imap://me@127.0.0.1:1143", insecure_local=True).security == "plain"
+
+
+def test_many_mails_go_in_batches_and_the_same_bytes_twice_are_stored_once(case) -> None:
+    box = FakeMailbox()
+    for i in range(120):
+        box.deliver(mail("ex@example.com", f"note {i}", f"{i}@ex"))
+    box.deliver(mail("ex@example.com", "note 7", "7@ex"))  # the same bytes again, under a new UID
+    set_roles(case, other=["ex@example.com"])
+    result = sweep(case, box, ACCOUNT, screener=_threats, model_id="stub")
+    assert (result.moved, result.stored) == (121, 120)
+    assert len(case.originals()) == 120 and len(list(case.messages())) == 120
+    assert box.folders["INBOX"] == {}

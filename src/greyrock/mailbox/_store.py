@@ -22,7 +22,7 @@ from greyrock.model import Kind, Message
 from greyrock.settings import case_clock
 from greyrock.vault import Case
 
-__all__ = ["MAIL_RECORD", "Stored", "is_stored", "store_mail"]
+__all__ = ["MAIL_RECORD", "Fetched", "Stored", "is_stored", "store_mail", "store_mails"]
 
 MAIL_RECORD = "imap-mail"
 Screener = Callable[[Sequence[Message]], list[dict[str, Any] | None]]
@@ -53,25 +53,50 @@ def is_stored(case: Case, data: bytes) -> bool:
     return case.original_id(sha256(data)) is not None
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """One fetched mail, to store: its bytes, the original's name and its `imap-mail` record."""
+
+    data: bytes
+    name: str
+    source: dict[str, Any]
+
+
 def store_mail(case: Case, data: bytes, *, name: str, source: dict[str, Any],
                screener: Screener | None, model_id: str) -> Stored:
     """Store `data` (one RFC 822 mail) as an original named `name`, with its message and
     screening, in one transaction; a mail the case holds already is not stored again."""
-    digest = sha256(data)
-    if case.original_id(digest) is not None:
-        return Stored(digest, False, False)
-    entry = _MemoryEntry(file=name, path=Path(name), size=len(data), data=data)
-    ctx = Context(Export(Path(name), [entry]))
-    message = read_email(ctx, entry, "message", data, None, at_end=True)
+    return store_mails(case, [Fetched(data, name, source)], screener=screener, model_id=model_id)[0]
+
+
+def store_mails(case: Case, mails: Sequence[Fetched], *, screener: Screener | None, model_id: str) -> list[Stored]:
+    """Store several mails in one transaction, screened in one batch (a commit and a model
+    call cost far more than one mail); each as `store_mail` does. All or none are stored."""
     zone = case_clock(case)[0].zone
-    needs_you = False
+    results: list[Stored] = []
+    to_screen: list[tuple[int, Message, int]] = []
     with case.transaction():
-        original_id, _ = case.add_original(name, io.BytesIO(data), digest)
-        rows = list(case.add_messages([message], {name: original_id}, zone=zone))
-        if screener is not None and rows and message.kind is not Kind.UNPARSED:
-            finding = screener([rows[0][1]])[0]
-            if finding is not None:
-                case.add_finding(rows[0][0], model_id, finding)
-                needs_you = bool(finding.get("danger")) or "threat" in finding.get("labels", [])
-        case.add_record(MAIL_RECORD, {**source, "sha256": digest, "warnings": [str(w) for w in ctx.warnings]})
-    return Stored(digest, True, needs_you)
+        for fetched in mails:
+            digest = sha256(fetched.data)
+            if case.original_id(digest) is not None:  # held before, or earlier in this batch
+                results.append(Stored(digest, False, False))
+                continue
+            name = fetched.name
+            entry = _MemoryEntry(file=name, path=Path(name), size=len(fetched.data), data=fetched.data)
+            ctx = Context(Export(Path(name), [entry]))
+            message = read_email(ctx, entry, "message", fetched.data, None, at_end=True)
+            original_id, _ = case.add_original(name, io.BytesIO(fetched.data), digest)
+            rows = list(case.add_messages([message], {name: original_id}, zone=zone))
+            if screener is not None and rows and message.kind is not Kind.UNPARSED:
+                to_screen.append((rows[0][0], rows[0][1], len(results)))
+            case.add_record(MAIL_RECORD, {**fetched.source, "sha256": digest,
+                                          "warnings": [str(w) for w in ctx.warnings]})
+            results.append(Stored(digest, True, False))
+        if to_screen and screener is not None:
+            findings = screener([m for _, m, _ in to_screen])
+            for (row_id, _, at), finding in zip(to_screen, findings, strict=True):
+                if finding is not None:
+                    case.add_finding(row_id, model_id, finding)
+                    if finding.get("danger") or "threat" in finding.get("labels", []):
+                        results[at] = Stored(results[at].sha256, True, True)
+    return results

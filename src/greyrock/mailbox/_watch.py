@@ -1,8 +1,9 @@
 """One pass over the inbox, and the loop that repeats it: store first, move after.
 
 For each mail in the watched folder whose From or Sender is an address of the case's
-`other` person: fetch its bytes, store them in the case (original, message, screening)
-and commit, and only then move that one UID to the quarantine folder. A run stopped
+`other` person: fetch its bytes (one mail at a time), store them in the case (original,
+message, screening) and commit, a batch of up to 50 mails or 16 MiB at a time, and only
+then move each of those UIDs to the quarantine folder. A run stopped
 between the two finds the bytes stored on its next pass (SHA-256 of the bytes; the
 Message-ID is kept beside it) and finishes the move without storing them again. Mail from
 anyone else is never fetched, flagged or moved. Nothing is ever deleted.
@@ -28,11 +29,15 @@ from greyrock.people import Roles, read_roles
 from greyrock.vault import Case
 
 from ._account import Account
-from ._store import Screener, is_stored, store_mail
+from ._store import Fetched, Screener, is_stored, store_mails
 
 __all__ = ["Mailbox", "PassResult", "max_mail", "sweep", "undo", "watch"]
 
 MAX_MAIL_DEFAULT = 64 << 20
+# Mails stored per transaction (and screened per model call) before they are moved: a
+# commit costs as much as storing a dozen small mails. Bytes bound the batch's memory.
+_BATCH = 50
+_BATCH_BYTES = 16 << 20
 _MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(<[^>\r\n]{1,998}>)", re.I | re.M)
 
 
@@ -104,8 +109,7 @@ def message_id(data: bytes) -> str | None:
 
 
 def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | None, model_id: str = "",
-          dry_run: bool = False, limit: int | None = None,
-          on_stored: Callable[[str, bool], None] | None = None) -> PassResult:
+          dry_run: bool = False, limit: int | None = None) -> PassResult:
     """One pass over `account.folder`: store then quarantine every mail of the other person's."""
     result = PassResult()
     roles = read_roles(case)
@@ -118,6 +122,8 @@ def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | No
         box.ensure_folder(account.quarantine)
     box.select(account.folder)
     theirs = [h for h in box.headers(box.uids()) if is_theirs(h.fields, roles)]
+    batch: list[tuple[str, bytes]] = []
+    held = 0
     for header in theirs:
         place = f"{account.server} {account.folder} UID {header.uid}"
         if header.size > limit:
@@ -132,18 +138,30 @@ def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | No
         data = box.body(header.uid)
         if data is None:  # gone since the listing (another mail app moved it)
             continue
-        if not is_stored(case, data):
-            source = {"server": account.server, "user": account.user, "folder": account.folder, "uid": header.uid,
-                      "message_id": message_id(data)}
-            stored = store_mail(case, data, name=f"imap {account.server} {account.folder} UID {header.uid}",
-                                source=source, screener=screener, model_id=model_id)
-            result.stored += stored.added
-            result.needs_you += stored.needs_you
-            if on_stored is not None:
-                on_stored(header.uid, stored.needs_you)
-        box.move(header.uid, account.quarantine)
-        result.moved += 1
+        batch.append((header.uid, data))
+        held += len(data)
+        if len(batch) >= _BATCH or held >= _BATCH_BYTES:
+            _store_then_move(case, box, account, batch, result, screener, model_id)
+            batch, held = [], 0
+    _store_then_move(case, box, account, batch, result, screener, model_id)
     return result
+
+
+def _store_then_move(case: Case, box: Mailbox, account: Account, batch: list[tuple[str, bytes]],
+                     result: PassResult, screener: Screener | None, model_id: str) -> None:
+    """Store a batch in one committed transaction, then move each of its UIDs."""
+    if not batch:
+        return
+    fetched = [Fetched(data, f"imap {account.server} {account.folder} UID {uid}",
+                       {"server": account.server, "user": account.user, "folder": account.folder, "uid": uid,
+                        "message_id": message_id(data)})
+               for uid, data in batch if not is_stored(case, data)]
+    for stored in store_mails(case, fetched, screener=screener, model_id=model_id):
+        result.stored += stored.added
+        result.needs_you += stored.needs_you
+    for uid, _ in batch:
+        box.move(uid, account.quarantine)
+        result.moved += 1
 
 
 def undo(box: Mailbox, account: Account) -> int:
