@@ -65,6 +65,8 @@ def _box(server: Dovecot):
 
 def deliver(server: Dovecot, *mails: bytes, folder: str = "INBOX") -> None:
     with _box(server) as mb:
+        if not mb.folder.exists(folder):
+            mb.folder.create(folder)
         for m in mails:
             mb.append(m, folder)
 
@@ -237,3 +239,14 @@ def test_an_untrusted_certificate_is_refused(env, case_path) -> None:
     result = CliRunner().invoke(app, ["watch", str(case_path), "--imap", url(env), "--once"])
     assert result.exit_code == 2
     assert "could not be reached" in result.output and "CERTIFICATE_VERIFY_FAILED" in result.output
+
+
+def test_case_import_backfills_a_folder_and_moves_nothing(env, case_path, monkeypatch) -> None:
+    deliver(env, A, C, B, folder="Archive")
+    monkeypatch.setenv("SSL_CERT_FILE", str(env.cert))  # the self-signed certificate, trusted for this test
+    result = CliRunner().invoke(app, ["case", "import", str(case_path), f"{url(env)}/Archive"])
+    assert result.exit_code == 0, result.output
+    assert f"imaps://reader@127.0.0.1:{env.tls_port}/Archive: 2 stored, 0 moved, 0 left out." in result.output
+    assert len(contents(env)["Archive"]) == 3
+    with vault.open_case(case_path, PASS) as c:
+        assert sorted(r["message_id"] for r in c.records(MAIL_RECORD)) == ["<a@ex>", "<b@ex>"]

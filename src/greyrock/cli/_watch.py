@@ -170,3 +170,22 @@ def _notify(line: str) -> None:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         pass
+
+
+def backfill(c, url: str, screener, *, as_json: bool) -> None:
+    """`greyrock case import CASE imaps://USER@HOST/Folder`: store every mail of the other
+    person's in that folder, by the watcher's path, moving nothing (a summary line on stderr)."""
+    from greyrock.mailbox._imap import connect as imap_connect
+
+    with _server_errors():
+        account = mailbox.parse_url(url)
+        box = imap_connect(account, _password(c, account, save=False))
+        try:
+            result = mailbox.sweep(c, box, account, screener=screener.screen_messages, model_id=screener.model_id,
+                                   move=False)
+        finally:
+            box.close()
+    for error in result.errors:
+        typer.echo(f"greyrock: {safe_text(error)}", err=True)
+    typer.echo(f"{safe_text(account.url())}: {result.stored} stored, {result.moved} moved, {result.skipped} left out.",
+               err=True)

@@ -109,8 +109,9 @@ def message_id(data: bytes) -> str | None:
 
 
 def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | None, model_id: str = "",
-          dry_run: bool = False, limit: int | None = None) -> PassResult:
-    """One pass over `account.folder`: store then quarantine every mail of the other person's."""
+          dry_run: bool = False, limit: int | None = None, move: bool = True) -> PassResult:
+    """One pass over `account.folder`: store then quarantine every mail of the other person's
+    (`move=False`: store only, as `case import` backfills a folder)."""
     result = PassResult()
     roles = read_roles(case)
     if not roles.has_other:
@@ -118,7 +119,7 @@ def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | No
                              "(greyrock case people CASE --other ADDRESS).")
         return result
     limit = max_mail() if limit is None else limit
-    if not dry_run:
+    if not dry_run and move:
         box.ensure_folder(account.quarantine)
     box.select(account.folder)
     theirs = [h for h in box.headers(box.uids()) if is_theirs(h.fields, roles)]
@@ -141,14 +142,14 @@ def sweep(case: Case, box: Mailbox, account: Account, *, screener: Screener | No
         batch.append((header.uid, data))
         held += len(data)
         if len(batch) >= _BATCH or held >= _BATCH_BYTES:
-            _store_then_move(case, box, account, batch, result, screener, model_id)
+            _store_then_move(case, box, account, batch, result, screener, model_id, move)
             batch, held = [], 0
-    _store_then_move(case, box, account, batch, result, screener, model_id)
+    _store_then_move(case, box, account, batch, result, screener, model_id, move)
     return result
 
 
 def _store_then_move(case: Case, box: Mailbox, account: Account, batch: list[tuple[str, bytes]],
-                     result: PassResult, screener: Screener | None, model_id: str) -> None:
+                     result: PassResult, screener: Screener | None, model_id: str, move: bool = True) -> None:
     """Store a batch in one committed transaction, then move each of its UIDs."""
     if not batch:
         return
@@ -159,7 +160,7 @@ def _store_then_move(case: Case, box: Mailbox, account: Account, batch: list[tup
     for stored in store_mails(case, fetched, screener=screener, model_id=model_id):
         result.stored += stored.added
         result.needs_you += stored.needs_you
-    for uid, _ in batch:
+    for uid, _ in batch if move else ():
         box.move(uid, account.quarantine)
         result.moved += 1
 
