@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from contextlib import contextmanager
 import ssl
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
