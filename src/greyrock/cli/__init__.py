@@ -28,7 +28,7 @@ from ._lazy import lazy
 from ._output import json_line, safe_text, write_lines
 from ._progress import progress_bar
 from ._screen import classify, evaluate
-from . import _evidence, _label, _reply, _report, _safety, _shield
+from . import _evidence, _label, _reply, _report, _safety, _shield, _watch
 from ._web import web_cmd
 
 __all__ = ["app", "main"]
@@ -139,6 +139,7 @@ _safety.register(app)
 _reply.register(app)
 _report.register(app)
 _evidence.register(app)
+_watch.register(app)
 _label.register(case_app)
 app.command("web")(web_cmd)
 

@@ -82,6 +82,11 @@ def import_(
             people.set_roles(c, me=[me], region=region)
         results = []
         for path in paths:
+            if str(path).startswith(("imap:/", "imaps:/")):  # a mail folder (Path folded its "//")
+                from ._watch import backfill
+
+                backfill(c, str(path).replace(":/", "://", 1), screener, as_json=as_json)
+                continue
             try:
                 results.append(pipeline.import_export(c, path, format=format, me=me, region=region, progress=update,
                                                       screener=screener.screen_messages, model_id=screener.model_id))
