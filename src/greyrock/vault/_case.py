@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import unicodedata
 import uuid
 from collections import OrderedDict
@@ -45,6 +46,8 @@ from ._kdf import KdfParams, derive_key, derive_key_unnormalised, new_header, re
 from ._lock import CaseLock
 
 __all__ = ["Case", "StoredMessage", "VerifyResult"]
+
+_SALT = "_salt"  # see Case.add_record
 
 CHUNK = 1024 * 1024
 _DEDUP_WINDOW = 20_000
@@ -468,9 +471,14 @@ class Case:
                      _chain.payload_hash(_finding_payload({"message_id": message_id, "model": model, "data": text})))
 
     def add_record(self, kind: str, data: dict[str, Any]) -> int:
-        """Append a record of the reader's (journal entry, note, contact, setting)."""
+        """Append a record of the reader's (journal entry, note, contact, setting).
+
+        Each record carries a random `_salt` (never returned by `records`): an evidence
+        bundle shows a private record (a danger-sign answer, an urge logged at a time) only
+        by its chain digest, and without the salt a record with few possible values could be
+        recovered by hashing every guess."""
         w = self._w()
-        row = {"kind": kind, "created_at": _now(), "data": _dumps(data)}
+        row = {"kind": kind, "created_at": _now(), "data": _dumps({**data, _SALT: secrets.token_hex(16)})}
         cur = self._conn.execute(
             "INSERT INTO records (kind, created_at, data) VALUES (?, ?, ?)", (kind, row["created_at"], row["data"])
         )
@@ -533,7 +541,10 @@ class Case:
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         rows = self._conn.execute("SELECT id, created_at, data FROM records WHERE kind = ? ORDER BY id", (kind,))
-        return [{"id": rid, "created_at": created, **json.loads(data)} for rid, created, data in rows]
+        out = [{"id": rid, "created_at": created, **json.loads(data)} for rid, created, data in rows]
+        for rec in out:
+            rec.pop(_SALT, None)
+        return out
 
     def contacts(self) -> dict[str, set[str]]:
         """The other person(s): name -> every alias (number, address, chat name) recorded."""
