@@ -32,3 +32,19 @@ def test_a_changed_opening_gives_another_digest(case) -> None:
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_a_sealed_record_cannot_be_recovered_by_hashing_guesses(case) -> None:
+    """Two records with the same kind, time and data still get different digests (a random
+    salt), so a bundle's sealed danger-sign answer cannot be found by trying every sign."""
+    with case.transaction():
+        first = case.add_record("risk_answer", {"sign": "strangulation", "answer": "yes"})
+        second = case.add_record("risk_answer", {"sign": "strangulation", "answer": "yes"})
+    digests = {ref: payload for _, kind, ref, payload, _ in case.chain_entries() if kind == "record"}
+    assert digests[first] != digests[second]
+    opening = case.entry_opening("record", first)
+    guess = {**opening, "data": '{"answer":"yes","sign":"strangulation"}'}
+    assert vault.payload_of("record", guess) != digests[first]
+    assert vault.payload_of("record", opening) == digests[first]
+    assert [{k: v for k, v in r.items() if k not in ("id", "created_at")} for r in case.records("risk_answer")] == [
+        {"sign": "strangulation", "answer": "yes"}] * 2  # the salt is never handed to a reader of records
