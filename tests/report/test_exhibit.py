@@ -127,7 +127,9 @@ def test_without_names_the_report_uses_neutral_words(exhibit: Path) -> None:
     _, data = _render(exhibit)
     text = " ".join(_pages(data))
     assert "reader" not in text.lower()
-    assert "the reporting party" in text and "Messages / calls by the reporting party 0 / 0" in text
+    assert "the reporting party" in text
+    # a table row; older pypdf/fpdf2 pairs lose the space between its cells when extracted
+    assert "Messages/callsbythereportingparty0/0" in "".join(text.split())
 
 
 def test_the_case_settings_give_the_names_and_options_replace_them(exhibit: Path) -> None:
@@ -207,7 +209,11 @@ def test_a_broken_image_and_a_decompression_bomb_give_a_note_not_a_crash(exhibit
     assert (f"Look [no thumbnail: the file is not an image greyrock can read] Attachment 1: image_8.png (image/png, 35 bytes) · in the "
             f"evidence bundle as attachments/m{broken:06d}-1-image_8.png") in text
     assert "And this [no thumbnail: the image unpacks to too many pixels to decode safely]" in text
-    assert sum(len(p.images) for p in pypdf.PdfReader(io.BytesIO(data)).pages) == 2  # the photo, twice
+    # the photo, drawn twice: counted by the pages' "Do" operators, since fpdf2 2.7 lists every
+    # image in each page's resources whether the page draws it or not
+    drawn = sum(len(re.findall(rb"/I\d+ Do\b", p.get_contents().get_data())) for p in pypdf.PdfReader(io.BytesIO(data)).pages
+                if p.get_contents() is not None)
+    assert drawn == 2
 
 
 def test_make_thumb_refuses_hostile_bytes() -> None:
