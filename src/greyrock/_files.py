@@ -4,6 +4,7 @@ is narrowed to 0600 too."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -25,3 +26,12 @@ def write_private(path: str | os.PathLike[str], data: bytes) -> Path:
     finally:
         os.close(fd)
     return p
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, read a megabyte at a time (exports can be gigabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -14,12 +14,12 @@ The warning says so, every time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from greyrock._files import sha256_file
 from greyrock.vault import Case
 
 __all__ = ["NOT_ERASED", "Removal", "check_removable", "remove_files"]
@@ -41,14 +41,6 @@ class Removal:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def check_removable(case: Case, files: Iterable[Path]) -> Removal:
     """The files that may be removed now: the case verifies and holds each one's exact bytes."""
     wanted = sorted(set(files))
@@ -57,7 +49,7 @@ def check_removable(case: Case, files: Iterable[Path]) -> Removal:
         return Removal(problem=f"the case does not verify ({verified.problem}); nothing was removed.")
     for path in wanted:
         try:
-            digest = _sha256(path)
+            digest = sha256_file(path)
         except OSError as exc:
             return Removal(problem=f"{path}: cannot be read again ({exc.strerror}); nothing was removed.")
         if case.original_id(digest) is None:

@@ -15,7 +15,6 @@ Progress is the caller's business: `progress(what, count)` is called as records 
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from greyrock import ingest
+from greyrock._files import sha256_file
 from greyrock.accounting import IMPORT_RECORD
 from greyrock.identity import default_region, normalise_address
 from greyrock.model import Kind, Message, ParseWarning
@@ -73,14 +73,6 @@ class ImportResult:
         }
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def set_contact(case: Case, aliases: Sequence[str], name: str = "other", region: str | None = None) -> None:
     """Record the other person's aliases (numbers, addresses, chat names), normalised."""
     reg = region or default_region()
@@ -113,7 +105,7 @@ def import_export(
     # a size limit early (a bomb, a gigabyte photo) is refused in seconds.
     messages = parsed.read_ahead() if parsed.size >= ingest.AHEAD_MIN_BYTES else iter(parsed)
     first = list(itertools.islice(messages, 1))
-    hashes = {name: _sha256_file(p) for name, p in files.items()}
+    hashes = {name: sha256_file(p) for name, p in files.items()}
     if set(hashes.values()) <= _finished(case):
         messages.close()  # type: ignore[attr-defined]
         parsed.export.close()
