@@ -69,8 +69,7 @@ def pending(case: Case, country: str | None = None) -> list[PendingReply]:
         finding = stored.finding
         if whose is not True or message.kind is not Kind.MESSAGE or not finding:
             continue
-        decide = any(n.kind in _DECIDE for n in find_risks(message.body, finding, country))
-        if not finding.get("needs_reply") and not decide:
+        if not finding.get("needs_reply") and not any(n.kind in _DECIDE for n in find_risks(message.body, finding)):
             continue
         waiting.append(
             PendingReply(
