@@ -1,7 +1,7 @@
 """The danger phrases: each sign on the words that carry it, and benign look-alikes left alone.
 
 Written for greyrock (invented messages). How often the phrases fire on real everyday chat is
-measured by bench/danger_rules.py (0.023% of 132,066 turns), not here.
+measured by bench/danger_rules.py (0.025% of 132,066 turns), not here.
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ def signs(text: str) -> list[str]:
     ("no point in living without you", "suicide_threat"),
     ("i dont want to live anymore and you know why", "suicide_threat"),
     ("I won't be around much longer, remember that", "suicide_threat"),
+    ("keep pushing and I'll beat the shit out of you", "intimidation"),
+    ("im gonna fuckin f*** u up when i see u", "intimidation"),
+    ("I'll break every bone in your body", "intimidation"),
+    ("one more word and I'll put you in the hospital", "intimidation"),
+    ("Somebody is going to get hurt if you keep this up", "intimidation"),
+    ("You'll get what's coming to you.", "intimidation"),
+    ("wait till I get my hands on you", "intimidation"),
+    ("I'll make you pay for every day you kept her from me", "intimidation"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -41,6 +49,11 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "I've written the letters to the school about the trip",
     "no point going to the park if it's raining",
     "I won't be around tomorrow morning, dentist at 9",
+    "I'm gonna beat you at chess this time",
+    "I'll hit you up when I'm off work",
+    "careful on those stairs, you'll break your neck",
+    "the kids will get hurt feelings if you miss the play",
+    "I'll make you pay me back for the tickets later lol",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

@@ -141,6 +141,21 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:you'?ll|you will|you(?:'re| are) (?:going|gonna) to?) (?:pay for|regret) (?:this|that|it)\b",
         r"\b(?:restraining|protective|protection|court|non-molestation) order\b[^.!?\n]{0,60}\b(?:won'?t|isn'?t going to|can'?t|doesn'?t) (?:stop|protect|save|keep)\b",
         r"\b(?:restraining|protective|protection) order\b[^.!?\n]{0,40}\bpiece of paper\b",
+        # Beatings and injuries: the speaker or "you" as the one it happens to, never a game
+        # ("I'll beat you at chess", "hit you up" are left out on purpose).
+        r"\b(?:beat|kick|knock|punch|slap)\s+the\s+(?:shit|hell|crap|fuck|living (?:shit|daylights)|life|taste)\s+out\s+of\s+(?:you|u|ya)\b",
+        r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna))|gonna)\s+(?:fucking\s+)?(?:punch|slap|batter|bash|deck|thump|glass|knock out)\s+(?:you|u|ya)\b",
+        r"\bf(?:uck|\*+k|\*+|ck)(?:ing)?\s+(?:you|u|ya)\s+up\b",
+        r"\bi(?:'?ll| will|'?m (?:going to|gonna))\s+(?:\w+\s+)?break\s+(?:your|ur|every bone in your)\s*(?:neck|legs?|arms?|face|jaw|nose|skull|fingers|teeth|body)\b",
+        r"\b(?:smash|bash|cave|kick|knock)\s+(?:your|ur)\s+(?:face|head|skull|teeth)\s+in\b",
+        r"\bput\s+(?:you|u|ya)\s+in\s+(?:the|a)\s+(?:hospital|ground|grave|wheelchair|coffin|morgue)\b",
+        r"\b(?:bullets?|a round)\s+(?:in|into|through|between)\s+(?:your|ur)\b|\bblow\s+(?:your|ur)\s+(?:brains|head|face)\s+(?:out|off)\b",
+        r"\b(?:acid|petrol|gasoline|lighter fluid)\b[^.!?\n]{0,30}\b(?:your|ur)\s+(?:face|house|car|door|place|flat)\b",
+        r"\b(?:someone|somebody|you)(?:'s| is|'re| are)?\s+(?:going to|gonna)\s+get\s+(?:hurt|killed|seriously hurt)\b",
+        r"\byou(?:'ll| will)\s+get\s+what(?:'s| is)\s+coming(?:\s+to\s+(?:you|u))?\b",
+        r"\b(?:when|wait (?:till|until))\s+i\s+get\s+my\s+hands\s+on\s+(?:you|u|ya)\b",
+        r"\b(?:you|u)\s+(?:won'?t|wont|will never)\s+see\s+(?:it|me)\s+coming\b",
+        r"\bi(?:'?ll| will|'?m (?:going to|gonna))\s+make\s+(?:you|u)\s+(?:pay(?!\s+(?:me\s+|it\s+)?(?:back|half|up|rent|for (?:the|your|my|half|it)\b))|suffer|bleed)\b",
     ),
     _rule(
         "past_violence", "a message excuses or threatens a repeat of violence",
