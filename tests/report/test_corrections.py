@@ -67,8 +67,8 @@ def test_a_cleared_threat_leaves_the_threats_section_and_shows_as_a_correction(m
     assert logged["correction"]["remove"] == ["threat"] and logged["correction"]["note"] == NOTE
     threats_html = page.split("<h2>4. Threats and coercion, in full</h2>")[1].split("<h2>5.")[0]
     assert MAYA not in threats_html and "Watch your back" in threats_html
-    assert ("Labels corrected by the reader (threat removed): no label (automated suggestion was: threat; "
-            f"reader&#x27;s note: {NOTE[:-1]}") in page
+    assert ("Labels corrected by the reporting party (threat removed): no label (automated suggestion was: threat; "
+            f"note: {NOTE[:-1]}") in page
     assert "The reporting party corrected the labels of 1 message shown here" in page
 
 
@@ -203,8 +203,8 @@ def test_risk_confirm_message_links_show_beside_the_sign(mine: Built, tmp_path: 
     assert [m["flagged_text"] for m in sign["messages"]] == ["I know where you sleep"]  # the screening's link
     assert [m["id"] for m in sign["linked_by_reader"]] == [mid]
     assert sign["linked_by_reader"][0]["body"] == "I'm outside."
-    section = page.split("<h2>3. Danger signs confirmed by the reader</h2>")[1].split("<h2>4.")[0]
-    assert "LINKED TO THIS SIGN BY THE READER" in section and "I&#x27;m outside." in section
+    section = page.split("<h2>3. Danger signs confirmed by the reporting party</h2>")[1].split("<h2>4.")[0]
+    assert "LINKED TO THIS SIGN BY THE REPORTING PARTY" in section and "I&#x27;m outside." in section
     assert sign["linked_not_shown"] == 0 and "more message" not in section
 
 

@@ -343,3 +343,15 @@ def test_long_names_are_cut_in_the_running_header_not_drawn_off_the_page(exhibit
     header = _pages(data)[2].split(" 2. Timeline")[0]
     assert header.startswith(f"{long} and Maximiliana") and header.endswith("…")
     assert _pages(data)[0].startswith(f"EVIDENCE REPORT {long} and {long} Court / case number: FD24P00123")
+
+
+def test_the_html_page_never_says_the_reader(tmp_path: Path) -> None:
+    """The page names the reporting party wherever greyrock's own words said "the reader"."""
+    built = build_case(tmp_path)
+    with vault.open_case(built.path, PASS) as c:
+        record = gather(c, ReportOptions(my_name="Jane Doe", their_name="Alex Doe"))
+    page = report.render_html(record)
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert "reader" not in visible.lower()
+    assert "<h2>3. Danger signs confirmed by Jane Doe</h2>" in page
+    assert "Confirmed by Jane Doe on 20" in page

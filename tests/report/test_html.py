@@ -28,7 +28,7 @@ def test_same_sections_and_fingerprint_as_the_pdf(case) -> None:
     record = report.gather(case)
     page = report.render_html(record)
     assert record.integrity.fingerprint in page
-    for heading in ("1. Summary", "2. Timeline", "3. Danger signs confirmed by the reader",
+    for heading in ("1. Summary", "2. Timeline", "3. Danger signs confirmed by the reporting party",
                     "4. Threats and coercion, in full", "5. Incident journal", "Appendix A. Chronological log",
                     "Appendix B. Manifest of originals", "Method note"):
         assert f">{heading}<" in page

@@ -84,5 +84,5 @@ def corrected(e: Entry) -> str:
     changes = [f"{', '.join(_names(fix.remove))} removed"] if fix.remove else []
     if fix.add:
         changes.append(f"{', '.join(_names(fix.add))} added")
-    note = f"; reader's note: {fix.note}" if fix.note else ""
+    note = f"; note: {fix.note}" if fix.note else ""
     return f"Labels corrected by the reader ({'; '.join(changes)}): {now} ({was}{note})"

@@ -141,7 +141,7 @@ def _correction_note(e: Entry) -> str:
     if fix is None:
         return ""
     return (f"{fix.describe()}; labels now: {';'.join(label_order(e.labels)) or 'none'}"
-            + (f"; reader's note: {fix.note}" if fix.note else ""))
+            + (f"; note: {fix.note}" if fix.note else ""))
 
 
 def _unparsed_row(u: UnparsedRecord) -> list[str]:

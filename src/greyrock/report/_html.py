@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from greyrock._files import write_private
@@ -104,17 +105,18 @@ def _rows(rows: list[tuple[str, str]], mono: bool = False) -> str:
     return f'<table class="rows">{body}</table>'
 
 
-def _message(e: Entry, flag: str = "") -> str:
+def _message(e: Entry, words: Callable[[str], str], flag: str = "") -> str:
+    """`words` names the reporting party where greyrock's wording says "the reader" (never in evidence)."""
     m = e.message
-    head = f"{format_ts(e.when)} · {channel_name(e)} · {sender(e)}"
+    head = f"{format_ts(e.when)} · {channel_name(e)} · {sender(e) if e.from_other else words(sender(e))}"
     parts = [f'<div class="msg{"" if e.from_other else " own"}"><div class="head">{_e(head)}</div>']
-    parts += [f'<div class="note">{_e(n)}</div>' for n in notes(e)]
+    parts += [f'<div class="note">{_e(words(n))}</div>' for n in notes(e)]
     if m.body:
         parts.append(f'<div class="body" dir="auto">{_e(m.body)}</div>')
     meta = [f'<span class="flag">{_e(flag)}</span>'] if flag else []
     label_note = suggestion(e)
     if label_note:
-        meta.append(_e(label_note))
+        meta.append(_e(words(label_note)))
     meta.append(_e(f"source {m.source.file}, {m.source.locator} · message {e.id}"))
     parts.append(f'<div class="meta">{" · ".join(meta)}</div></div>')
     return "".join(parts)
@@ -148,7 +150,7 @@ def render_html(record: CaseRecord) -> str:
 
     out.append("<h2>1. Summary</h2>" + _rows(summary_lines(record)))
     if record.danger_signs:
-        out.append("<p><strong>Danger signs the reader confirmed:</strong></p><ul>"
+        out.append(f"<p><strong>{_e(record.words('Danger signs the reader confirmed:'))}</strong></p><ul>"
                    + "".join(f"<li>{_e(s.statement)}</li>" for s in record.danger_signs) + "</ul>")
 
     out.append("<h2>2. Timeline</h2>")
@@ -159,20 +161,20 @@ def render_html(record: CaseRecord) -> str:
                f"{b.calls} calls)") for b in record.timeline.night_bursts]
     out.append(_rows(bursts) if bursts else "<p>No night (22:00-06:00) had 3 or more contact attempts.</p>")
 
-    out.append("<h2>3. Danger signs confirmed by the reader</h2>")
+    out.append(f"<h2>{_e(record.words('3. Danger signs confirmed by the reader'))}</h2>")
     if not record.options.risk:
         out.append(f"<p>{_e(record.words('Left out of this report at the reader’s choice (--no-risk).'))}</p>")
     elif not record.danger_signs:
-        out.append("<p>The reader has not confirmed any danger sign in greyrock.</p>")
+        out.append(f"<p>{_e(record.words('The reader has not confirmed any danger sign in greyrock.'))}</p>")
     for s in record.danger_signs:
-        out.append(f"<h3>{_e(s.statement)}</h3><p class=\"muted\">Confirmed by the reader on "
-                   f"{_e(s.confirmed_at[:10])}.</p>")
+        out.append(f"<h3>{_e(s.statement)}</h3><p class=\"muted\">"
+                   f"{_e(record.words('Confirmed by the reader on ' + s.confirmed_at[:10]))}.</p>")
         for e, flag in s.messages:
             out.append(f'<div class="msg"><div class="head">{_e(format_ts(e.when))} · message {e.id}</div>'
                        f'<div class="body">“{_e(flag.get("text", ""))}”</div><div class="meta">Automated '
                        f'suggestion: {_e(flag.get("why", ""))}</div></div>')
         for e in s.linked:
-            out.append(_message(e, "LINKED TO THIS SIGN BY THE READER"))
+            out.append(_message(e, record.words, record.words("LINKED TO THIS SIGN BY THE READER")))
         if s.linked_not_shown:
             out.append(f'<p class="muted">{_e(linked_not_shown(s.linked_not_shown))}</p>')
 
@@ -182,11 +184,11 @@ def render_html(record: CaseRecord) -> str:
         out.append("<p>No message of the other person in this period was suggested as a threat or coercion.</p>")
     for e in record.serious:
         after = separation is not None and e.day is not None and e.day >= separation
-        out.append(_message(e, "ON OR AFTER THE SEPARATION DATE" if after else ""))
+        out.append(_message(e, record.words, "ON OR AFTER THE SEPARATION DATE" if after else ""))
 
     out.append("<h2>5. Incident journal</h2>")
     if not record.journal:
-        out.append("<p>The reader has recorded no incident in the journal for this period.</p>")
+        out.append(f"<p>{_e(record.words('The reader has recorded no incident in the journal for this period.'))}</p>")
     fields = (("where", "Where"), ("what_happened", "What happened"), ("injuries", "Injuries"),
               ("witnesses", "Witnesses"), ("police_report", "Police report"), ("medical_visit", "Medical visit"))
     for entry in record.journal:
@@ -203,7 +205,7 @@ def render_html(record: CaseRecord) -> str:
         if e.day != day:
             day = e.day
             out.append(f"<h4>{day.strftime('%A %d %B %Y') if day else 'Time unreadable'}</h4>")
-        out.append(_message(e))
+        out.append(_message(e, record.words))
 
     out.append("<h2>Appendix B. Manifest of originals</h2>")
     out.append(_rows([(str(o["name"]), f"{o['size']} bytes · SHA-256 {o['sha256']}") for o in record.originals],
