@@ -116,6 +116,7 @@ def test_the_cover_is_titled_by_the_parties_and_the_court_number_and_never_says_
     pages = _pages(data)
     assert pages[0].startswith("EVIDENCE REPORT Jane Doe and John Roe Court / case number: FD24P00123 ")
     assert "Made by Jane Doe" in pages[0]
+    assert pages[0].count("FD24P00123") == 1  # once on the cover, not again in its table
     assert "Messages / calls by Jane Doe 0 / 0" in pages[0]
     text = " ".join(pages)
     assert "reader" not in text.lower()

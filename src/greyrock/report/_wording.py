@@ -106,7 +106,7 @@ def cover_facts(record: CaseRecord) -> list[tuple[str, str]]:
     c = record.counts()
     people = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in record.people.items())
     parties = record.parties
-    rows = [("Court / case number", parties.court_ref)] if parties.court_ref else []
+    rows = []  # the court number heads the cover on its own line, not again in this table
     if parties.my_name:
         rows.append(("Made by", parties.my_name))
     other = people or record.words("not named in the case (every message received by the reader counts)")
