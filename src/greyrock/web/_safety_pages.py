@@ -228,7 +228,7 @@ class SafetyPages:
         bars = chart_bars(status.attempts_per_week)
         return self.pages.render(
             "nocontact.html", status=code, s=status, bars=bars, chart_height=CHART_HEIGHT, bar_width=BAR_WIDTH,
-            chart_width=max(len(bars) * (BAR_WIDTH + BAR_GAP), BAR_WIDTH), top=max((b.total for b in bars), default=0),
+            chart_width=CHART_WEEKS * (BAR_WIDTH + BAR_GAP), top=max((b.total for b in bars), default=0),
             hoovers=list(status.hoovers)[-5:], urged=urged, grave=bool(status.grave_signs or
                                                                        status.grave_signs_suggested),
             sign_names={s.id: s.name for s in safety.SIGNS}, when=_when, error=error)
