@@ -83,6 +83,11 @@ def main() -> None:
         draft.find_element(By.XPATH, "ancestor::form").find_element(By.CSS_SELECTOR, "button").click()
         for width in (1280, 390):
             shot(driver, "tone", width)
+        for page, url in (("danger-question", "/danger?q=1"), ("danger", "/danger"), ("plan", "/plan"),
+                          ("nocontact", "/nocontact?today=2024-03-12")):
+            driver.get(base + url)
+            for width in (1280, 390):
+                shot(driver, page, width)
         driver.get(base + "/help")
         for width in (1280, 390):
             shot(driver, "help", width)

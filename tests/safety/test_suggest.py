@@ -152,3 +152,15 @@ def test_agreed_calls_are_not_counted_as_escalation(case: Case) -> None:
     update_settings(case, timezone="UTC", agreed_calls="Tue 18:00-18:30; Wed 18:00-18:30")
     case.mark_agreed(ids[-1])  # Thursday's call, marked one by one
     assert suggest_signs(case) == []  # 1, 2, 1
+
+
+def test_checklist_answers_are_kept_as_risk_case_keeps_them_and_the_latest_wins(case: Case) -> None:
+    from greyrock.safety import Answers, checklist_answers, record_checklist, sign_answers
+
+    record_checklist(case, Answers(frozenset({"weapon", "stalking"}), frozenset({"separation"})))
+    assert sorted((r["sign"], r["answer"], r["source"]) for r in case.records("risk_answer")) == [
+        ("separation", "dismissed", "checklist"), ("stalking", "confirmed", "checklist"),
+        ("weapon", "confirmed", "checklist")]
+    dismiss_sign(case, "stalking")
+    assert sign_answers(case) == {"weapon": "confirmed", "stalking": "dismissed", "separation": "dismissed"}
+    assert checklist_answers(case) == Answers(frozenset({"weapon"}), frozenset({"stalking", "separation"}))

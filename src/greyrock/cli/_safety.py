@@ -142,9 +142,7 @@ def risk(
             answers = _ask_answers()
             typer.echo("")
         if opened is not None:
-            safety.record_answers(
-                opened, {**{s: "confirmed" for s in answers.yes}, **{s: "dismissed" for s in answers.no}}, "checklist"
-            )
+            safety.record_checklist(opened, answers)
     finally:
         if opened is not None:
             opened.close()

@@ -41,10 +41,12 @@ from ._signs import GRAVE_SIGNS, NOT_CERTIFIED, SIGN_IDS, SIGNS, SOURCES, Citati
 from ._suggest import (
     Evidence,
     Suggestion,
+    checklist_answers,
     confirm_sign,
     confirmed_signs,
     dismiss_sign,
     record_answers,
+    record_checklist,
     sign_answers,
     suggest_signs,
 )
@@ -82,6 +84,7 @@ __all__ = [
     "WeekCount",
     "assess",
     "check_sign",
+    "checklist_answers",
     "confirm_sign",
     "confirmed_signs",
     "contact_mode",
@@ -99,6 +102,7 @@ __all__ = [
     "parse_day",
     "reasons",
     "record_answers",
+    "record_checklist",
     "render_html",
     "render_text",
     "resolve_country",

@@ -27,6 +27,7 @@ from greyrock.settings import case_clock
 from greyrock.vault import Case, StoredMessage
 
 from ._activity import WeekCount, attempts, not_from_reader, other_person, weekly_counts
+from ._assess import Answers
 from ._settings import separation_date
 from ._signs import SIGN_IDS, check_sign
 
@@ -34,10 +35,12 @@ __all__ = [
     "ESCALATION_WEEKS",
     "Evidence",
     "Suggestion",
+    "checklist_answers",
     "confirm_sign",
     "confirmed_signs",
     "dismiss_sign",
     "record_answers",
+    "record_checklist",
     "sign_answers",
     "suggest_signs",
 ]
@@ -210,6 +213,23 @@ def record_answers(case: Case, answers: dict[str, str], source: str, where: str 
             if message_ids and message_ids.get(sign):
                 data["messages"] = sorted(message_ids[sign])
             case.add_record("risk_answer", data)
+
+
+def record_checklist(case: Case, answers: Answers) -> None:
+    """Keep the checklist's answers: yes is "confirmed", no is "dismissed", "not sure" is not stored.
+
+    `greyrock risk --case` and the web app's checklist (one question at a time) both store
+    this way, so the report and `risk suggest` read the same records whichever was used.
+    """
+    record_answers(case, {**{s: "confirmed" for s in answers.yes}, **{s: "dismissed" for s in answers.no}},
+                   "checklist")
+
+
+def checklist_answers(case: Case) -> Answers:
+    """The reader's latest answer to each sign, from the checklist or a suggestion, as Answers."""
+    latest = sign_answers(case)
+    return Answers(frozenset(s for s, a in latest.items() if a == "confirmed"),
+                   frozenset(s for s, a in latest.items() if a == "dismissed"))
 
 
 def confirm_sign(case: Case, sign: str, message_ids: list[int] | None = None, where: str = "sign") -> None:

@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ._safety_pages import SafetyPages
 from ._security import SecurityMiddleware
 from ._state import WebConfig, WebState
 from ._views import Pages, _Redirect, redirect_handler
@@ -70,6 +71,7 @@ def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> An
         Route("/attachment/{sha256}", pages.attachment),
         Route("/help", pages.help_now),
         Route("/report", pages.report),
+        *SafetyPages(pages).routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
