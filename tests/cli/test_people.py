@@ -344,3 +344,19 @@ def test_pending_risk_timeline_and_nocontact_count_only_the_other_person(importe
     # The reader's last contact with the other person is her WhatsApp reply, not the later
     # call to her sister.
     assert status.last_reader_contact is not None and status.last_reader_contact.startswith("2024-03-14T20:03")
+
+
+def test_case_messages_shows_the_direction_the_roles_give(imported: tuple[Path, Path, Path]) -> None:
+    """A WhatsApp reply imported without --me is "unknown" as stored; once its sender is
+    "me" the listing says "out", with no re-import."""
+    case, _, _ = imported
+
+    def direction_of(body: str) -> str:
+        listing = runner.invoke(app, ["case", "messages", str(case)], env={"COLUMNS": "400"})
+        assert listing.exit_code == 0, listing.output
+        [row] = [line for line in listing.stdout.splitlines() if body in line]
+        return row.split("│")[3].strip()
+
+    assert direction_of("I will answer through my lawyer.") == "unknown"
+    assert runner.invoke(app, ["case", "people", str(case), "--me", READER_CHAT_NAME]).exit_code == 0
+    assert direction_of("I will answer through my lawyer.") == "out"

@@ -215,6 +215,7 @@ def messages(
     """List the case's messages with their screening."""
     from greyrock.model import Kind
 
+    from greyrock.people import attributed, read_roles
     from greyrock.settings import case_clock
 
     start = _since(since)
@@ -225,6 +226,7 @@ def messages(
         clock = case_clock(c)[0]
         rows = [s for s in c.messages(since=start, clock=clock) if (label is None or label in s.labels)
                 and (kind is None or s.message.kind == kind)]
+        roles = read_roles(c)
     if as_json:
         from ._output import write_jsonl
 
@@ -237,9 +239,9 @@ def messages(
         table.add_column(column, overflow="fold")
     if kind is not None:
         table.add_column("source", overflow="fold")
-    for s in rows:
+    for s, shown in zip(rows, attributed(rows, roles)):  # "dir" as the roles give it now (case people)
         m = s.message
-        table.add_row(str(s.id), clock.show(m.timestamp), str(m.direction),
+        table.add_row(str(s.id), clock.show(m.timestamp), str(shown.message.direction),
                       ", ".join(s.labels) + (" (corrected by the reader)" if s.correction else ""),
                       Text(safe_text(m.body)),
                       *([Text(safe_text(f"{m.source.file}, {m.source.locator}"))] if kind is not None else []))
