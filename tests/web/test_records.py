@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import tempfile
+import threading
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -172,6 +173,32 @@ def test_the_progress_endpoint_reports_the_counts_of_the_import(opened: Web) -> 
     p = opened.client.get("/import/progress").json()
     assert p == {"running": False, "done": True, "file": "sms-demo.xml", "files": 1, "files_done": 1,
                  "read": SAMPLE.read_text().count("<sms "), "screened": received}
+
+
+def test_progress_is_answered_while_the_import_runs(web: Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _created(web, tmp_path)
+    from greyrock import pipeline
+
+    real, reached, release = pipeline.import_export, threading.Event(), threading.Event()
+
+    def held_up(case, path, **kw):  # the import stops after its first progress call until the test has looked
+        kw["progress"]("read", 500)
+        reached.set()
+        release.wait(30)  # a blocked event loop answers nothing: the test then fails, it does not hang
+        return real(case, path, **kw)
+
+    monkeypatch.setattr(pipeline, "import_export", held_up)
+    answers: list = []
+    upload = threading.Thread(target=lambda: answers.append(web.upload("sms-demo.xml", SAMPLE.read_bytes())))
+    upload.start()
+    assert reached.wait(30)
+    during = web.client.get("/import/progress").json()
+    release.set()
+    upload.join(60)
+    assert during == {"running": True, "done": False, "file": "sms-demo.xml", "files": 1, "files_done": 0,
+                      "read": 500, "screened": 0}
+    assert answers[0].status_code == 200 and "17 added" in answers[0].text
+    assert web.client.get("/import/progress").json()["done"] is True
 
 
 def test_progress_adds_up_over_the_files_of_one_upload() -> None:
