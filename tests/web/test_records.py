@@ -234,8 +234,12 @@ def test_a_damaged_uploads_warning_names_the_uploaded_file(web: Web, tmp_path: P
     assert {s.message.source.file for s in case.messages()} == {"sms-backup.xml"}
 
 
-def test_the_library_takes_a_display_name(tmp_path: Path) -> None:
-    from greyrock import pipeline, vault
+@pytest.mark.parametrize("ahead", [False, True], ids=["here", "read-ahead-process"])
+def test_the_library_takes_a_display_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool) -> None:
+    from greyrock import ingest, pipeline, vault
+
+    if ahead:  # the name must cross to the second process that reads large exports
+        monkeypatch.setattr(ingest, "AHEAD_MIN_BYTES", 0)
 
     case = vault.create_case(tmp_path / "c.grc", "maple quarry lantern ostrich")
     try:
@@ -244,6 +248,7 @@ def test_the_library_takes_a_display_name(tmp_path: Path) -> None:
         r = pipeline.import_export(case, damaged, name="/tmp/x/sms-backup.xml")
         assert r.path == "sms-backup.xml" and r.warnings
         assert all(str(w).startswith("sms-backup.xml") for w in r.warnings)
+        assert {s.message.source.file for s in case.messages()} == {"sms-backup.xml"}
     finally:
         case.close()
 
