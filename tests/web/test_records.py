@@ -275,3 +275,9 @@ def test_a_bad_exit_page_is_one_line_and_exit_2() -> None:
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert err.strip() == "greyrock: --exit-page: 'cats' is not one of weather, news, blank."
+
+
+def test_photos_no_longer_held_are_never_dropped_silently(web: Web, tmp_path: Path) -> None:
+    _created(web, tmp_path)
+    r = web.post("/journal", {"when": "2024-03-04 21:00", "what_happened": "Threw a plate.", "held": "gone"})
+    assert r.status_code == 400 and "no longer held" in text_of(r.text) and _entries(web) == []

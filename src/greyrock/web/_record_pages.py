@@ -99,6 +99,7 @@ class RecordPages:
         held_token = str(form.get("held", ""))
         held = self.state.held.get(_HELD)
         photos: list[tuple[str, bytes]] = list(held[1]) if held and held_token and held[0] == held_token else []
+        lost = bool(held_token) and not photos  # held for another form (a second tab): never dropped silently
 
         def again(message: str | None, understood: str | None = None, status: int = 400,
                   confirm: str = "") -> Response:
@@ -129,6 +130,9 @@ class RecordPages:
             del photos[MAX_PHOTOS:]
             return again(f"At most {MAX_PHOTOS} photos in one entry; the first {MAX_PHOTOS} are kept. "
                          "Add the others to a second entry.")
+        if lost:
+            return again("The photos chosen before are no longer held (the form was sent from another tab, "
+                         "or the case was locked). Please choose them again.")
         for q in journal.QUESTIONS:
             if q.required and q.key != "files" and not answers.get(q.key):
                 return again(f"Please answer: {q.prompt}")
