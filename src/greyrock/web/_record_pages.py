@@ -179,8 +179,9 @@ class RecordPages:
             {"messages": "#1f3c6e", "calls": "#e69628"}, mark_label="a week with a threat")
         by_label = stacked_bars(
             "Messages by suggested label, per week",
-            [Bar(f"{w.start:%d %b %y}", tuple((label, w.by_label.get(label, 0)) for label in used),
+            [Bar(f"{w.start:%d %b %y}", tuple((label.replace("_", " "), w.by_label.get(label, 0)) for label in used),
                  bool(w.by_label.get("threat"))) for w in tl.weeks],
-            {label: LABEL_COLOURS.get(label, "#888888") for label in used}, mark_label="a week with a threat")
+            {label.replace("_", " "): LABEL_COLOURS.get(label, "#888888") for label in used},
+            mark_label="a week with a threat")
         return self.pages.render("timeline.html", tl=tl, weeks=weeks, attempts_svg=attempts, labels_svg=by_label,
                                  first=first, last=last, format_ts=report.format_ts)

@@ -18,7 +18,7 @@ from greyrock.report._charts import nice_ticks
 
 __all__ = ["Bar", "stacked_bars"]
 
-_W, _H, _LEFT, _TOP, _PLOT, _RIGHT = 720, 250, 36, 40, 170, 8
+_W, _H, _LEFT, _TOP, _PLOT, _RIGHT = 720, 232, 36, 40, 170, 8
 
 
 @dataclass(frozen=True, slots=True)
