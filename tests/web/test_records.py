@@ -193,11 +193,13 @@ def test_progress_is_answered_while_the_import_runs(web: Web, tmp_path: Path, mo
     upload.start()
     assert reached.wait(30)
     during = web.client.get("/import/progress").json()
+    busy = web.client.get("/journal")  # nothing else uses the case while the import writes to it
     release.set()
     upload.join(60)
     assert during == {"running": True, "done": False, "file": "sms-demo.xml", "files": 1, "files_done": 0,
                       "read": 500, "screened": 0}
     assert answers[0].status_code == 200 and "17 added" in answers[0].text
+    assert busy.status_code == 503 and "An import is being read and screened" in busy.text
     assert web.client.get("/import/progress").json()["done"] is True
 
 

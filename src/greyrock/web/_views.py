@@ -77,6 +77,8 @@ class Pages:
         self.reader(request)
         if self.state.case is None:
             raise _Redirect("/")
+        if self.progress.running:  # the import writes from a worker thread: one user of the case at a time
+            raise HTTPException(503, "An import is being read and screened. This page opens when it has finished.")
         return self.state.case
 
     # -- session ---------------------------------------------------------------------------
