@@ -17,6 +17,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from greyrock.web import WebConfig, bind, serve
 
@@ -33,6 +34,26 @@ def shot(driver: webdriver.Chrome, name: str, width: int) -> None:
     driver.execute_script("window.scrollTo(0, 0)")
     time.sleep(0.2)
     driver.save_screenshot(str(OUT / f"{name}-{width}.png"))
+
+
+def journal(driver: webdriver.Chrome, base: str) -> None:
+    """The journal with one entry saved and a free-text time waiting to be confirmed."""
+    photo = OUT.parents[1] / "tests" / "ingest" / "telegram" / "full_export" / "photos" / "photo_1@12-03-2023_21-14-09.jpg"
+    driver.get(base + "/journal")
+    form = driver.find_element(By.ID, "journal-form")
+    form.find_element(By.NAME, "when").send_keys("2024-03-06 23:40")
+    form.find_element(By.NAME, "where").send_keys("The car park behind the school")
+    form.find_element(By.NAME, "what_happened").send_keys("He blocked my car and said 'you will regret this'.")
+    form.find_element(By.NAME, "photos").send_keys(str(photo))
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(driver, 60).until(lambda d: "saved=" in d.current_url)
+    form = driver.find_element(By.ID, "journal-form")
+    form.find_element(By.NAME, "when").send_keys("March 9 around 10pm")
+    form.find_element(By.NAME, "what_happened").send_keys("Twelve calls in an hour.")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(driver, 60).until(lambda d: "Understood as" in d.find_element(By.TAG_NAME, "main").text)
+    for width in (1280, 390):
+        shot(driver, "journal", width)
 
 
 def main() -> None:
@@ -91,6 +112,10 @@ def main() -> None:
         driver.get(base + "/help")
         for width in (1280, 390):
             shot(driver, "help", width)
+        journal(driver, base)
+        driver.get(base + "/timeline")
+        for width in (1280, 390):
+            shot(driver, "timeline", width)
         driver.get(base + "/away")
         for width in (1280, 390):
             shot(driver, "quick-exit", width)

@@ -9,6 +9,7 @@ files it names are stored inside the encrypted case, never copied elsewhere.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -73,8 +74,11 @@ def check_answer(key: str, value: str) -> str:
     return value
 
 
-def add_entry(case: Case, answers: dict[str, Any], source: str = "journal") -> int:
-    """Validate and store one entry; attached files are read and stored encrypted."""
+def add_entry(case: Case, answers: dict[str, Any], source: str = "journal",
+              attachments: Sequence[tuple[str, bytes]] = ()) -> int:
+    """Validate and store one entry; attached files are read and stored encrypted.
+    `attachments`: (name, bytes) of files already in memory (photos uploaded through the
+    browser), stored like the files the `files` answer names, after them."""
     unknown = set(answers) - _KEYS
     if unknown:
         raise InputError(f"{source}: unknown field(s) {', '.join(sorted(unknown))}.",
@@ -93,6 +97,7 @@ def add_entry(case: Case, answers: dict[str, Any], source: str = "journal") -> i
         except OSError as exc:
             raise InputError(f"{source}: cannot read attachment {path} ({exc.strerror}).") from exc
         blobs.append((path.name, data))
+    blobs.extend(attachments)
     with case.transaction():
         entry["files"] = [{"name": n, "size": len(d), "sha256": case.add_blob(d)} for n, d in blobs]
         return case.add_record("journal", entry)

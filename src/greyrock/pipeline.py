@@ -92,9 +92,14 @@ def import_export(
     screener: Screener | None = None,
     model_id: str | None = None,
     progress: Progress | None = None,
+    name: str | None = None,
 ) -> ImportResult:
-    parsed = ingest.parse(path, format=format, me=me, region=region)
-    result = ImportResult(path=str(path), formats=parsed.formats)
+    """Import one export. `name`, where given, is the export's name in warnings, sources,
+    the import record and the result instead of its path (an upload held in memory is
+    /proc/PID/fd/N); it is cut to its last part, without control characters."""
+    label = _display_name(name) if name is not None else None
+    parsed = ingest.parse(path, format=format, me=me, region=region, name=label)
+    result = ImportResult(path=label or str(path), formats=parsed.formats)
     files: dict[str, Path] = {}
     for _, entries in parsed.groups:
         for entry in entries:
@@ -172,12 +177,18 @@ def import_export(
                 # unparsed record could not be read (so that a report can say so).
                 result.unparsed_at = _unparsed_at(unparsed_places, parsed.warnings)
                 case.add_record(IMPORT_RECORD, {
-                    "originals": sorted(set(hashes.values())), "export": Path(path).name,
+                    "originals": sorted(set(hashes.values())), "export": label or Path(path).name,
                     "unparsed": [{"file": w.file, "locator": w.locator, "reason": w.reason} for w in result.unparsed_at]})
     report("read", total)
     result.duplicates = total - result.added
     result.warnings = list(parsed.warnings)
     return result
+
+
+def _display_name(name: str) -> str:
+    """A name the reader's browser or program gave: its last part, printable characters only."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in base if c.isprintable()).strip() or "upload"
 
 
 def _screened(message: Message, roles: Roles) -> bool:

@@ -98,6 +98,10 @@ def test_create_import_see_the_threat_stay_inert_and_quick_exit(server, browser,
     browser.find_element(By.NAME, "files").send_keys(str(hostile))
     browser.find_element(By.CSS_SELECTOR, "#import-form button").click()
     _wait(browser, lambda d: "17 added" in d.find_element(By.TAG_NAME, "main").text)
+    sent = browser.execute_script(  # app.js sent the upload itself (for the progress bar), no page load
+        "return performance.getEntriesByType('resource').filter(e => e.initiatorType === 'xmlhttprequest')"
+        ".map(e => new URL(e.name).pathname)")
+    assert sent == ["/import"] and browser.current_url.endswith("/import")
     browser.get(url.split("/start")[0] + "/people")
     browser.find_element(By.CSS_SELECTOR, "select[name='role:+12025550147'] option[value=other]").click()
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()

@@ -86,7 +86,7 @@ class Parsed:
         own work (storing them) runs alongside; worth it for large exports (`size`)."""
         self.export.close()
         return read_ahead(self.export.path, self.format, self.ctx.me, self.ctx.region, self.ctx.warnings,
-                          self.export.limits)
+                          self.export.limits, self.export.label)
 
     def sorted(self, progress: Callable[[str, int], None] | None = None) -> list[Message]:
         """All messages, oldest first (a stable sort: equal times keep file order);
@@ -140,8 +140,10 @@ def parse(
     me: str | None = None,
     region: str | None = None,
     limits: Limits | None = None,
+    name: str | None = None,
 ) -> Parsed:
-    """Open an export (file, folder or zip) and prepare to read its messages.
+    """Open an export (file, folder or zip) and prepare to read its messages; `name`, where
+    given, is the file's name in warnings and sources instead of its path's (see open_export).
 
     Raises InputError (UnknownFormat, ParseError) when nothing in it can be read, and
     LimitExceeded (now or while reading) when it goes past a size limit: `limits`, or
@@ -153,20 +155,20 @@ def parse(
         if forced is None:
             names = ", ".join(name for name, _ in formats())
             raise UnknownFormat(f"unknown format {format!r}.", f"Known formats: {names}.")
-    export = open_export(path, limits)
+    export = open_export(path, limits, name)
     groups, skipped = _assign(export, forced)
     if not groups:
         export.close()
         what = f"not a {forced.name} export" if forced else "not an export greyrock recognises"
         raise UnknownFormat(
-            f"{export.path.name}: {what}.",
+            f"{export.label}: {what}.",
             "Run 'greyrock formats' for the list, or name one with --format.",
         )
     ctx = Context(export=export, me=me, region=region or default_region())
     noteworthy = [e for e in skipped if e.name.lower().endswith(_MESSAGE_LIKE)]
     if noteworthy:
         ctx.warn(
-            export.path.name,
+            export.label,
             None,
             f"{len(noteworthy)} file(s) not recognised as messages were skipped "
             f"(first: {noteworthy[0].name}).",

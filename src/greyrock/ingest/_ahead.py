@@ -59,8 +59,8 @@ class _Sources:
     """This process's own opening of the export, for the attachments the child names: a
     zip member cannot cross a pipe, but its name can."""
 
-    def __init__(self, path: str, limits: Limits | None) -> None:
-        self._path, self._limits = path, limits
+    def __init__(self, path: str, limits: Limits | None, label: str | None = None) -> None:
+        self._path, self._limits, self._label = path, limits, label
         self._export: Export | None = None
         self._entries: dict[tuple[str, str | None], Entry] = {}
 
@@ -68,7 +68,7 @@ class _Sources:
         if ref is None:
             return None
         if self._export is None:
-            self._export = open_export(self._path, self._limits)
+            self._export = open_export(self._path, self._limits, self._label)
             self._entries = {(e.file, e.member): e for e in self._export.entries}
         return self._entries.get(tuple(ref))  # type: ignore[arg-type]
 
@@ -97,10 +97,10 @@ def _child() -> None:
         pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
 
     try:
-        path, format, me, region, limits = pickle.load(sys.stdin.buffer)
+        path, format, me, region, limits, label = pickle.load(sys.stdin.buffer)
         send("ready")
         out.flush()
-        parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits)
+        parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits, name=label)
         batch = []
         with fewer_collections():
             for message in parsed:
@@ -133,11 +133,11 @@ def _widen(fd: int) -> None:
 
 def read_ahead(
     path: str | os.PathLike[str], format: str | None, me: str | None, region: str | None,
-    warnings: list[ParseWarning], limits: Limits | None = None,
+    warnings: list[ParseWarning], limits: Limits | None = None, label: str | None = None,
 ) -> Iterator[Message]:
     """The messages `ingest.parse(path, ...)` gives, read in a child process. At the end,
     `warnings` holds exactly the warnings that reading gave. Where no child can be
-    started (an unusual install), the export is read here instead."""
+    started (an unusual install), the export is read here instead. `label`: as `parse`'s `name`."""
     name = os.fspath(path)
     package_root = str(Path(__file__).resolve().parents[2])  # the folder holding greyrock/
     env = {k: v for k, v in os.environ.items() if k != "GREYROCK_PASSPHRASE"}  # the child needs no secrets
@@ -146,20 +146,20 @@ def read_ahead(
         child = subprocess.Popen([sys.executable, "-m", "greyrock.ingest._ahead"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     except OSError:
-        yield from _read_here(name, format, me, region, warnings, limits)
+        yield from _read_here(name, format, me, region, warnings, limits, label)
         return
     assert child.stdin is not None and child.stdout is not None
     _widen(child.stdout.fileno())
-    sources = _Sources(name, limits)
+    sources = _Sources(name, limits, label)
     try:
         try:
-            pickle.dump((name, format, me, region, limits), child.stdin)
+            pickle.dump((name, format, me, region, limits, label), child.stdin)
             child.stdin.close()
             ready = pickle.load(child.stdout) == ("ready",)
         except (OSError, EOFError, pickle.UnpicklingError):
             ready = False
         if not ready:
-            yield from _read_here(name, format, me, region, warnings, limits)
+            yield from _read_here(name, format, me, region, warnings, limits, label)
             return
         while True:
             try:
@@ -186,10 +186,10 @@ def read_ahead(
 
 
 def _read_here(path: str, format: str | None, me: str | None, region: str | None,
-               warnings: list[ParseWarning], limits: Limits | None) -> Iterator[Message]:
+               warnings: list[ParseWarning], limits: Limits | None, label: str | None = None) -> Iterator[Message]:
     from greyrock import ingest
 
-    parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits)
+    parsed = ingest.parse(path, format=format, me=me, region=region, limits=limits, name=label)
     yield from parsed
     warnings[:] = parsed.warnings
 

@@ -112,6 +112,10 @@ class Export:
     entries: list[Entry]
     _zip: zipfile.ZipFile | None = field(default=None, repr=False)
     limits: Limits = field(default_factory=Limits)
+    label: str = ""  # the name warnings and originals use: the file's own, or the one open_export was given
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.path.name
 
     def find(self, name: str) -> Entry | None:
         """The entry whose path (or, failing that, base name) is `name`."""
@@ -136,11 +140,14 @@ def _is_hidden(rel: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in rel.split("/"))
 
 
-def open_export(path: str | os.PathLike[str], limits: Limits | None = None) -> Export:
+def open_export(path: str | os.PathLike[str], limits: Limits | None = None, name: str | None = None) -> Export:
     """Open a file, folder or zip for reading; InputError when there is nothing to read,
-    LimitExceeded when a zip goes past a limit (`limits`, else from the environment)."""
+    LimitExceeded when a zip goes past a limit (`limits`, else from the environment).
+    `name` replaces a single file's or zip's own name in entries and errors: an upload held
+    in memory is reached as /proc/PID/fd/N, which would mean nothing to the reader."""
     limits = limits or Limits.from_env()
     p = Path(path)
+    label = name or p.name
     if not p.exists():
         raise InputError(f"{p}: no such file or folder.")
     if p.is_dir():
@@ -160,12 +167,12 @@ def open_export(path: str | os.PathLike[str], limits: Limits | None = None) -> E
         raise InputError(f"{p}: not a regular file.")
     size = p.stat().st_size
     if size == 0:
-        raise ParseError(p.name, None, "the file is empty.")
+        raise ParseError(label, None, "the file is empty.")
     with open(p, "rb") as fh:
         magic = fh.read(4)
     if magic in (b"PK\x03\x04", b"PK\x05\x06"):
-        return _open_zip(p, limits)
-    return Export(path=p, entries=[Entry(file=p.name, path=p, size=size)], limits=limits)
+        return _open_zip(p, limits, label)
+    return Export(path=p, entries=[Entry(file=label, path=p, size=size)], limits=limits, label=label)
 
 
 # The smallest central directory record: 46 bytes and a name. A directory larger than
@@ -173,7 +180,7 @@ def open_export(path: str | os.PathLike[str], limits: Limits | None = None) -> E
 _DIRECTORY_BYTES_PER_MEMBER = 1024
 
 
-def _check_directory(p: Path, limits: Limits) -> None:
+def _check_directory(p: Path, limits: Limits, label: str) -> None:
     """The member count as the end of the zip states it, before zipfile builds an object
     for each member (a directory of millions of members would exhaust memory first)."""
     try:
@@ -185,56 +192,56 @@ def _check_directory(p: Path, limits: Limits) -> None:
         return
     count, directory = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
     if count > limits.members:
-        raise _too_many(p, count, limits)
+        raise _too_many(label, count, limits)
     if directory > limits.members * _DIRECTORY_BYTES_PER_MEMBER:
-        raise LimitExceeded(p.name, None, f"the zip's directory of members ({describe_size(directory)}) is too "
+        raise LimitExceeded(label, None, f"the zip's directory of members ({describe_size(directory)}) is too "
                             f"large for the member limit of {limits.members:,}.", limits.variable("members"))
 
 
-def _too_many(p: Path, count: int, limits: Limits) -> LimitExceeded:
-    return LimitExceeded(p.name, None, f"the zip holds {count:,} members, more than the member limit of "
+def _too_many(label: str, count: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(label, None, f"the zip holds {count:,} members, more than the member limit of "
                          f"{limits.members:,}.", limits.variable("members"))
 
 
-def _check_members(p: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_members(label: str, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Member count, each member's compression ratio, and the total, as declared."""
     if len(infos) > limits.members:
-        raise _too_many(p, len(infos), limits)
+        raise _too_many(label, len(infos), limits)
     total = 0
     for info in infos:
         size = info.file_size
         if size > RATIO_FLOOR and size > limits.ratio * max(info.compress_size, 1):
             ratio = size / max(info.compress_size, 1)
-            raise LimitExceeded(p.name, info.filename, f"inflates {ratio:,.0f} times ({describe_size(size)} "
+            raise LimitExceeded(label, info.filename, f"inflates {ratio:,.0f} times ({describe_size(size)} "
                                 f"from {describe_size(info.compress_size)}), past the compression ratio limit of "
                                 f"{limits.ratio} (a zip bomb?).", limits.variable("ratio"))
         total += size
         if total > limits.total:
-            raise LimitExceeded(p.name, None, f"the members add up to more than {describe_size(limits.total)} "
+            raise LimitExceeded(label, None, f"the members add up to more than {describe_size(limits.total)} "
                                 "uncompressed, past the total size limit (a zip bomb?).", limits.variable("total"))
 
 
-def _open_zip(p: Path, limits: Limits) -> Export:
-    _check_directory(p, limits)
+def _open_zip(p: Path, limits: Limits, label: str) -> Export:
+    _check_directory(p, limits, label)
     try:
         zf = zipfile.ZipFile(p, "r")
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ParseError(p.name, None, f"not a readable zip file ({exc}).") from exc
+        raise ParseError(label, None, f"not a readable zip file ({exc}).") from exc
     try:
-        _check_members(p, infos, limits)
+        _check_members(label, infos, limits)
     except LimitExceeded:
         zf.close()
         raise
     entries = [
-        Entry(file=p.name, path=p, size=info.file_size, member=info.filename, _zip=zf)
+        Entry(file=label, path=p, size=info.file_size, member=info.filename, _zip=zf)
         for info in infos
         if not info.is_dir() and not _is_hidden(info.filename)
     ]
     if not entries:
         zf.close()
-        raise ParseError(p.name, None, "the zip file is empty.")
-    return Export(path=p, entries=entries, _zip=zf, limits=limits)
+        raise ParseError(label, None, "the zip file is empty.")
+    return Export(path=p, entries=entries, _zip=zf, limits=limits, label=label)
 
 
 def text_stream(entry: Entry, encoding: str = "utf-8") -> io.TextIOWrapper:

@@ -26,10 +26,11 @@ from starlette.staticfiles import StaticFiles
 
 from ._safety_pages import SafetyPages
 from ._security import SecurityMiddleware
-from ._state import WebConfig, WebState
+from ._state import EXIT_PAGES, WebConfig, WebState
+from ._record_pages import RecordPages
 from ._views import Pages, _Redirect, redirect_handler
 
-__all__ = ["WebConfig", "WebState", "create_app", "free_port", "serve"]
+__all__ = ["EXIT_PAGES", "WebConfig", "WebState", "create_app", "free_port", "serve"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,6 +38,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> Any:
     """The ASGI app over `state`. `on_idle` runs once the idle lock has struck (the server stops)."""
     pages = Pages(state)
+    records = RecordPages(pages)
 
     async def error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -62,6 +64,7 @@ def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> An
         Route("/away", pages.away),
         Route("/import", pages.import_page),
         Route("/import", pages.import_post, methods=["POST"]),
+        Route("/import/progress", pages.import_progress),
         Route("/people", pages.people_page),
         Route("/people", pages.people_post, methods=["POST"]),
         Route("/today", pages.today),
@@ -72,6 +75,9 @@ def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> An
         Route("/help", pages.help_now),
         Route("/report", pages.report),
         *SafetyPages(pages).routes(),
+        Route("/journal", records.journal_page),
+        Route("/journal", records.journal_post, methods=["POST"]),
+        Route("/timeline", records.timeline),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,

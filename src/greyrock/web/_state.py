@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WebConfig", "WebState"]
+__all__ = ["EXIT_PAGES", "WebConfig", "WebState"]
+
+EXIT_PAGES = ("weather", "news", "blank")  # local neutral pages for the quick exit (away.html); nothing is fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class WebConfig:
     idle_seconds: float = 300.0  # auto-lock after this long without a request
     discreet: bool = True  # neutral title and favicon: no "greyrock" or "abuse" in the tab
     country: str | None = None
+    exit_page: str = "weather"  # the quick exit's neutral page: one of EXIT_PAGES
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -52,6 +55,7 @@ class WebState:
     last_seen: float = field(default_factory=time.monotonic)
     last_looked: str | None = None  # newest message time shown on Today, for "new since you last looked"
     quit_requested: bool = False
+    held: dict[str, Any] = field(default_factory=dict)  # kept between two requests (photos awaiting a confirmed time)
 
     def redeem(self, token: str | None) -> str | None:
         """The start token buys the one session, once; returns the new session id."""
@@ -86,5 +90,6 @@ class WebState:
         """Close the case (its key goes with the connection) and forget what was shown."""
         case, self.case = self.case, None
         self.last_looked = None
+        self.held.clear()
         if case is not None:
             case.close()

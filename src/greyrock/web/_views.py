@@ -23,7 +23,7 @@ from greyrock.errors import GreyrockError
 
 from ._security import checked_form, cookie_header, COOKIE
 from ._state import WebState
-from ._upload import Upload, in_memory_exports
+from ._upload import ImportProgress, Upload, in_memory_exports
 
 __all__ = ["Pages"]
 
@@ -54,6 +54,7 @@ class Pages:
     def __init__(self, state: WebState) -> None:
         self.state = state
         self.env = _env()
+        self.progress = ImportProgress()  # the import under way, for GET /import/progress
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -76,6 +77,8 @@ class Pages:
         self.reader(request)
         if self.state.case is None:
             raise _Redirect("/")
+        if self.progress.running:  # the import writes from a worker thread: one user of the case at a time
+            raise HTTPException(503, "An import is being read and screened. This page opens when it has finished.")
         return self.state.case
 
     # -- session ---------------------------------------------------------------------------
@@ -168,7 +171,7 @@ class Pages:
         """The quick exit's neutral page. With the reader's cookie it also locks the case."""
         if self.state.is_reader(request.cookies.get(COOKIE)):
             self.state.lock()
-        return self.render("away.html")
+        return self.render("away.html", exit_page=self.state.config.exit_page)
 
     # -- import and people -----------------------------------------------------------------
 
@@ -188,26 +191,50 @@ class Pages:
         from greyrock import pipeline
         from greyrock.screen import Screener
 
-        results, errors = [], []
-        try:
+        from starlette.concurrency import run_in_threadpool
+
+        results: list[dict[str, Any]] = []
+        errors: list[str] = []
+        progress = self.progress
+
+        def update(what: str, count: int) -> None:
+            progress.update(what, count)
+            self.state.touch()  # a long import is use: the idle lock waits for it
+
+        def run() -> None:  # in a worker thread, so that the progress endpoint is answered meanwhile
             screener = Screener()
             with in_memory_exports(uploads) as exports:
-                for name, path in exports:
+                progress.start(len(exports))
+                for name, path, label in exports:
+                    progress.next_file(name)
                     try:
                         r = pipeline.import_export(case, path, screener=screener.screen_messages,
-                                                   model_id=screener.model_id)
+                                                   model_id=screener.model_id, progress=update, name=label)
                     except GreyrockError as exc:
                         errors.append(f"{name}: {exc}")
                         continue
+                    finally:
+                        progress.file_done()
                     results.append({"name": name, "added": r.added, "duplicates": r.duplicates,
                                     "unparsed": r.unparsed, "already": r.already_imported,
                                     "warnings": [str(w) for w in r.warnings]})
+
+        try:
+            await run_in_threadpool(run)
         except GreyrockError as exc:
             errors.append(str(exc))
         finally:
+            progress.finish()
             uploads.clear()
         return self.render("import.html", status=400 if errors and not results else 200,
                            results=results, error="; ".join(errors) or None)
+
+    async def import_progress(self, request: Request) -> Response:
+        """The import under way, as counts (JSON) for the progress bar of app.js."""
+        self.reader(request)
+        from starlette.responses import JSONResponse
+
+        return JSONResponse(self.progress.to_dict())
 
     async def people_page(self, request: Request) -> Response:
         case = self.case(request)

@@ -62,11 +62,55 @@
     });
   }
 
+  // The import's progress: the upload is sent with XMLHttpRequest (its upload events give
+  // the bytes sent), then /import/progress is asked every half second for the records read
+  // and screened. The answer, the same page the plain form POST gives, replaces <main>.
+  // Without this file the form posts as usual and the page says it is busy.
   var importForm = document.getElementById("import-form");
-  if (importForm) {
-    importForm.addEventListener("submit", function () {
-      var busy = document.getElementById("busy");
-      if (busy) { busy.hidden = false; }
+  var shown = document.getElementById("import-progress");
+  if (importForm && shown && window.XMLHttpRequest && window.FormData && window.DOMParser) {
+    importForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var bar = document.getElementById("import-bar");
+      var status = document.getElementById("import-status");
+      var button = importForm.querySelector("button[type=submit]");
+      var poll = null;
+      if (button) { button.disabled = true; }
+      shown.hidden = false;
+      status.textContent = "Sending the files…";
+      var ask = function () {
+        fetch("/import/progress", { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (p) {
+            if (!p.running) { return; }
+            bar.removeAttribute("value");  // no total is known while reading: an indeterminate bar
+            status.textContent = (p.files > 1 ? "File " + Math.min(p.files_done + 1, p.files) + " of " + p.files + ": " : "") +
+              p.read.toLocaleString() + " records read, " + p.screened.toLocaleString() + " messages screened…";
+          })
+          .catch(function () { /* the next tick tries again */ });
+      };
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", importForm.action);
+      xhr.upload.addEventListener("progress", function (ev) {
+        if (ev.lengthComputable) { bar.max = ev.total; bar.value = ev.loaded; }
+      });
+      xhr.upload.addEventListener("load", function () {
+        status.textContent = "Reading and screening…";
+        bar.removeAttribute("value");
+        poll = setInterval(ask, 500);
+      });
+      xhr.addEventListener("load", function () {
+        if (poll) { clearInterval(poll); }
+        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var main = page.querySelector("main");
+        if (main) { document.querySelector("main").replaceWith(main); } else { window.location.replace("/import"); }
+      });
+      xhr.addEventListener("error", function () {
+        if (poll) { clearInterval(poll); }
+        status.textContent = "greyrock could not be reached. Is it still running?";
+        if (button) { button.disabled = false; }
+      });
+      xhr.send(new FormData(importForm));
     });
   }
 })();
