@@ -151,23 +151,30 @@ class Pages:
         return JSONResponse({"score": measured.score, "weak": measured.weak, "guess_time": measured.guess_time,
                              "reason": measured.reason})
 
+    def locked(self, response: Response) -> Response:
+        """Lock, and give the reader's browser a new session cookie: the cookie's change is what
+        makes Chromium forget the case pages it kept for Back (see WebState.rotate)."""
+        self.state.lock()
+        session = self.state.rotate()
+        if session is not None:
+            response.headers["set-cookie"] = cookie_header(session)
+        return response
+
     async def lock(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
-        self.state.lock()
-        return RedirectResponse("/", status_code=303)
+        return self.locked(RedirectResponse("/", status_code=303))
 
     async def quit(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
-        self.state.lock()
         self.state.quit_requested = True
-        return self.render("locked.html", quit=True)
+        return self.locked(self.render("locked.html", quit=True))
 
     async def away(self, request: Request) -> Response:
         """The quick exit's neutral page. With the reader's cookie it also locks the case."""
         if self.state.is_reader(request.cookies.get(COOKIE)):
-            self.state.lock()
+            return self.locked(self.render("away.html"))
         return self.render("away.html")
 
     # -- import and people -----------------------------------------------------------------
