@@ -159,13 +159,14 @@ def test_a_weak_passphrase_is_refused_with_an_example_and_never_echoed(web: Web,
     assert r.url.path == "/import" and (tmp_path / "n.grc").exists()
 
 
-def test_every_lock_gives_a_new_session_cookie(opened: Web, tmp_path: Path) -> None:
+def test_every_lock_gives_a_new_session_cookie_and_a_locked_page(opened: Web, tmp_path: Path) -> None:
     """The cookie's change is what makes Chromium drop the case pages it kept for Back."""
-    for lock in (lambda: opened.post("/lock"), lambda: opened.client.get("/away")):
+    for lock in (lambda: opened.post("/lock"), lambda: opened.client.get("/away"), lambda: opened.post("/quit")):
         before = opened.client.cookies.get(COOKIE)
         r = lock()
         after = opened.client.cookies.get(COOKIE)
         assert r.status_code == 200 and opened.state.case is None
+        assert 'href="/today"' not in r.text and "Lock and quit" not in r.text  # the page shows the case locked
         assert after and after != before
         assert opened.state.is_reader(after) and not opened.state.is_reader(before)
         assert "Open a case" in opened.client.get("/").text  # the reader, with the new cookie, opens it again

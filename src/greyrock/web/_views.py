@@ -151,10 +151,9 @@ class Pages:
         return JSONResponse({"score": measured.score, "weak": measured.weak, "guess_time": measured.guess_time,
                              "reason": measured.reason})
 
-    def locked(self, response: Response) -> Response:
-        """Lock, and give the reader's browser a new session cookie: the cookie's change is what
-        makes Chromium forget the case pages it kept for Back (see WebState.rotate)."""
-        self.state.lock()
+    def new_session(self, response: Response) -> Response:
+        """After a lock: a new session cookie for the reader's browser. The cookie's change is
+        what makes Chromium forget the case pages it kept for Back (see WebState.rotate)."""
         session = self.state.rotate()
         if session is not None:
             response.headers["set-cookie"] = cookie_header(session)
@@ -163,18 +162,21 @@ class Pages:
     async def lock(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
-        return self.locked(RedirectResponse("/", status_code=303))
+        self.state.lock()
+        return self.new_session(RedirectResponse("/", status_code=303))
 
     async def quit(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
+        self.state.lock()
         self.state.quit_requested = True
-        return self.locked(self.render("locked.html", quit=True))
+        return self.new_session(self.render("locked.html", quit=True))
 
     async def away(self, request: Request) -> Response:
         """The quick exit's neutral page. With the reader's cookie it also locks the case."""
         if self.state.is_reader(request.cookies.get(COOKIE)):
-            return self.locked(self.render("away.html"))
+            self.state.lock()
+            return self.new_session(self.render("away.html"))
         return self.render("away.html")
 
     # -- import and people -----------------------------------------------------------------
