@@ -45,6 +45,9 @@ def hostile(other: str) -> str:
             " Nice car outside your sister's last night.")
 
 
+NAME = '<img src="{other}/name.png" onerror="alert(5)">Jordan'  # a contact name that is markup
+
+
 class _Other(BaseHTTPRequestHandler):
     """Another host: it records every request that reaches it (there must be none)."""
 
@@ -224,13 +227,17 @@ def opened(app: App, browser: Any, case_file: Path, other_host: tuple[str, list[
     _fill(browser, "#create-form", {"path": str(case_file), "passphrase": STRONG, "again": STRONG})
     _wait(browser, lambda d: d.current_url.endswith("/import"))
     export = tmp_path_factory.mktemp("export") / "export.xml"
-    export.write_text(SAMPLE.read_text(encoding="utf-8").replace('body="Answer me."',
-                                                                 f"body={quoteattr(hostile(other_host[0]))}"),
-                      encoding="utf-8")
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if 'body="Answer me."' in line)
+    lines[at] = (lines[at].replace('body="Answer me."', f"body={quoteattr(hostile(other_host[0]))}")
+                 .replace('contact_name="Jordan"', f"contact_name={quoteattr(NAME.format(other=other_host[0]))}"))
+    export.write_text("".join(lines), encoding="utf-8")
     browser.find_element(By.NAME, "files").send_keys(str(export))
     browser.find_element(By.CSS_SELECTOR, "#import-form button").click()
     _wait(browser, lambda d: "17 added" in _main(d))
     browser.get(app.base + "/people")
+    assert NAME.format(other=other_host[0]) in _main(browser)  # the name they gave themselves, as text
+    assert _count(browser, "main img, main script") == 0
     browser.find_element(By.CSS_SELECTOR, "select[name='role:+12025550147'] option[value=other]").click()
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     _wait(browser, lambda d: d.current_url.endswith("/today"))
