@@ -33,6 +33,7 @@ from ._views import Pages, _Redirect, redirect_handler
 __all__ = ["EXIT_PAGES", "WebConfig", "WebState", "create_app", "free_port", "serve"]
 
 STATIC = Path(__file__).parent / "static"
+_IDLE_GRACE = 5.0  # seconds the server still answers after the idle lock (the page's own lock is due then)
 
 
 def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> Any:
@@ -92,6 +93,10 @@ async def _watch_idle(state: WebState, on_idle: Callable[[], None] | None) -> No
         if state.session_id is not None and state.idle_for() >= state.config.idle_seconds:
             state.lock()
             if on_idle is not None:
+                # The key is gone now; the server answers a little longer so that the page's own
+                # lock, due at the same moment, gets the start page (and the new cookie) rather
+                # than a refused connection.
+                await asyncio.sleep(_IDLE_GRACE)
                 on_idle()
                 return
 

@@ -86,6 +86,15 @@ class WebState:
         self.case, self.case_path = case, path
         self.csrf = secrets.token_urlsafe(24)
 
+    def rotate(self) -> str | None:
+        """A new session id for the same reader, given on every lock: the cookie changes with it,
+        and Chromium drops the pages it kept for Back (its back/forward cache keeps even no-store
+        pages, until a cookie changes). None when no browser holds the session."""
+        if self.session_id is None:
+            return None
+        self.session_id = secrets.token_urlsafe(32)
+        return self.session_id
+
     def lock(self) -> None:
         """Close the case (its key goes with the connection) and forget what was shown."""
         case, self.case = self.case, None

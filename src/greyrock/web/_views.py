@@ -154,23 +154,32 @@ class Pages:
         return JSONResponse({"score": measured.score, "weak": measured.weak, "guess_time": measured.guess_time,
                              "reason": measured.reason})
 
+    def new_session(self, response: Response) -> Response:
+        """After a lock: a new session cookie for the reader's browser. The cookie's change is
+        what makes Chromium forget the case pages it kept for Back (see WebState.rotate)."""
+        session = self.state.rotate()
+        if session is not None:
+            response.headers["set-cookie"] = cookie_header(session)
+        return response
+
     async def lock(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
         self.state.lock()
-        return RedirectResponse("/", status_code=303)
+        return self.new_session(RedirectResponse("/", status_code=303))
 
     async def quit(self, request: Request) -> Response:
         self.reader(request)
         await checked_form(request, self.state)
         self.state.lock()
         self.state.quit_requested = True
-        return self.render("locked.html", quit=True)
+        return self.new_session(self.render("locked.html", quit=True))
 
     async def away(self, request: Request) -> Response:
         """The quick exit's neutral page. With the reader's cookie it also locks the case."""
         if self.state.is_reader(request.cookies.get(COOKIE)):
             self.state.lock()
+            return self.new_session(self.render("away.html", exit_page=self.state.config.exit_page))
         return self.render("away.html", exit_page=self.state.config.exit_page)
 
     # -- import and people -----------------------------------------------------------------

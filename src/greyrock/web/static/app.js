@@ -6,6 +6,11 @@
     // replace() leaves this page out of the tab's history: Back does not return to it.
     window.location.replace("/away");
   }
+  // A page brought back by Back from the browser's memory (its back/forward cache) may be one
+  // from before a lock or the quick exit: hide it and ask the server again, which knows.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { document.body.hidden = true; window.location.reload(); }
+  });
   var exit = document.getElementById("quick-exit");
   if (exit) {
     exit.addEventListener("click", function (e) { e.preventDefault(); quickExit(); });
