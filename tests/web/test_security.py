@@ -131,6 +131,27 @@ def test_idle_lock_closes_the_case_and_stops(tmp_path: Path) -> None:
         assert "Open a case" in client.get("/").text
 
 
+def test_a_page_in_use_keeps_the_case_open(tmp_path: Path) -> None:
+    """The page tells the server the reader is typing (POST /alive, as app.js does once a
+    minute while keys are pressed): the idle lock counts from then, so a long entry is not lost."""
+    from greyrock.web import WebConfig, WebState
+    from starlette.testclient import TestClient
+
+    state = WebState(WebConfig(port=PORT, idle_seconds=1.0))
+    client = TestClient(create_app(state), base_url=BASE)
+    with client:
+        client.get(f"/start?token={state.start_token}")
+        web = Web(client, state)
+        web.create(tmp_path / "n.grc")
+        for _ in range(4):  # 2.4 s of typing, more than the idle time
+            time.sleep(0.6)
+            assert web.post("/alive").status_code == 204
+        assert state.case is not None
+        assert client.post("/alive", data={"csrf": "forged"}).status_code == 403
+        time.sleep(2.0)  # then nothing: the lock strikes
+        assert state.case is None
+
+
 def test_quick_exit_page_is_neutral_and_locks(opened: Web) -> None:
     page = opened.client.get("/today").text
     assert 'id="quick-exit" href="/away"' in page

@@ -60,6 +60,7 @@ def create_app(state: WebState, on_idle: Callable[[], None] | None = None) -> An
         Route("/open", pages.open_case, methods=["POST"]),
         Route("/create", pages.create_case, methods=["POST"]),
         Route("/strength", pages.strength, methods=["POST"]),
+        Route("/alive", pages.alive, methods=["POST"]),
         Route("/lock", pages.lock, methods=["POST"]),
         Route("/quit", pages.quit, methods=["POST"]),
         Route("/away", pages.away),

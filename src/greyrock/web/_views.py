@@ -154,6 +154,16 @@ class Pages:
         return JSONResponse({"score": measured.score, "weak": measured.weak, "guess_time": measured.guess_time,
                              "reason": measured.reason})
 
+    async def alive(self, request: Request) -> Response:
+        """The page says the reader is typing or reading: the idle lock counts from now.
+
+        Without it a long journal entry typed in one page would be lost to the idle lock,
+        which only sees requests. The page sends it at most once a minute, and only while
+        the reader is active (app.js)."""
+        self.reader(request)
+        await checked_form(request, self.state)
+        return Response(status_code=204)
+
     def new_session(self, response: Response) -> Response:
         """After a lock: a new session cookie for the reader's browser. The cookie's change is
         what makes Chromium forget the case pages it kept for Back (see WebState.rotate)."""

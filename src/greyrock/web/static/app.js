@@ -29,7 +29,19 @@
   var idle = parseInt(body.getAttribute("data-idle") || "0", 10);
   if (idle > 0 && body.getAttribute("data-unlocked") === "yes") {
     var timer = null;
+    var told = Date.now();
+    var tell = function () {
+      // the server's own idle lock only sees requests: tell it, at most once a minute, that
+      // the reader is still here (typing a long entry is use)
+      var token = document.querySelector("input[name=csrf]");
+      if (!token || Date.now() - told < 60000) { return; }
+      told = Date.now();
+      var data = new FormData();
+      data.append("csrf", token.value);
+      fetch("/alive", { method: "POST", body: data, credentials: "same-origin" }).catch(function () {});
+    };
     var reset = function () {
+      tell();
       if (timer) { clearTimeout(timer); }
       timer = setTimeout(function () {
         var form = document.getElementById("lock-form");
