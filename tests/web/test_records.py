@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import tempfile
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import FIXTURES
 from .conftest import SAMPLE, Web, make, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,3 +285,17 @@ def test_photos_no_longer_held_are_never_dropped_silently(web: Web, tmp_path: Pa
     _created(web, tmp_path)
     r = web.post("/journal", {"when": "2024-03-04 21:00", "what_happened": "Threw a plate.", "held": "gone"})
     assert r.status_code == 400 and "no longer held" in text_of(r.text) and _entries(web) == []
+
+
+def test_a_chosen_folder_is_imported_like_its_files(web: Web, tmp_path: Path) -> None:
+    """A folder picked in the browser arrives as its files with their folder paths (here the
+    shared Messenger fixture's three parts of one chat): every message of each part is read."""
+    folder = FIXTURES / "messenger" / "json_multifile"
+    parts = sorted(folder.rglob("message_*.json"))
+    expected = sum(len(json.loads(p.read_text(encoding="utf-8"))["messages"]) for p in parts)
+    assert web.create(tmp_path / "notes.grc").status_code == 200
+    r = web.post("/import", files=[("files", (str(p.relative_to(folder.parent)), p.read_bytes(), "application/json"))
+                                   for p in parts])
+    assert r.status_code == 200, r.text
+    assert f"{expected} added" in text_of(r.text)
+    assert sum(1 for _ in web.state.case.messages()) == expected
