@@ -164,3 +164,21 @@ def test_urge_text_is_what_the_case_holds(built: Built) -> None:
         assert [r["note"] for r in case.records("urge")] == [URGE]
         assert safety.load_plan(case).code_word == PRIVATE_TEXTS[0]
         assert re.search("Because the children", safety.reasons(case) or "")
+
+
+def test_the_zip_holds_the_same_files_as_the_folder(pristine: Path, built: Built, tmp_path: Path) -> None:
+    """bundle_zip (the web app's download) is write_bundle's folder, zipped: every file the
+    same bytes except where a time of making is written (manifest, PDF, record)."""
+    import zipfile
+
+    with vault.open_case(built.path, PASS) as case:
+        data, result = evidence.bundle_zip(case, "bundle")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(tmp_path)
+    got, want = _files(tmp_path / "bundle"), _files(pristine)
+    assert sorted(got) == sorted(want)
+    differ = sorted(name for name in got if got[name] != want[name])
+    assert set(differ) <= {"manifest.json", "report.pdf", "record.json", "SHA256SUMS"}, differ
+    assert json.loads(got["record.json"])["messages"] == json.loads(want["record.json"])["messages"]
+    assert evidence.verify_bundle(tmp_path / "bundle").ok
+    assert result.messages == len(json.loads(got["record.json"])["messages"])

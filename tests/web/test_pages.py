@@ -58,3 +58,30 @@ def test_report_downloads_a_pdf(opened: Web) -> None:
     r = opened.client.get("/report?download=pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert r.headers["content-disposition"].startswith("attachment;")
+
+
+def test_report_downloads_an_evidence_bundle_that_verifies(opened: Web, tmp_path) -> None:
+    """The zip, unzipped, is a bundle `evidence verify` accepts, of this case as it is now,
+    holding the demo export byte for byte and none of the reader's private records."""
+    import io
+    import zipfile
+
+    from greyrock import evidence
+
+    from .conftest import SAMPLE
+
+    r = opened.post("/plan", {"phase": "preparing_to_leave", "code_word": "blue umbrella"})
+    assert r.status_code == 200 and "Your plan is kept in the case." in r.text
+    r = opened.client.get("/report?download=bundle")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert r.headers["content-disposition"].startswith('attachment; filename="evidence-bundle-')
+    with zipfile.ZipFile(io.BytesIO(r.content)) as archive:
+        archive.extractall(tmp_path / "got")
+    [folder] = (tmp_path / "got").iterdir()
+    check = evidence.verify_bundle(folder)
+    assert check.ok, check
+    assert check.fingerprint == opened.state.case.fingerprint()
+    originals = [p for p in (folder / "originals").iterdir()]
+    assert [p.read_bytes() for p in originals] == [SAMPLE.read_bytes()]
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert b"blue umbrella" not in b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())

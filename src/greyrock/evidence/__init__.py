@@ -14,7 +14,7 @@ answers never leave the case.
 
 from __future__ import annotations
 
-from ._bundle import PRIVATE_RECORDS, BundleOptions, BundleResult, NotIntact, write_bundle
+from ._bundle import PRIVATE_RECORDS, BundleOptions, BundleResult, NotIntact, bundle_zip, write_bundle
 from ._manifest import MANIFEST_VERSION
 from ._names import attachment_path, original_path, safe_name
 from ._verify import BundleCheck, BundleDamaged, verify_bundle
@@ -28,6 +28,7 @@ __all__ = [
     "BundleResult",
     "NotIntact",
     "attachment_path",
+    "bundle_zip",
     "original_path",
     "safe_name",
     "verify_bundle",

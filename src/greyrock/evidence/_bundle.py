@@ -12,9 +12,11 @@ records (safety plan, urges, reasons card, and the danger-sign answers unless
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -31,7 +33,7 @@ from ._howto import how_to_check
 from ._manifest import FileEntry, Manifest
 from ._names import attachment_path, original_path
 
-__all__ = ["BundleOptions", "BundleResult", "NotIntact", "PRIVATE_RECORDS", "write_bundle"]
+__all__ = ["BundleOptions", "BundleResult", "NotIntact", "PRIVATE_RECORDS", "bundle_zip", "write_bundle"]
 
 # Record kinds that never leave the case: the safety plan, logged urges, the reasons
 # card, and the danger-sign answers (those only with `include_risk`).
@@ -90,25 +92,26 @@ def _prepare(out: Path) -> None:
 
 
 class _Writer:
-    """Writes the bundle's files, each 0600, and remembers their hashes."""
+    """Writes the bundle's files (each 0600 in a folder, or into a zip held in memory) and
+    remembers their hashes."""
 
-    def __init__(self, out: Path) -> None:
-        self.out = out
+    def __init__(self, out: Path, archive: zipfile.ZipFile | None = None) -> None:
+        self.out, self.archive = out, archive
         self.files: dict[str, FileEntry] = {}
 
-    def write(self, rel: str, data: bytes, what: str, name: str | None = None,
-              messages: tuple[int, ...] = ()) -> FileEntry:
+    def put(self, rel: str, data: bytes) -> None:
+        """A file of the bundle that the manifest does not list (SHA256SUMS)."""
+        if self.archive is not None:
+            self.archive.writestr(f"{self.out.name}/{rel}", data)
+            return
         path = self.out / rel
         path.parent.mkdir(mode=0o700, exist_ok=True)
         write_private(path, data)
-        entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data), what, name, messages)
-        self.files[rel] = entry
-        return entry
 
-    def adopt(self, rel: str, what: str) -> FileEntry:
-        """A file written by someone else (the report's writers)."""
-        data = (self.out / rel).read_bytes()
-        entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data), what)
+    def write(self, rel: str, data: bytes, what: str, name: str | None = None,
+              messages: tuple[int, ...] = ()) -> FileEntry:
+        self.put(rel, data)
+        entry = FileEntry(rel, hashlib.sha256(data).hexdigest(), len(data), what, name, messages)
         self.files[rel] = entry
         return entry
 
@@ -129,7 +132,7 @@ def write_bundle(case: Case, out: str | os.PathLike[str], options: BundleOptions
     existed = out.exists()
     _prepare(out)
     try:
-        return _write(case, out, options, record)
+        return _write(case, _Writer(out), options, record)
     except BaseException:
         if existed:
             for child in out.iterdir():
@@ -139,8 +142,24 @@ def write_bundle(case: Case, out: str | os.PathLike[str], options: BundleOptions
         raise
 
 
-def _write(case: Case, out: Path, options: BundleOptions, record: report.CaseRecord) -> BundleResult:
-    w = _Writer(out)
+def bundle_zip(case: Case, name: str = "evidence-bundle", options: BundleOptions | None = None
+               ) -> tuple[bytes, BundleResult]:
+    """The bundle of `case` as a zip built in memory, its files under the folder `name`:
+    for the web app's download, where nothing may be written to disk but the file the
+    reader saves. Unzipped, it is the folder `write_bundle` writes (`evidence verify` reads it)."""
+    options = options or BundleOptions()
+    record = report.gather(case, report.ReportOptions(start=options.start, end=options.end,
+                                                      include_third=options.include_third, risk=options.include_risk))
+    if not record.integrity.ok:
+        raise NotIntact(f"{case.path.name} is NOT INTACT: {record.integrity.problem} No bundle was written.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        result = _write(case, _Writer(Path(name), archive), options, record)
+    return buffer.getvalue(), result
+
+
+def _write(case: Case, w: _Writer, options: BundleOptions, record: report.CaseRecord) -> BundleResult:
+    out = w.out
     log = record.log
     shown = {e.id for e in log}
     # Every message the record names elsewhere is in its log (the bundle applies no label
@@ -173,12 +192,11 @@ def _write(case: Case, out: Path, options: BundleOptions, record: report.CaseRec
             blob_shas.add(a.sha256)
 
     # the report and its record, from the one gathered record
-    pages = report.write_pdf(record, out / REPORT).pages
-    w.adopt(REPORT, "report")
-    report.write_csv(record, out / CSV)
-    w.adopt(CSV, "csv")
-    report.write_json(record, out / RECORD)
-    w.adopt(RECORD, "record")
+    pdf = report.render_pdf(record)
+    pages = pdf.pages
+    w.write(REPORT, pdf.data, "report")
+    w.write(CSV, report.csv_bytes(record), "csv")
+    w.write(RECORD, report.to_json(record).encode("utf-8"), "record")
 
     chain, head, seq = _chain(case, options, shown, {e.get("id") for e in record.journal}, wanted, blob_shas)
     if head != record.integrity.fingerprint or seq != record.integrity.entries:
@@ -197,7 +215,7 @@ def _write(case: Case, out: Path, options: BundleOptions, record: report.CaseRec
         data = (json.dumps(manifest.to_dict(), ensure_ascii=True, indent=1) + "\n").encode("ascii")
     w.write(MANIFEST, data, "manifest")  # after the manifest was made: it lists every file but itself
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(w.files.values(), key=lambda f: f.path))
-    write_private(out / SUMS, sums.encode("utf-8"))
+    w.put(SUMS, sums.encode("utf-8"))
 
     held: Counter[str] = Counter()
     for s in case.messages():

@@ -14,7 +14,7 @@ automated suggestions; the chain fingerprint lets anyone check the case is unalt
 from __future__ import annotations
 
 from ._entries import Entry
-from ._export import message_dict, record_dict, to_csv, to_json, write_csv, write_json
+from ._export import csv_bytes, message_dict, record_dict, to_csv, to_json, write_csv, write_json
 from ._fonts import FontSet, core_fonts, find_fonts
 from ._images import Thumb, attachment_file_name
 from ._html import render_html, write_html
@@ -25,6 +25,7 @@ from ._text import format_ts
 from ._timeline import DayCount, NightBurst, Timeline, Trend, WeekCount, build_timeline, case_timeline
 
 __all__ = [
+    "csv_bytes",
     "Accounting",
     "CaseRecord",
     "CaseSettings",

@@ -35,7 +35,7 @@ from ._text import format_ts
 from ._timeline import label_order
 from ._wording import how_to_verify, period_text
 
-__all__ = ["CSV_COLUMNS", "message_dict", "record_dict", "to_csv", "to_json", "write_csv", "write_json"]
+__all__ = ["CSV_COLUMNS", "csv_bytes", "message_dict", "record_dict", "to_csv", "to_json", "write_csv", "write_json"]
 
 CSV_COLUMNS = (
     "id", "timestamp", "shown_as", "tz_known", "from", "channel", "kind", "direction", "sender", "sender_name",
@@ -163,13 +163,13 @@ def to_csv(record: CaseRecord) -> str:
     return buf.getvalue()
 
 
-def _write(path: str | os.PathLike[str], text: str) -> Path:
+def csv_bytes(record: CaseRecord) -> bytes:
     # utf-8-sig: spreadsheets recognise the encoding; surrogatepass keeps a broken export's bytes.
-    return write_private(path, text.encode("utf-8-sig", "surrogatepass"))
+    return to_csv(record).encode("utf-8-sig", "surrogatepass")
 
 
 def write_csv(record: CaseRecord, path: str | os.PathLike[str]) -> Path:
-    return _write(path, to_csv(record))
+    return write_private(path, csv_bytes(record))
 
 
 def write_json(record: CaseRecord, path: str | os.PathLike[str]) -> Path:

@@ -386,7 +386,20 @@ class Pages:
 
     async def report(self, request: Request) -> Response:
         case = self.case(request)
-        if request.query_params.get("download") != "pdf":
+        download = request.query_params.get("download")
+        if download == "bundle":
+            from datetime import date
+
+            from greyrock import evidence
+
+            name = f"evidence-bundle-{date.today().isoformat()}"
+            try:
+                data, _ = evidence.bundle_zip(case, name)
+            except GreyrockError as exc:
+                return self.render("report.html", status=409, error=str(exc))
+            return Response(data, media_type="application/zip",
+                            headers={"content-disposition": f'attachment; filename="{name}.zip"'})
+        if download != "pdf":
             return self.render("report.html")
         from greyrock import report
 
