@@ -25,7 +25,6 @@ from ._text import format_ts
 from ._timeline import DayCount, NightBurst, Timeline, Trend, WeekCount, build_timeline, case_timeline
 
 __all__ = [
-    "csv_bytes",
     "Accounting",
     "CaseRecord",
     "CaseSettings",
@@ -47,6 +46,7 @@ __all__ = [
     "build_timeline",
     "case_timeline",
     "core_fonts",
+    "csv_bytes",
     "find_fonts",
     "format_ts",
     "gather",
