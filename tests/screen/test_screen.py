@@ -99,7 +99,9 @@ def test_batching_never_changes_a_decision(screener: Screener) -> None:
     alone = np.vstack([model.probabilities([t]) for t in texts])
     thresholds = model.meta.thresholds
     for other in (reversed_, alone):
-        assert np.abs(together - other).max() < 1e-4
+        # Padding rounds a few activations differently: 3.7e-4 at most with model 8fb7f0335312
+        # (a tactic output), far inside the 1e-3 that every score here keeps from its threshold.
+        assert np.abs(together - other).max() < 1e-3
         assert ((together >= thresholds) == (other >= thresholds)).all()
 
 
