@@ -30,6 +30,7 @@ from greyrock.errors import InputError
 __all__ = ["BUNDLE", "Upload", "in_memory_exports", "safe_name"]
 
 MultiPartParser.spool_max_size = 0  # a SpooledTemporaryFile of max_size 0 never rolls over to disk
+MultiPartParser.max_file_size = 0  # the same setting under its older name (Starlette 0.40, the lowest allowed)
 BUNDLE = "uploaded-files.zip"
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
