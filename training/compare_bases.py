@@ -151,7 +151,6 @@ def main() -> None:
         rate = len(train) / (time.time() - start)
         x_val, x_chat = embed(r["text"] for r in written_val), embed(r["text"] for r in chat_val)
         y_train = targets(train)
-        probs = {}
         heads = []
         for j in range(len(OUT_LABELS)):
             clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
@@ -169,8 +168,7 @@ def main() -> None:
         res = {"embed_per_s": round(rate, 1), "thresholds": [round(x, 2) for x in thresholds],
                "validation_written": val, "validation_chat": {k: chat[k] for k in ("threat_flagged", "coercion_flagged", "any_abuse_flagged")}}
         for name, data in evals.items():  # measured only, after the thresholds are fixed
-            probs[name] = predict(embed(r["text"] for r in data))
-            res[name] = figures(probs[name] >= t, targets(data))
+            res[name] = figures(predict(embed(r["text"] for r in data)) >= t, targets(data))
         results[base] = res
         print(f"\n{base}: {rate:.0f} texts/s embedding", flush=True)
         for part in ("validation_written", "validation_chat", "dev", "real_dev", "everyday_dev"):

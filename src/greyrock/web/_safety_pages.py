@@ -15,6 +15,7 @@ Grave danger, from the checklist or from the messages, always shows the way to H
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from greyrock.errors import GreyrockError
+from greyrock.safety import WeekCount
 
 from ._security import checked_form
 from ._views import Pages, _when
@@ -38,21 +40,19 @@ BAR_WIDTH, BAR_GAP = 16, 4
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One week's bar in the attempts chart: where it is drawn and what it stands for."""
+    """One week's bar in the attempts chart: where it is drawn, and the week it stands for."""
 
     x: int
     y: int
     height: int
-    monday: date
-    messages: int
-    calls: int
+    week: WeekCount
 
     @property
     def total(self) -> int:
-        return self.messages + self.calls
+        return self.week.total
 
 
-def chart_bars(weeks: Any, height: int = CHART_HEIGHT) -> list[Bar]:
+def chart_bars(weeks: Sequence[WeekCount], height: int = CHART_HEIGHT) -> list[Bar]:
     """Bars for the last CHART_WEEKS weeks, the busiest one `height` high, the others in proportion.
 
     A week with attempts is never drawn flat (at least 2 pixels), so that one message in a
@@ -63,7 +63,7 @@ def chart_bars(weeks: Any, height: int = CHART_HEIGHT) -> list[Bar]:
     bars = []
     for n, w in enumerate(shown):
         h = 0 if top == 0 or w.total == 0 else max(2, round(w.total * height / top))
-        bars.append(Bar(n * (BAR_WIDTH + BAR_GAP), height - h, h, w.monday, w.messages, w.calls))
+        bars.append(Bar(n * (BAR_WIDTH + BAR_GAP), height - h, h, w))
     return bars
 
 
