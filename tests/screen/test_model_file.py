@@ -28,6 +28,16 @@ def test_shipped_model_loads_and_is_small() -> None:
     assert len(model.sha256) == 64
 
 
+def test_new_thresholds_for_the_same_network_are_a_new_model_id(model_copy: Path) -> None:
+    """Findings record the model id; it must tell apart two screens that label differently."""
+    before = Model(model_copy)
+    meta = json.loads((model_copy / "model.json").read_text(encoding="utf-8"))
+    meta["thresholds"][0] = round(meta["thresholds"][0] + 0.05, 4)
+    (model_copy / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    after = Model(model_copy)
+    assert after.sha256 == before.sha256 and after.id != before.id and len(after.id) == 64
+
+
 def test_flipped_byte_in_model_is_refused(model_copy: Path) -> None:
     onnx = model_copy / "model.onnx"
     data = bytearray(onnx.read_bytes())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from greyrock.screen import Screener, summary_facts_kept
-from greyrock.screen._eval import evaluate, format_summary
+from greyrock.screen._eval import evaluate, format_report, format_summary
 from greyrock.screen._text import HIDDEN_PRACTICAL, facts
 
 TRAINING_DATA = Path(__file__).resolve().parents[2] / "training" / "data"
@@ -155,6 +155,35 @@ def test_eval_counts_flags_on_plain_messages_and_any_abuse_message_by_message() 
     header, line = list(format_summary({"everyday": report}))
     assert line.split() == ["everyday", "7", "0.333", "1.000", "0.500", "0.667", "0.083", "-", "50.0%", "25.0%",
                             "50.0%"]
+
+
+def test_eval_counts_a_threat_shown_as_check_apart_from_the_label() -> None:
+    """A threat scored between the watch line and the threshold misses the label but is
+    shown to the reader as CHECK: eval reports both, and how often plain text gets CHECK."""
+    rows = [{"id": str(i), "text": t, "labels": gold, "needs_reply": False} for i, (t, gold) in enumerate([
+        ("I'll end you", ["threat"]), ("nice car outside your sister's", ["threat"]), ("you'll see", ["threat"]),
+        ("see you at 5", []), ("that film killed me", []), ("ok", []), ("lunch?", []),
+    ])]
+    said = {"I'll end you": (("threat",), False), "nice car outside your sister's": ((), True),
+            "that film killed me": ((), True)}
+
+    @dataclasses.dataclass
+    class Said:
+        labels: tuple[str, ...]
+        check: bool
+        needs_reply: bool = False
+        summary: str = ""
+
+    class Stub:
+        model_id = "stub"
+
+        def screen(self, texts: list[str]) -> list[Said]:
+            return [Said(*said.get(t, ((), False))) for t in texts]
+
+    report = evaluate(rows, Stub())
+    assert report["labels"]["threat"]["recall"] == 0.333
+    assert report["threat_or_check"] == {"recall": 0.667, "support": 3, "plain_check_rate": 0.25}
+    assert "threat or CHECK (shield shows both): recall 0.667 of 3" in list(format_report(report))
 
 
 def test_a_window_that_recurs_runs_once_and_scores_the_same(screener: Screener, monkeypatch) -> None:

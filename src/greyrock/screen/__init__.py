@@ -62,7 +62,7 @@ class Screener:
 
     @property
     def model_id(self) -> str:
-        return self.model.sha256
+        return self.model.id
 
     def screen_messages(self, messages: Sequence[Message]) -> list[dict | None]:
         """Findings for the other person's messages; None for the reader's own and for

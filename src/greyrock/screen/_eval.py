@@ -86,6 +86,15 @@ def evaluate(
                    for label in (*sorted(ABUSE_LABELS, key=LABELS.index), "any_abuse")}
     if plain:
         plain_flags["any_abuse"] = round(false_alarms / len(plain), 3)
+    # The middle tier: shield shows a CHECK line (never holds it back) for a threat score
+    # between the watch line and the threshold, so a threat there is missed by the label
+    # but not hidden from the reader.
+    checked = [bool(getattr(f, "check", False)) for f in findings]
+    threats = [("threat" in f.labels, c) for r, f, c in zip(rows, findings, checked) if "threat" in r["labels"]]
+    shown = {"recall": round(sum(a or c for a, c in threats) / len(threats), 3) if threats else None,
+             "support": len(threats),
+             "plain_check_rate": round(sum(bool(getattr(f, "check", False)) for _, f in plain) / len(plain), 3)
+             if plain else None}
     mixed = [(r, f) for r, f in zip(rows, findings) if "logistics" in r["labels"] and set(r["labels"]) & ABUSE_LABELS]
     # The fallback summary is greyrock's own sentence, clean by construction: only
     # summaries that carry the sender's words are screened again.
@@ -101,6 +110,7 @@ def evaluate(
         "plain_false_alarm_rate": round(false_alarms / len(plain), 3) if plain else None,
         "plain_flag_rates": plain_flags,
         "plain_messages": len(plain),
+        "threat_or_check": shown,
         "mixed_messages": len(mixed),
         "summary_keeps_facts": round(kept / len(mixed), 3) if mixed else None,
         "summary_screened_clean": round(clean / len(mixed), 3) if mixed else None,
@@ -123,6 +133,11 @@ def format_report(report: dict[str, Any]) -> Iterable[str]:
         yield f"false alarms on plain messages: {report['plain_false_alarm_rate']:.1%} of {report['plain_messages']}"
         rates = report["plain_flag_rates"]
         yield "  flagged, by label: " + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in rates.items())
+    shown = report["threat_or_check"]
+    if shown["support"]:
+        yield f"threat or CHECK (shield shows both): recall {shown['recall']:.3f} of {shown['support']}"
+    if shown["plain_check_rate"] is not None:
+        yield f"CHECK on plain messages: {shown['plain_check_rate']:.1%}"
     if report["mixed_messages"]:
         yield (f"mixed logistics+abuse messages: {report['mixed_messages']}; summary keeps every time/date/amount "
                f"{report['summary_keeps_facts']:.1%}, summary screened clean {report['summary_screened_clean']:.1%}")

@@ -52,6 +52,7 @@ class _Meta:
     max_length: int
     sha256: str
     watch: float  # threat scores from here up to the threshold are shown to the reader to check
+    id: str  # what decided the labels: the files and every number model.json decides with
 
 
 class Model:
@@ -75,6 +76,12 @@ class Model:
     @property
     def sha256(self) -> str:
         return self.meta.sha256
+
+    @property
+    def id(self) -> str:
+        """Recorded with every finding. The ONNX file alone does not decide a label: new
+        thresholds or temperatures for the same network are a different screen."""
+        return self.meta.id
 
     @property
     def watch(self) -> float:
@@ -117,7 +124,10 @@ class Model:
         watch = meta.get("watch", {}).get("threat", threat * WATCH_SHARE)
         if not isinstance(watch, (int, float)) or not 0 < watch <= threat:
             raise ModelCorrupt(f"{path}: the threat watch line must lie between 0 and the threat threshold.")
-        return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"], float(watch))
+        decided = json.dumps([meta["sha256"], meta["outputs"], temps.tolist(), ths.tolist(), float(watch),
+                              int(meta["max_length"])], sort_keys=True)
+        return _Meta(meta["outputs"], temps, ths, int(meta["max_length"]), meta["sha256"]["model.onnx"], float(watch),
+                     hashlib.sha256(decided.encode()).hexdigest())
 
     def _load_session(self):
         os.environ["ORT_DISABLE_TELEMETRY"] = "1"  # as greyrock/__init__.py: no telemetry files
