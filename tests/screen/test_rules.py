@@ -1,7 +1,7 @@
 """The danger phrases: each sign on the words that carry it, and benign look-alikes left alone.
 
 Written for greyrock (invented messages). How often the phrases fire on real everyday chat is
-measured by bench/danger_rules.py (0.025% of 132,066 turns), not here.
+measured by bench/danger_rules.py (0.020% of 132,066 turns), not here.
 """
 
 from __future__ import annotations
@@ -34,6 +34,17 @@ def signs(text: str) -> list[str]:
     ("You'll get what's coming to you.", "intimidation"),
     ("wait till I get my hands on you", "intimidation"),
     ("I'll make you pay for every day you kept her from me", "intimidation"),
+    ("I should of killed you when I had the chance", "threat_to_kill"),
+    ("imma kill u and him", "threat_to_kill"),
+    ("you are going to die for what you did", "threat_to_kill"),
+    ("tell him hes dead meat", "threat_to_kill"),
+    ("your new boyfriend is a dead man", "threat_to_kill"),
+    ("you'll never see the kids alive", "threat_to_kill"),
+    ("I'm going to run you off the road", "threat_to_kill"),
+    ("I will find you wherever you go", "stalking"),
+    ("theres nowhere to hide", "stalking"),
+    ("I'll set fire to your house with you in it", "property"),
+    ("I'll burn the place down with you in it", "property"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -54,6 +65,12 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "careful on those stairs, you'll break your neck",
     "the kids will get hurt feelings if you miss the play",
     "I'll make you pay me back for the tickets later lol",
+    "I'll shoot you a text when I'm leaving",
+    "you're gonna die laughing at this video",
+    "i should have told you sooner, sorry",
+    "I saw you on the news! the school play looked great",
+    "I'll find you at the school gate, blue coat",
+    "you are dead to me lol jk",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

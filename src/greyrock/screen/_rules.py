@@ -21,6 +21,13 @@ __all__ = ["DANGER_RULES", "TACTIC_CUES", "danger_flags", "tactic_cues"]
 _YOU = r"(?:you|u|ya|yourself|the kids|the children|your (?:mum|mom|dad|mother|father|sister|brother|boyfriend|girlfriend|new (?:man|woman|fella|bloke|guy|partner)|family|kids|lawyer))"
 
 
+# The speaker committing to an act: "I'll", "im gonna", "imma", "i swear i will".
+_WILL = r"i(?:'?ll| will|'?m (?:going to|gonna|about to)|ll)|gonna|going to|imm?a|i'?ma|finna|i swear i(?:'?ll| will)"
+
+# "I'll shoot you a text" sends a message.
+_NOT_A_MESSAGE = r"(?!\s+(?:a|an)\s+(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link)\b)"
+
+
 @dataclass(frozen=True, slots=True)
 class DangerRule:
     sign: str
@@ -35,10 +42,18 @@ def _rule(sign: str, why: str, *patterns: str) -> DangerRule:
 DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "threat_to_kill", "a message threatens to kill you or someone close to you",
-        rf"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|end|slit|shoot|stab|bury|hurt)\s+{_YOU}\b",
+        rf"\b(?:{_WILL})\s+(?:fucking\s+|fuckin\s+|literally\s+)?(?:kill|murder|end|slit|shoot|stab|bury|hurt|strangle|drown|smother)\s+{_YOU}\b{_NOT_A_MESSAGE}",
+        # Regret at not having done it: "I should have killed you when I had the chance".
+        r"\bi\s+should(?:'?ve| have| of)\s+(?:just\s+)?(?:killed|strangled|choked|shot|stabbed|finished|ended|buried|drowned)\s+(?:you|u|ya|her|him)\b",
+        r"\b(?:you|u)(?:'re| are| r)?\s+(?:going to|gonna|will|'ll)\s+(?:fucking\s+)?die\b(?!\s+(?:laughing|of|from|when|if you|happy|a little|inside|alone))",
+        r"\b(?:you(?:'re| are| r)|ur|(?:he|she)(?:'?s| is))\s+dead meat\b",
+        r"\b(?:he|she|(?:your|ur) (?:new )?(?:boyfriend|girlfriend|man|woman|fella|bloke|guy|partner|lawyer))(?:'?s| is)\s+a\s+dead\s+(?:wo)?man\b",
+        r"\bnever see (?:the|your|ur) (?:kids|children|baby|son|daughter) alive\b",
+        rf"\b(?:{_WILL})\s+(?:end|take)\s+(?:your|ur)\s+(?:miserable\s+)?life\b",
+        rf"\b(?:{_WILL})\s+run\s+(?:you|u|ya)\s+(?:over|down|off the road)\b",
         # Anyone or anything of yours: "your dog", "your mother" (pets and others count, labels.md).
         r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|shoot|stab|slit)\s+(?:your|ur)\s+\w+",
-        r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside))",
+        r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside|to me))",
         r"\bnobody(?:'ll| will)\s+(?:ever\s+)?find\s+(?:you|u|your body|the body)",
         r"\b(?:six feet under|in a (?:body bag|coffin))\b",
         r"\bwon'?t (?:live|survive) to see\b",
@@ -51,7 +66,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "weapon", "a message mentions a weapon in a threatening way",
         r"\b(?:my|a|the)\s+(?:loaded\s+)?(?:gun|shotgun|rifle|pistol|knife|machete|blade)\b[^.!?\n]{0,40}\b(?:for|on|at|to|into)\s+(?:you|u|your|ya)\b",
-        r"\b(?:shoot|stab|cut)\s+(?:you|u|ya)\b",
+        rf"\b(?:shoot|stab|cut)\s+(?:you|u|ya)\b{_NOT_A_MESSAGE}",
         r"\b(?:gun|knife|blade)\b[^.!?\n]{0,30}\b(?:waiting|ready|loaded|sharpened)\b",
     ),
     _rule(
@@ -115,9 +130,12 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         "stalking", "a message shows you are being followed, watched or tracked",
         r"\bi know where (?:you|u|she|he|the kids?)\s+(?:live|are|work|stay|sleep|go|park|is|parks)",
         r"\bi(?:'ve| have)?\s+(?:been\s+)?(?:watching|following)\s+(?:you|u|your)\b",
-        r"\b(?:i\s+)?(?:saw|seen|watched|spotted|clocked) (?:you|u)\s+(?:at|with|leaving|outside|in|on|walk(?:ing)?|go(?:ing)?|drop(?:ping)?|leave|getting|coming)\b",
+        r"\b(?:i\s+)?(?:saw|seen|watched|spotted|clocked) (?:you|u)\s+(?:at|with|leaving|outside|in|on|walk(?:ing)?|go(?:ing)?|drop(?:ping)?|leave|getting|coming)\b"
+        r"(?!\s+(?:here|this (?:site|app|chat)|chit|the (?:app|site|tv|news|screen)|tv|insta\w*|twitter|facebook|tiktok|youtube|(?:your|ur) (?:computer|phone)))",
         r"\bi know (?:he|she|they|your \w+)(?:'s| has| have| is| are)? been (?:staying|sleeping|coming|stopping)\b",
         r"\bi followed (?:you|u)\b",
+        rf"\b(?:{_WILL})\s+find\s+(?:you|u|ya)\b[^.!?\n]{{0,30}}\b(?:wherever|where ever|no matter where|anywhere you)\b",
+        r"\b(?:there(?:'s| is) )?nowhere (?:for (?:you|u) )?(?:to|you can|u can) hide\b|\byou can(?:'?t|not) hide (?:from me|forever)\b",
         r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
         r"\bwho was (?:at|in) (?:yours|your (?:place|flat|house|apartment))\b",
         r"\b(?:parked|sat|sitting|waiting) (?:outside|across from|near|opposite) (?:your|ur) (?:house|place|flat|work|office|sister'?s|mum'?s|mom'?s|parents'?)",
@@ -129,6 +147,8 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         "property", "a message threatens your home, car or belongings",
         r"\b(?:burn|torch|smash|trash|wreck)\s+(?:your|ur|the)\s+(?:house|car|place|flat|home|stuff)\b",
         r"\bshame if (?:anything|something) happened to\b",
+        r"\bset\s+(?:fire\s+to|alight)\s+(?:your|ur|the)\s+(?:house|car|place|flat|home)\b|\bset\s+(?:your|ur)\s+(?:house|car|place|flat|home)\s+(?:on fire|alight)\b",
+        r"\bburn\s+(?:it|the (?:place|house)|your (?:place|house))\s+down\s+with\s+(?:you|u|ya|the kids|them)\b",
         r"\b(?:house|car|place) (?:would |could )?(?:catch|caught) fire\b",
     ),
     _rule(
