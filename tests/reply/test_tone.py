@@ -8,7 +8,7 @@ import pytest
 
 from greyrock.reply import KINDS, MAX_WORDS, check, find_flags
 from greyrock.reply._tone import revealed_facts
-from greyrock.screen._text import facts
+from greyrock.screen._text import facts, sentences
 
 # (draft, kind, the words that must be flagged). Written for these tests.
 FAULTY: list[tuple[str, str, str]] = [
@@ -149,6 +149,14 @@ def test_every_kind_has_faulty_examples() -> None:
 def test_too_long_flags_the_words_past_the_limit(draft: str, start_words: str) -> None:
     [flag] = [f for f in find_flags(draft) if f.kind == "too_long"]
     assert flag.text == start_words and draft.endswith(flag.text)
+
+
+def test_a_time_with_a_point_does_not_end_a_sentence() -> None:
+    """"5.30pm" is one word: the flag starts at a sentence, never at "30pm"."""
+    draft = "Pick-up is at 5.30pm on Friday at the gate. I will bring her bag. Thanks. Ok. Bye now."
+    [flag] = [f for f in find_flags(draft) if f.kind == "too_long"]
+    assert flag.text == "Bye now."
+    assert [draft[a:b] for a, b in sentences(draft)][0] == "Pick-up is at 5.30pm on Friday at the gate."
 
 
 def test_neutral_drafts_raise_no_flags() -> None:

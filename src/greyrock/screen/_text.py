@@ -16,7 +16,8 @@ HIDDEN_PRACTICAL = "Something practical is mixed with abuse here; open the messa
 
 __all__ = ["HIDDEN_PRACTICAL", "clauses", "facts", "sentences", "split_at"]
 
-_SENTENCE_END = re.compile(r"[^.!?\n]*(?:[.!?]+[\"')\]]*|\n+|$)")
+# A sentence ends at . ! ? before a space or the end: "5.30pm", "3.5%" and "...and" go on.
+_SENTENCE_END = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?\"')\]]))*(?:[.!?]+[\"')\]]*|\n+|$)")
 _CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|so|or)\s+|;\s*|\s+[-–—]+\s+|,\s+(?=(?:and\s+)?(?:don'?t|do not|you|u|stop|never)\b)", re.I)
 
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"

@@ -59,6 +59,11 @@
   var meter = document.getElementById("meter");
   if (field && meter) {
     var pending = null;
+    // A reading still waiting when the form is sent would be asked with the page's old
+    // token after the case opens (a 403 in the log): the form's own check decides now.
+    document.getElementById("create-form").addEventListener("submit", function () {
+      if (pending) { clearTimeout(pending); pending = null; }
+    });
     field.addEventListener("input", function () {
       if (pending) { clearTimeout(pending); }
       pending = setTimeout(function () {
