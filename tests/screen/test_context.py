@@ -42,6 +42,15 @@ def test_near_after_a_threat_is_a_threat_with_its_words() -> None:
         assert f.scores["threat"] == 0.99
 
 
+def test_near_words_are_read_as_shown_curly_apostrophe_invisibles_look_alikes() -> None:
+    bodies = ["I\u2019m outside", "I\u200bm outside", "come to the w\u0456ndow"]
+    msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]
+    for f, body in zip(_apply(ThreatMemory(), msgs)[1:], bodies):
+        # the danger words are the original's, invisible character and Cyrillic letter included
+        assert f.labels == ("threat",) and [d.text for d in f.danger] == [body]
+        assert (f.danger[0].start, f.danger[0].end) == (0, len(body))
+
+
 def test_only_the_same_sender_and_only_within_hours() -> None:
     msgs = [_m(0, "I'll kill you for this"), _m(7 * 60, "Come to the window"), _m(60, "Come to the window", SOMEONE),
             _m(-60, "Come to the window")]

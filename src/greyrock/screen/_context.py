@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from greyrock.model import DangerFlag, Finding, Message, sort_key
 
+from ._normalise import screening_text
 from ._vocab import LABELS
 
 __all__ = ["AFTER_THREAT_HOURS", "ThreatMemory"]
@@ -58,10 +59,22 @@ class ThreatMemory:
         i = bisect.bisect_left(times, t)  # threats strictly before this message
         if not i or t - times[i - 1] > self.window:
             return f
-        near = _NEAR.search(m.body)
+        near = _near(m.body)
         if near is None:
             return f
-        flag = DangerFlag(_SIGN, _WHY, near.group(), near.start(), near.end())
+        start, end = near
+        flag = DangerFlag(_SIGN, _WHY, m.body[start:end], start, end)
         labels = tuple(name for name in LABELS if name == "threat" or name in f.labels)
         scores = {**f.scores, "threat": max(f.scores.get("threat", 0.0), 0.99)}
         return dataclasses.replace(f, labels=labels, danger=(*f.danger, flag), scores=scores, check=False)
+
+
+def _near(body: str) -> tuple[int, int] | None:
+    """Where `body` says the sender is near, in the original text. Read on the normalised
+    copy the rest of the screen reads: phones type "I’m outside" with a curly apostrophe, and
+    an invisible character or a look-alike letter must not hide "come to the window"."""
+    for variant in screening_text(body):
+        found = _NEAR.search(variant.text)
+        if found is not None:
+            return variant.original_span(found.start(), found.end())
+    return None
