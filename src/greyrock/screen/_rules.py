@@ -28,6 +28,57 @@ _WILL = r"i(?:'?ll| will|'?m (?:going to|gonna|about to)|ll)|gonna|going to|imm?
 _NOT_A_MESSAGE = r"(?!\s+(?:a|an)\s+(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link)\b)"
 
 
+# A small grammar: who commits (the speaker), to what harm, against whom. Each part is a
+# word list; the sentences are composed from them below, so a new verb or a new way of
+# spelling "I'm going to" reaches every rule at once.
+
+# The speaker committing: every spelling real texts use, and "I swear I'll", "I'm coming to".
+_SPEAKER = (
+    r"(?:i(?:'?ll| will|'?m (?:going to|gonna|about to|goin to|gunna|coming to|comin to)| am (?:going to|gonna|coming to)"
+    r"|ll|m gonna|ma)|imm?a|i'?ma|gonna|gunna|finna|i (?:swear|promise)(?: to god)?(?: that)? i(?:'?ll| will))"
+)
+# Words that may stand between the speaker and the harm: "I'll fucking", "I will personally".
+_INTENSIFIER = r"(?:(?:fucking|fuckin|fkn|effing|literally|actually|personally|seriously|really|just|come and|come|go|find (?:you|u) and|hunt (?:you|u) down and)\s+){0,2}"
+# Harm done to a person: killing, and hurting. "hit", "get", "take out" and "cut" are left
+# out: "hit you up", "get you a coffee", "take you out for dinner", "cut you some slack".
+_KILL = r"(?:kill|murder|shoot|stab|strangle|drown|smother|slit|bury|gut|shank|slaughter|execute|end|off|waste)"
+_HURT = (
+    r"(?:hurt|choke|batter|bash|punch|slap|smack|thump|deck|glass|knife|maim|cripple|torture|destroy|beat|burn"
+    r"|slice|wreck|break|strangle|kick|stomp|bleed|ruin)"
+)
+# Whom: the reader, the children, anyone close, the new partner, a pet.
+_TARGET = (
+    r"(?:you|u|ya|yourself|ur self|the (?:kids|children|baby)|(?:both|all) of (?:you|u)|the (?:two|pair) of (?:you|u)"
+    r"|(?:your|ur) (?:(?:new |little |precious |fucking )?(?:mum|mom|mother|dad|father|sister|brother|family|kids|children|son|daughter|baby"
+    r"|boyfriend|girlfriend|bf|gf|husband|wife|partner|man|woman|fella|bloke|guy|lover|friend|friends|lawyer|solicitor|parents|dog|cat|pets?))"
+    r"|(?:him|her)(?= (?:and|too|first|as well|if|when|before|dead|slowly|\w*ing)\b|\s*[.!,]|\s*$)"
+    r"|that (?:bitch|bastard|prick|cunt|whore|slut|fucker|motherfucker|piece of shit|(?:new )?(?:man|guy|fella|bloke|boyfriend|girlfriend)))"
+)
+# What follows the harm and turns it into a game, a message, a lawsuit or a figure of speech.
+# A laugh does not: "I'll kill you lol" from an ex is abuse disguised as a joke at best.
+_NOT_AFTER_HARM = (
+    r"(?!\s+(?:at\b|to (?:it|the punch)|there|home"
+    r"|in (?:(?:a|the|every|this|that|our|my|your)\s+)?(?:game|match|race|round|debate|argument|court|divorce|custody|back|polls|quiz)"
+    r"|on (?:fortnite|cod|halo|mario|xbox|ps\d|the (?:game|court|field|track|board|pitch))"
+    r"|with (?:kindness|love|kisses|hugs|my (?:love|cooking|cuteness))"
+    r"|(?:a|an|some)\s+(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link|look|smile|cd|copy|slack)"
+    r"|over (?:the|a|some|my)\s+(?:details|info|link|email|number)|off\b|out (?:of|from)\b))"
+)
+# Phrases of harm that carry their own target: "fuck you up", "put you in the ground".
+_HARM_PHRASE = (
+    r"(?:(?:fuck|f\*+k|f\*+|fk|mess|rough|bust|carve|cut|smash|tear|beat|sort)\s+(?:you|u|ya|him|her)\s+up"
+    r"|do\s+(?:you|u|ya|him|her)\s+in|knock\s+(?:you|u|ya)\s+(?:out|the (?:fuck|hell) out|into next week|spark out)"
+    r"|put\s+(?:you|u|ya|him|her)\s+(?:down|six feet under|in (?:the|a)\s+(?:ground|grave|hospital|box|wheelchair|coffin|morgue|body bag))"
+    r"|(?:lay|put)\s+(?:my\s+)?(?:hands|a finger)\s+on\s+(?:you|u|ya|her|him)|run\s+(?:you|u|ya)\s+(?:over|down|off the road)"
+    r"|finish\s+(?:you|u|ya)\s+off|wipe\s+(?:you|u|ya)\s+out|teach\s+(?:you|u|ya)\s+a\s+lesson(?!\s+(?:in|on|about))"
+    r"|make\s+(?:you|u|ya)\s+(?:suffer|bleed|disappear|scream|beg|sorry|regret\s+(?:it|this|that|the day))"
+    r"|rearrange\s+(?:your|ur)\s+face|wring\s+(?:your|ur)\s+(?:neck|throat)"
+    r"|slit\s+(?:your|ur)\s+throat|kick\s+(?:your|ur)\s+(?:ass|arse|head|teeth|face)\s*(?:in)?\b(?!\s+at)"
+    r"|(?:beat|whoop|whup)\s+(?:your|ur)\s+(?:ass|arse)(?!\s+(?:at|in))|get\s+(?:even|my revenge|revenge)\b|get\s+(?:you|u|ya)\s+back\b(?!\s+(?:for (?:the|lunch|dinner)|home|to|the|a|some|your|my))"
+    r"|come\s+after\s+(?:you|u|ya)|(?:hunt|track)\s+(?:you|u|ya)\s+down)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DangerRule:
     sign: str
@@ -43,6 +94,8 @@ DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "threat_to_kill", "a message threatens to kill you or someone close to you",
         rf"\b(?:{_WILL})\s+(?:fucking\s+|fuckin\s+|literally\s+)?(?:kill|murder|end|slit|shoot|stab|bury|hurt|strangle|drown|smother)\s+{_YOU}\b{_NOT_A_MESSAGE}",
+        # The grammar: speaker + (intensifier) + a killing verb + whom.
+        rf"\b{_SPEAKER}\s+{_INTENSIFIER}{_KILL}\s+{_TARGET}\b{_NOT_AFTER_HARM}",
         # Regret at not having done it: "I should have killed you when I had the chance".
         r"\bi\s+should(?:'?ve| have| of)\s+(?:just\s+)?(?:killed|strangled|choked|shot|stabbed|finished|ended|buried|drowned)\s+(?:you|u|ya|her|him)\b",
         r"\b(?:you|u)(?:'re| are| r)?\s+(?:going to|gonna|will|'ll)\s+(?:fucking\s+)?die\b(?!\s+(?:laughing|of|from|when|if you|happy|a little|inside|alone))",
@@ -53,7 +106,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         rf"\b(?:{_WILL})\s+run\s+(?:you|u|ya)\s+(?:over|down|off the road)\b",
         # Anyone or anything of yours: "your dog", "your mother" (pets and others count, labels.md).
         r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|shoot|stab|slit)\s+(?:your|ur)\s+\w+",
-        r"\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside|to me))",
+        r"(?<!until )(?<!till )(?<!when )(?<!after )(?<!before )(?<!once )(?<!if )\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside|to me))",
         r"\bnobody(?:'ll| will)\s+(?:ever\s+)?find\s+(?:you|u|your body|the body)",
         r"\b(?:six feet under|in a (?:body bag|coffin))\b",
         r"\bwon'?t (?:live|survive) to see\b",
@@ -68,10 +121,12 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:my|a|the)\s+(?:loaded\s+)?(?:gun|shotgun|rifle|pistol|knife|machete|blade)\b[^.!?\n]{0,40}\b(?:for|on|at|to|into)\s+(?:you|u|your|ya)\b",
         rf"\b(?:shoot|stab|cut)\s+(?:you|u|ya)\b{_NOT_A_MESSAGE}",
         r"\b(?:gun|knife|blade)\b[^.!?\n]{0,30}\b(?:waiting|ready|loaded|sharpened)\b",
+        r"\b(?:loaded|cleaned|cleaning|sharpened|sharpening|oiled) (?:my|the|dad'?s|my dad'?s) (?:gun|shotgun|rifle|pistol|knife|knives|blade|machete)\b",
+        r"\b(?:bullet|round|knife|gun|shell)s? (?:with|has|have) (?:your|ur|her|his) name on\b|\b(?:a|one) (?:bullet|round) (?:for|with) (?:you|u|ya)\b",
     ),
     _rule(
         "strangulation", "a message mentions choking or strangling",
-        r"\b(?:choke|choking|strangle|strangling|throttle)\s+(?:you|u|ya|her|the life)",
+        r"\b(?:choke|choking|strangle|strangling|throttle)\s+(?:you|u|ya|her|the life)\b",
         r"\bhands?\s+(?:around|round|on)\s+(?:your|ur|her)\s+(?:neck|throat)\b",
         r"\bsqueeze\s+(?:the\s+)?(?:life|air)\s+out\b",
     ),
@@ -109,6 +164,9 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:don'?t|dont) know what i'?ll do to myself\b",
         # goodbyes and putting affairs in order
         r"\b(?:won'?t|wont|never) (?:hear from|see) me again\b",
+        r"\bthis is (?:my|the) (?:last|final) (?:text|message|msg|goodbye|time (?:you|u)(?:'ll| will) hear from me)\b",
+        r"\b(?:i(?:'m| am|m)\s+)?(?:going to|gonna|about to) do something (?:stupid|drastic|i can'?t take back)\b",
+        r"\bi (?:just |really )?(?:want|wanna) (?:to )?die\b(?!\s+(?:of|from|laughing|lol|when|in (?:a|my|the)|at|happy|old|rich))|\bi wish i (?:was|were) (?:dead|never born)\b",
         r"\b(?:tying up|tie up) loose ends\b|\bmade my peace\b|\bsorted (?:out )?my will\b",
         r"\bfor when (?:they|you|someone) finds? me\b|\bforgive me for what i'?m (?:about|going) to do\b",
         r"\bif (?:you|u) ever read this\b|\bthe letters are written\b",
@@ -123,6 +181,9 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         "self_harm_goading", "a message urges you to harm yourself",
         r"\b(?:go\s+)?kill\s+(?:yourself|urself|ur self|your self)\b",
         r"\bkys\b",
+        r"\b(?:you|u) should (?:just )?(?:die|end it|jump off|hang (?:yourself|urself)|do (?:us|everyone) a favou?r)\b",
+        r"\bwhy (?:don'?t|dont) (?:you|u) (?:just )?(?:die|end it|jump off|hang (?:yourself|urself)|go jump)\b",
+        r"\b(?:everyone|the world|we|the kids)(?:'d| would) be better off (?:without (?:you|u)|if (?:you|u) (?:were|was) dead|if (?:you|u) died|with (?:you|u) dead)\b",
         r"\b(?:hope|wish)\s+(?:you|u)\s+(?:die|were dead|drop dead)\b",
         r"\bdo (?:us|everyone|the world) a favou?r and (?:die|disappear|end it)\b",
     ),
@@ -133,7 +194,21 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:i\s+)?(?:saw|seen|watched|spotted|clocked) (?:you|u)\s+(?:at|with|leaving|outside|in|on|walk(?:ing)?|go(?:ing)?|drop(?:ping)?|leave|getting|coming)\b"
         r"(?!\s+(?:here|this (?:site|app|chat)|chit|the (?:app|site|tv|news|screen)|tv|insta\w*|twitter|facebook|tiktok|youtube|(?:your|ur) (?:computer|phone)))",
         r"\bi know (?:he|she|they|your \w+)(?:'s| has| have| is| are)? been (?:staying|sleeping|coming|stopping)\b",
-        r"\bi followed (?:you|u)\b",
+        r"\bi followed (?:you|u)\b(?!\s+(?:on|back|at|in)\b)",
+        # Showing up where the reader lives or works.
+        rf"\b{_SPEAKER}\s+(?:just\s+)?(?:show|turn|rock)\s+up\s+(?:at|to|outside)\s+(?:your|ur)\s+(?:work|job|office|house|place|flat|door|parents|mum|mom|sister|brother|school|gym|church|new)",
+        rf"\b{_SPEAKER}\s+(?:come|go|be)\s+(?:down\s+|round\s+|over\s+)?(?:to|at)\s+(?:your|ur)\s+(?:work|job|office|new (?:place|flat|house|job))\b",
+        # Found, watched, tracked: "I found you in a day", "I'm watching you", an AirTag on the car.
+        rf"\b{_SPEAKER}\s+(?:find|track|hunt)\s+(?:you|u|ya)(?:\s+down)?\s*(?:[.!]|$|(?:and|when) i do)",
+        r"\bi(?:'ve| have)?\s+(?:already\s+)?found (?:out )?where (?:you|u)(?:'re| are| r) (?:staying|living|hiding)\b",
+        r"\bi(?:'m| am|m)\s+(?:always\s+)?watching\s+(?:you|u)\b(?!\s+(?:play|on|online|stream|do|tomorrow|later|live|now on|from home))|\bi(?:'ll| will) (?:always )?be watching (?:you|u|who you|where you)\b",
+        r"\bwatching (?:you|u)\b[^.!?\n]{0,3}[.!]?\s*(?:and\s+)?so am i\b",
+        r"\bi know where (?:your|ur) (?:\w+\s+)?(?:lives|works|stays|is staying|goes|parks|sleeps)\b",
+        r"\b(?:air ?tags?|trackers?|gps (?:tracker|tag)|tracking (?:device|app)|spyware|stalkerware)\b[^.!?\n]{0,40}\b(?:on|in|under)\s+(?:your|ur|the)\s+(?:car|bag|phone|coat|pram|buggy)\b",
+        r"\bwho (?:was|is|'s|were) (?:that|the) (?:guy|man|woman|girl|bloke|fella|lad|dude|chick|prick|cunt|bitch)\s+(?:you|u|leaving|outside|at (?:yours|urs|your))\b",
+        r"\bwho dropped (?:you|u) (?:home|off|back)\b",
+        r"\b(?:drove|driving|drive|walked|went|been|go|going) (?:past|by) (?:your|ur) (?:house|place|flat|work|office|mum'?s|mom'?s|parents'?|sister'?s|new (?:place|flat|house))\b",
+        r"\b(?:you|u) (?:think|thought) (?:you(?:'re| are| were)|ur|u r|u are) safe\b",
         rf"\b(?:{_WILL})\s+find\s+(?:you|u|ya)\b[^.!?\n]{{0,30}}\b(?:wherever|where ever|no matter where|anywhere you)\b",
         r"\b(?:there(?:'s| is) )?nowhere (?:for (?:you|u) )?(?:to|you can|u can) hide\b|\byou can(?:'?t|not) hide (?:from me|forever)\b",
         r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
@@ -155,7 +230,19 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         "intimidation", "a message threatens you with harm or revenge",
         r"\b(?:look(?:ing)?|watch(?:ing)?) over (?:your|ur) shoulders?\b",
         r"\bwatch (?:your|ur) back\b",
+        # The grammar: speaker + (intensifier) + a hurting verb or phrase + whom.
+        rf"\b{_SPEAKER}\s+{_INTENSIFIER}(?:{_HURT}\s+{_TARGET}\b{_NOT_AFTER_HARM}|{_HARM_PHRASE})",
         r"\bsleep with one eye open\b",
+        r"\bthis (?:is(?:n'?t| not)|ain'?t|aint) over\W{0,3}\s*not by a long (?:shot|way|chalk)\b",
+        r"\b(?:see|watch) what happens to (?:you|u|her|him|the kids)\b|\bor (?:else )?(?:you(?:'ll| will) )?see what happens\b",
+        r"\b(?:you(?:'re| are|'ll be| will be)|ur|u r|don'?t be)\s+next\s*[.!]*\s*$",
+        r"\bif i can'?t have (?:you|u),?\s+(?:no ?one|nobody|no-one)\b",
+        r"\b(?:you|u) (?:don'?t|dont|do not) know what i(?:'m| am|m) capable of\b|\b(?:you|u) have no idea what i(?:'m| am|m) capable of\b",
+        r"\b(?:can'?t|cannot|won'?t) (?:promise|be (?:held )?responsible for) what i(?:'ll| will| might)? do\b",
+        r"\b(?:don'?t|dont|do not) (?:make|push) me (?:do something (?:i|you)(?:'ll| will|'d| would) regret|hurt (?:you|u)|find (?:you|u))",
+        r"\b(?:you(?:'ll| will)|you(?:'re| are) (?:going|gonna) to?)\s+(?:wish|be wishing) (?:you|u) (?:were|was) (?:dead|never born)\b",
+        r"\b(?:you(?:'ll| will)|you(?:'re| are) (?:going|gonna) to?)\s+end up (?:dead|in (?:a|the) (?:ditch|hospital|morgue|ground|grave|river|box|body bag))\b",
+        r"\bsay (?:your|ur) prayers\b|\b(?:your|ur) (?:time|days) (?:is|are) (?:up|coming)\b",
         r"\b(?:your|ur) days are numbered\b",
         r"\bwon'?t know what hit (?:you|u|ya)\b",
         r"\b(?:you'?ll|you will|you(?:'re| are) (?:going|gonna) to?) (?:pay for|regret) (?:this|that|it)\b",
