@@ -110,6 +110,10 @@ def conversations(path: Path) -> None:
         print(f"    {conv['id']} {conv['kind']}: {m['body']!r}")
     print(f"  threat, model alone:  {_pr(gold, alone)}")
     print(f"  threat, with context: {_pr(gold, ctx)}")
+    shown_alone = [a or r[2].check for a, r in zip(alone, results)]
+    shown_ctx = [c or bool(r[3]["check"]) for c, r in zip(ctx, results)]
+    print(f"  shown as threat or CHECK, model alone:  {_pr(gold, shown_alone)}")
+    print(f"  shown as threat or CHECK, with context: {_pr(gold, shown_ctx)}")
 
     print("  by kind (their messages / gold threats / threats found alone / with context / false threats alone / with context):")
     for kind in KINDS:

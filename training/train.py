@@ -192,6 +192,27 @@ def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
     return out
 
 
+def compose_chat(chat: list[dict], rows: list[dict], rng: random.Random, n: int) -> list[dict]:
+    """Real everyday chat turns joined to an abusive written message, the abuse's labels.
+
+    Every real chat turn in training is plain and every written one was written to a brief,
+    so the model can learn "sounds like chat, so harmless": real threats come in that chatty
+    voice. Here the same real turns carry a threat or an insult, half of them typed as chat
+    is (lower case or no punctuation), so the voice cannot decide."""
+    hostile = [r for r in rows if set(r["labels"]) - {"logistics"} and r.get("file") != "mix"]
+    out = []
+    for i in range(n):
+        a, b = rng.choice(chat), rng.choice(hostile)
+        b_text = b["text"].strip()
+        if rng.random() < 0.5:
+            b_text = b_text.lower() if rng.random() < 0.5 else "".join(c for c in b_text if c not in ".,;:!?'\"")
+        parts = [a["text"].strip(), b_text]
+        if rng.random() < 0.5:
+            parts.reverse()
+        out.append({**b, "id": f"chatmix-{i}", "file": "chatmix", "text": rng.choice([" ", "\n", ". "]).join(parts)})
+    return out
+
+
 def noisy(row: dict, rng: random.Random) -> dict:
     """The same message typed differently: lower case, no punctuation, or shouted."""
     text = row["text"]
@@ -441,6 +462,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--mixes", type=int, default=1500)
+    ap.add_argument("--chat-mixes", type=int, default=0, help="real chat turns joined to abusive written messages")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--layers", type=int, default=6, help="encoder layers kept (MiniLM-L6 has 6)")
@@ -466,6 +488,7 @@ def main() -> None:
     train += compose(train, rng, args.mixes)
     train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
     train += chat_train
+    train += compose_chat(chat_train, train, rng, args.chat_mixes)
     if args.limit:
         train = rng.sample(train, min(args.limit, len(train)))
     val_all = val + compose(val, random.Random(args.seed + 1), 150) + chat_val

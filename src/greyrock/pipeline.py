@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from greyrock.people import Party, Roles, attributed, read_roles
 from greyrock.settings import case_clock
 from greyrock.vault import Case
 
-__all__ = ["ImportResult", "Progress", "Screener", "import_exports", "screen_theirs", "set_contact"]
+__all__ = ["ImportResult", "Progress", "Screener", "apply_context", "import_exports", "screen_theirs", "set_contact"]
 
 # A screener takes a batch of messages and returns one finding (a JSON-able dict) for each,
 # or None for a message it does not screen (the reader's own).
@@ -142,12 +143,18 @@ def import_export(
                 report("read", total)
             yield m
 
+    earliest: datetime | None = None  # of the messages screened: context is read again from there
+
     def screen(batch: list[tuple[int, Message]]) -> None:
-        nonlocal screened
+        nonlocal screened, earliest
         if batch and screener is not None:
             _screen(case, batch, screener, model_id or "")
             screened += len(batch)
             report("screened", screened)
+            times = [m.timestamp for _, m in batch if m.timestamp is not None]
+            if earliest is not None:
+                times.append(earliest)
+            earliest = min(times, key=clock.instant, default=None)
 
     stream = counted()
     clock = case_clock(case)[0]
@@ -173,6 +180,8 @@ def import_export(
                 if finished or time.monotonic() - began >= _COMMIT_SECONDS:
                     break
             if finished:
+                if earliest is not None:
+                    apply_context(case, model_id or "", new_from=earliest)
                 # The last thing an import writes: which originals it finished, and why each
                 # unparsed record could not be read (so that a report can say so).
                 result.unparsed_at = _unparsed_at(unparsed_places, parsed.warnings)
@@ -209,7 +218,30 @@ def screen_theirs(case: Case, screener: Screener, model_id: str) -> int:
         with case.transaction():
             for start in range(0, len(batch), _SCREEN_BATCH):
                 _screen(case, batch[start:start + _SCREEN_BATCH], screener, model_id)
+            apply_context(case, model_id)
     return len(batch)
+
+
+def apply_context(case: Case, model_id: str, new_from: datetime | None = None) -> dict[int, dict[str, Any]]:
+    """Read every screened message in the context of the same sender's threats before it,
+    across the whole case, and store a new finding where context adds a threat or a CHECK
+    (screen/_context.py). Returns the new findings by message id. `new_from`: the earliest time among the messages
+    just added (on the case's clock), so that only the hours around them are read again.
+
+    The screen sees a message once, in whatever order its export lists it and with only
+    the messages of its own batch around it; an export read newest first, a long export
+    screened in batches, or "I'm outside" imported a week after the threat by text would
+    otherwise keep the danger out of sight. The new finding is added, never replaces: the
+    first screening stays in the case's chain, under the model id with "+context"."""
+    from greyrock.screen._context import AFTER_THREAT_HOURS, context_updates  # numpy: only where screening runs
+
+    clock = case_clock(case)[0]
+    since = None if new_from is None else new_from - timedelta(hours=AFTER_THREAT_HOURS)
+    updates = list(context_updates(((s.id, s.message, s.finding) for s in case.messages(since=since, clock=clock)),
+                                   instant=lambda m: clock.instant(m.timestamp)))
+    for message_id, finding in updates:
+        case.add_finding(message_id, f"{model_id}+context", finding)
+    return dict(updates)
 
 
 def _finished(case: Case) -> set[str]:

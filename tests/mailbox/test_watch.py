@@ -135,3 +135,17 @@ def test_many_mails_go_in_batches_and_the_same_bytes_twice_are_stored_once(case)
     assert (result.moved, result.stored) == (121, 120)
     assert len(case.originals()) == 120 and len(list(case.messages())) == 120
     assert box.folders["INBOX"] == {}
+
+
+def test_a_mail_after_a_threat_is_read_in_its_context_across_passes(case) -> None:
+    """"I'm outside" by mail, a pass after the threat: the case's context makes it a threat
+    (the stub screener knows nothing of context), and it needs the reader."""
+    set_roles(case, other=["ex@example.com"])
+    box = FakeMailbox()
+    box.deliver(mail("Ex <ex@example.com>", "you will regret this, I will hurt you", "1@ex"))
+    sweep(case, box, ACCOUNT, screener=_threats, model_id="stub")
+    box.deliver(mail("Ex <ex@example.com>", "I'm outside. Come down.", "2@ex"))
+    result = sweep(case, box, ACCOUNT, screener=_threats, model_id="stub")
+    assert (result.stored, result.needs_you) == (1, 1)
+    outside = [s for s in case.messages() if "outside" in s.message.body]
+    assert [d["sign"] for d in outside[0].finding["danger"]] == ["near_after_threat"]

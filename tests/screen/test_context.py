@@ -1,5 +1,5 @@
 """Context: a message that says the sender is near, within hours of a threat from the same
-sender, is a threat too; context never clears one. Invented messages."""
+sender, is a threat too (after a CHECK, a CHECK); context never clears one. Invented messages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from greyrock import pipeline, vault
-from greyrock.model import Channel, Direction, Finding, Kind, Message, Source
+import pytest
+
+from greyrock.model import Channel, Direction, Kind, Message, Source
 from greyrock.screen import Screener
-from greyrock.screen._context import ThreatMemory
+from greyrock.screen._context import context_updates
 from greyrock.shield import shield
 from tests.conftest import CHEAP, PASS
 from tests.vault.conftest import write_csv
@@ -23,52 +25,57 @@ def _m(minutes: int, body: str, sender: str = HIM) -> Message:
                    Source("sms.xml", f"sms[{minutes}]"))
 
 
-def _found(m: Message) -> Finding:
-    """What the model would say, fixed here: a threat for the first words only."""
+def _found(m: Message) -> dict:
+    """What the model would say, fixed here: a threat for the first words, CHECK for "you'll see"."""
     threat = m.body.startswith(("I'll kill you", "You'll regret"))
-    return Finding(("threat",) if threat else (), False, {"threat": 0.99 if threat else 0.01}, (), (), "")
+    return {"labels": ["threat"] if threat else [], "needs_reply": False, "scores": {"threat": 0.99 if threat else 0.01},
+            "danger": [], "check": m.body.startswith("You'll see")}
 
 
-def _apply(memory: ThreatMemory, msgs: list[Message]) -> list[Finding]:
-    return memory.apply(msgs, [_found(m) for m in msgs])
+def _apply(msgs: list[Message]) -> list[dict]:
+    """Each message's finding after context, `msgs` in the order given (oldest first)."""
+    found = [_found(m) for m in msgs]
+    for i, new in context_updates((i, m, f) for i, (m, f) in enumerate(zip(msgs, found))):
+        found[i] = new
+    return found
 
 
 def test_near_after_a_threat_is_a_threat_with_its_words() -> None:
     msgs = [_m(0, "I'll kill you for this"), _m(120, "Come to the window"), _m(130, "I'm outside.")]
-    threat, window, outside = _apply(ThreatMemory(), msgs)
-    assert threat.labels == ("threat",) and threat.danger == ()
+    threat, window, outside = _apply(msgs)
+    assert threat["labels"] == ["threat"] and threat["danger"] == []
     for f, words in ((window, "Come to the window"), (outside, "I'm outside")):
-        assert f.labels == ("threat",) and [(d.sign, d.text) for d in f.danger] == [("near_after_threat", words)]
-        assert f.scores["threat"] == 0.99
+        assert f["labels"] == ["threat"] and [(d["sign"], d["text"]) for d in f["danger"]] == [("near_after_threat", words)]
+        assert f["scores"]["threat"] == 0.99
 
 
 def test_near_words_are_read_as_shown_curly_apostrophe_invisibles_look_alikes() -> None:
     bodies = ["I\u2019m outside", "I\u200bm outside", "come to the w\u0456ndow"]
     msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]
-    for f, body in zip(_apply(ThreatMemory(), msgs)[1:], bodies):
+    for f, body in zip(_apply(msgs)[1:], bodies):
         # the danger words are the original's, invisible character and Cyrillic letter included
-        assert f.labels == ("threat",) and [d.text for d in f.danger] == [body]
-        assert (f.danger[0].start, f.danger[0].end) == (0, len(body))
+        assert f["labels"] == ["threat"] and [d["text"] for d in f["danger"]] == [body]
+        assert (f["danger"][0]["start"], f["danger"][0]["end"]) == (0, len(body))
 
 
 def test_only_the_same_sender_and_only_within_hours() -> None:
-    msgs = [_m(0, "I'll kill you for this"), _m(7 * 60, "Come to the window"), _m(60, "Come to the window", SOMEONE),
-            _m(-60, "Come to the window")]
-    _, late, other, before = _apply(ThreatMemory(), msgs)
-    for f in (late, other, before):
-        assert f.labels == () and f.danger == ()
+    msgs = [_m(-60, "Come to the window"), _m(0, "I'll kill you for this"), _m(60, "Come to the window", SOMEONE),
+            _m(7 * 60, "Come to the window")]
+    before, _, other, late = _apply(msgs)
+    for f in (before, other, late):
+        assert f["labels"] == [] and f["danger"] == [] and not f["check"]
 
 
-def test_the_threat_is_remembered_across_batches() -> None:
-    memory = ThreatMemory()
-    _apply(memory, [_m(0, "You'll regret this.")])
-    [f] = _apply(memory, [_m(45, "open the door")])
-    assert [d.sign for d in f.danger] == ["near_after_threat"]
+def test_near_after_a_check_is_a_check_not_a_threat() -> None:
+    msgs = [_m(0, "You'll see what happens"), _m(30, "I'm outside."), _m(40, "Running late, sorry")]
+    check, outside, late = _apply(msgs)
+    assert check["check"] and outside["check"] and outside["labels"] == [] and outside["danger"] == []
+    assert not late["check"]
 
 
 def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:
     msgs = [_m(0, "Running 10 min late for the handover"), _m(12, "I'm outside."), _m(20, "see you soon")]
-    assert [f.labels for f in _apply(ThreatMemory(), msgs)] == [(), (), ()]
+    assert [f["labels"] for f in _apply(msgs)] == [[], [], []]
 
 
 def test_an_imported_case_shows_it_as_danger(tmp_path: Path) -> None:
@@ -83,3 +90,38 @@ def test_an_imported_case_shows_it_as_danger(tmp_path: Path) -> None:
         items = shield(case.messages())
     assert [(i.kind, i.text) for i in items] == [("danger", "I swear I will kill you if you keep ignoring me"),
                                                  ("danger", "come to the window")]
+
+
+@pytest.mark.parametrize("batch", [1, 256])
+def test_a_newest_first_export_screened_in_batches_still_shows_it(tmp_path: Path, batch: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen meets "come to the window" before the threat that came first (an export
+    listed newest first), in another batch: the case-wide pass after the import finds it."""
+    monkeypatch.setattr(pipeline, "_SCREEN_BATCH", batch)
+    export = write_csv(tmp_path / "texts.csv", [
+        ("2024-03-02T01:14:00+00:00", HIM, "come to the window"),
+        ("2024-03-01T23:02:00+00:00", HIM, "I swear I will kill you if you keep ignoring me"),
+    ])
+    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
+        screener = Screener()
+        pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
+        items = shield(case.messages())
+    assert [(i.kind, i.text) for i in items] == [("danger", "I swear I will kill you if you keep ignoring me"),
+                                                 ("danger", "come to the window")]
+    assert items[1].signs == ("near_after_threat",)
+
+
+def test_a_threat_in_one_export_and_im_outside_in_a_later_one(tmp_path: Path) -> None:
+    """A threat by text, then "I'm here" in an export imported later (another Screener):
+    the later import reads it in the case's context, and adds a finding, never replaces one."""
+    first = write_csv(tmp_path / "first.csv", [("2024-03-01T23:02:00+00:00", HIM, "I'll kill you when I find you")])
+    later = write_csv(tmp_path / "later.csv", [("2024-03-02T00:30:00+00:00", HIM, "I'm here")])
+    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
+        for export in (first, later):
+            screener = Screener()
+            pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
+        items = shield(case.messages())
+        chain = case.verify()
+    assert [(i.kind, i.text) for i in items] == [("danger", "I'll kill you when I find you"), ("danger", "I'm here")]
+    assert items[1].signs == ("near_after_threat",)  # the context's, not the model's own call
+    assert chain.ok

@@ -19,6 +19,7 @@ from greyrock.ingest._base import Context
 from greyrock.ingest._email import read_email
 from greyrock.ingest._export import Entry, Export
 from greyrock.model import Kind, Message
+from greyrock.pipeline import apply_context
 from greyrock.settings import case_clock
 from greyrock.vault import Case
 
@@ -72,7 +73,8 @@ def store_mail(case: Case, data: bytes, *, name: str, source: dict[str, Any],
 def store_mails(case: Case, mails: Sequence[Fetched], *, screener: Screener | None, model_id: str) -> list[Stored]:
     """Store several mails in one transaction, screened in one batch (a commit and a model
     call cost far more than one mail); each as `store_mail` does. All or none are stored."""
-    zone = case_clock(case)[0].zone
+    clock = case_clock(case)[0]
+    zone = clock.zone
     results: list[Stored] = []
     to_screen: list[tuple[int, Message, int]] = []
     with case.transaction():
@@ -98,5 +100,13 @@ def store_mails(case: Case, mails: Sequence[Fetched], *, screener: Screener | No
                 if finding is not None:
                     case.add_finding(row_id, model_id, finding)
                     if finding.get("danger") or "threat" in finding.get("labels", []):
+                        results[at] = Stored(results[at].sha256, True, True)
+            # A mail read in the context of what the same sender sent in the hours before
+            # it, by any channel the case holds (a threat by text, then "I'm outside").
+            times = [m.timestamp for _, m, _ in to_screen if m.timestamp is not None]
+            if times:
+                changed = apply_context(case, model_id, new_from=min(times, key=clock.instant))
+                for row_id, _, at in to_screen:
+                    if "threat" in changed.get(row_id, {}).get("labels", []):
                         results[at] = Stored(results[at].sha256, True, True)
     return results

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span
+from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span, sort_key
 
-from ._context import ThreatMemory
+from ._context import context_updates
 from ._model import MODEL_FORMAT_VERSION, Model
 from ._normalise import ScreeningText, screening_text
 from ._rules import danger_flags, tactic_cues
@@ -58,7 +58,6 @@ class Screener:
         self.model = Model(model_dir, threads)
         self._th = self.model.thresholds
         self._col = {name: i for i, name in enumerate(self.model.outputs)}
-        self._memory = ThreatMemory()  # each sender's threats, for the messages that follow them
 
     @property
     def model_id(self) -> str:
@@ -69,12 +68,15 @@ class Screener:
         records that carry no text of theirs (calls, system notices).
 
         Each message is read in the context of the same sender's threats in the hours
-        before it, in this call and earlier calls on this Screener (see _context.py)."""
+        before it among these messages (see _context.py); `pipeline.apply_context` reads
+        it again across the whole case, whatever order the messages came in."""
         wanted = [i for i, m in enumerate(messages) if m.direction is not Direction.OUT and m.kind is Kind.MESSAGE]
-        findings = self._memory.apply([messages[i] for i in wanted], self.screen([messages[i].body for i in wanted]))
         out: list[dict | None] = [None] * len(messages)
-        for i, finding in zip(wanted, findings):
+        for i, finding in zip(wanted, self.screen([messages[i].body for i in wanted])):
             out[i] = {k: v for k, v in finding.to_dict().items() if k != "model"}
+        in_time = sorted(wanted, key=lambda i: sort_key(messages[i]))
+        for i, finding in context_updates((i, messages[i], out[i]) for i in in_time):
+            out[i] = finding
         return out
 
     def screen(self, texts: Sequence[str]) -> list[Finding]:

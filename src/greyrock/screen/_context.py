@@ -3,23 +3,30 @@
 "Come to the window" is nothing on its own and a danger an hour after "I'll kill you".
 A message is screened alone; here, a message from a sender who made a threat in the hours
 before it, and that says they are near the reader or asks the reader to come out, becomes a
-threat too, with the words that show it. Context only ever adds: it never clears a threat
-(a school trip that makes "kill it at the interview" harmless is the reader's to judge).
+threat too, with the words that show it. After a message that came close to the threat line
+(CHECK), the same words make a CHECK: shown whole, for the reader to judge. Context only ever
+adds: it never clears a threat (a school trip that makes "kill it at the interview" harmless
+is the reader's to judge).
+
+One function, `context_updates`, applies it in two places: to the messages of one screening
+call (`Screener.screen_messages`), and to a whole case in time order after every import and
+every mail stored (`pipeline.apply_context`), because an export read newest first, a long
+export screened in batches, or a threat by text and "I'm outside" in a later export reach
+the screen in any order.
 """
 
 from __future__ import annotations
 
-import bisect
-import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
-from greyrock.model import DangerFlag, Finding, Message, sort_key
+from greyrock.model import DangerFlag, Message, sort_key
 
 from ._normalise import screening_text
 from ._vocab import LABELS
 
-__all__ = ["AFTER_THREAT_HOURS", "ThreatMemory"]
+__all__ = ["AFTER_THREAT_HOURS", "context_updates"]
 
 AFTER_THREAT_HOURS = 6
 _SIGN = "near_after_threat"
@@ -36,37 +43,48 @@ _NEAR = re.compile(
 )
 
 
-class ThreatMemory:
-    """The times of each sender's threats, across the batches of one screening run."""
+K = TypeVar("K")
 
-    def __init__(self, hours: float = AFTER_THREAT_HOURS) -> None:
-        self.window = hours * 3600.0
-        self._times: dict[str, list[float]] = {}
 
-    def apply(self, messages: Sequence[Message], findings: list[Finding]) -> list[Finding]:
-        """The findings of `messages` (same order), with context added; remembers their threats."""
-        for m, f in zip(messages, findings):
-            if m.sender and m.timestamp is not None and ("threat" in f.labels or f.danger):
-                bisect.insort(self._times.setdefault(m.sender, []), sort_key(m))
-        out = []
-        for m, f in zip(messages, findings):
-            out.append(self._after_threat(m, f) if "threat" not in f.labels and m.sender and m.timestamp else f)
-        return out
+def context_updates(stored: Iterable[tuple[K, Message, dict[str, Any] | None]], hours: float = AFTER_THREAT_HOURS,
+                    instant: Callable[[Message], float] = sort_key) -> Iterator[tuple[K, dict[str, Any]]]:
+    """(key, new finding) for each screened message that context now makes a threat or a
+    CHECK and whose finding (JSON form, as stored) does not say so yet.
 
-    def _after_threat(self, m: Message, f: Finding) -> Finding:
-        times = self._times.get(m.sender or "", [])
-        t = sort_key(m)
-        i = bisect.bisect_left(times, t)  # threats strictly before this message
-        if not i or t - times[i - 1] > self.window:
-            return f
+    `stored` is (key, message, finding) oldest first, findings as the reader corrected them
+    (a threat the reader struck out is no context for what follows). `instant`: a message's
+    time in seconds (a case passes its clock's, which reads naive times in its zone)."""
+    window = hours * 3600.0
+    threats: dict[str, float] = {}
+    checks: dict[str, float] = {}
+    for key, m, f in stored:
+        if f is None or not m.sender or m.timestamp is None:
+            continue
+        t = instant(m)
+        labels = f.get("labels", [])
+        if "threat" in labels or f.get("danger"):
+            threats[m.sender] = t
+            continue
+        after_threat = t - threats.get(m.sender, -window - 1) <= window
+        after_check = t - checks.get(m.sender, -window - 1) <= window
+        if f.get("check"):
+            checks[m.sender] = t
+            if not after_threat:
+                continue
+        if not (after_threat or after_check):
+            continue
         near = _near(m.body)
         if near is None:
-            return f
-        start, end = near
-        flag = DangerFlag(_SIGN, _WHY, m.body[start:end], start, end)
-        labels = tuple(name for name in LABELS if name == "threat" or name in f.labels)
-        scores = {**f.scores, "threat": max(f.scores.get("threat", 0.0), 0.99)}
-        return dataclasses.replace(f, labels=labels, danger=(*f.danger, flag), scores=scores, check=False)
+            continue
+        if after_threat:
+            threats[m.sender] = t  # as a stored finding, it is a threat for what follows
+            start, end = near
+            flag = DangerFlag(_SIGN, _WHY, m.body[start:end], start, end).to_dict()
+            scores = {**f.get("scores", {}), "threat": max(f.get("scores", {}).get("threat", 0.0), 0.99)}
+            yield key, {**f, "labels": [n for n in LABELS if n == "threat" or n in labels],
+                        "danger": [*f.get("danger", []), flag], "scores": scores, "check": False}
+        else:
+            yield key, {**f, "check": True}
 
 
 def _near(body: str) -> tuple[int, int] | None:
