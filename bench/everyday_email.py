@@ -9,7 +9,8 @@ The SpamAssassin public corpus's ham (8,300 "easy" and 500 "hard" e-mails of 200
 lists and private mail, PDDL/CC0 data) is read from the installed package, never copied
 into the repository. Each e-mail goes through greyrock's own e-mail importer (as `.eml`
 files in a temporary folder that is removed afterwards), and its body is screened as a case
-would screen it. Every flag here is a false alarm, with one caveat: a real mail can itself
+would screen it (`Screener.screen_messages`: the mail's own words, its quoted thread
+left to the danger phrases). Every flag here is a false alarm, with one caveat: a real mail can itself
 be heated (a flame on a mailing list is verbal abuse by labels.md), so the flagged ones are
 printed to be read.
 
@@ -27,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 from greyrock import ingest
-from greyrock.model import Kind
+from greyrock.model import Kind, Message
 from greyrock.screen import Screener
 
 GROUPS = ("easy-ham-1", "easy-ham-2", "hard-ham-1")
@@ -42,16 +43,21 @@ def read_ham(corpus: Path, group: str) -> list[str]:
     return [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(folder.glob("*.json"))]
 
 
-def bodies(mails: list[str]) -> list[str]:
-    """The e-mails' bodies as greyrock's importer reads them."""
+def messages(mails: list[str]) -> list[Message]:
+    """The e-mails as greyrock's importer reads them (those with a body)."""
     with tempfile.TemporaryDirectory() as tmp:
         for i, mail in enumerate(mails):
             (Path(tmp) / f"{i:05d}.eml").write_text(mail, encoding="utf-8", errors="surrogateescape")
         parsed = ingest.parse(tmp)
         try:
-            return [m.body for m in parsed if m.kind is Kind.MESSAGE and m.body.strip()]
+            return [m for m in parsed if m.kind is Kind.MESSAGE and m.body.strip()]
         finally:
             parsed.export.close()
+
+
+def bodies(mails: list[str]) -> list[str]:
+    """The e-mails' bodies as greyrock's importer reads them."""
+    return [m.body for m in messages(mails)]
 
 
 def main() -> None:
@@ -61,21 +67,23 @@ def main() -> None:
     screener = Screener()
     for group in GROUPS:
         start = time.perf_counter()
-        texts = bodies(read_ham(args.corpus, group))
-        findings = screener.screen(texts)
+        mails = messages(read_ham(args.corpus, group))
+        # As a case screens them: each mail's own words, its quoted thread left to the danger phrases.
+        findings = screener.screen_messages(mails)
         flagged: Counter[str] = Counter()
         any_abuse = check = 0
         shown = 0
-        for text, f in zip(texts, findings):
-            labels = set(f.labels) & set(ABUSE)
+        for mail, f in zip(mails, findings):
+            assert f is not None
+            labels = set(f["labels"]) & set(ABUSE)
             flagged.update(labels)
             any_abuse += bool(labels)
-            check += f.check
+            check += f["check"]
             if labels & {"threat", "coercion"} and shown < SHOW:
-                words = next((s.text for s in f.spans if s.label in labels), text)
+                words = next((s["text"] for s in f["spans"] if s["label"] in labels), mail.body)
                 print(f"  {group}, {'/'.join(sorted(labels))}: {' '.join(words.split())[:140]!r}")
                 shown += 1
-        n = len(texts)
+        n = len(mails)
         rates = ", ".join(f"{label} {flagged[label] / n:.2%}" for label in ABUSE)
         print(f"{group}: {n} e-mails; {rates}; any abuse {any_abuse / n:.2%}; CHECK {check / n:.2%} "
               f"({time.perf_counter() - start:.0f} s)")

@@ -25,11 +25,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from greyrock.model import DangerFlag, Direction, Finding, Kind, Message, Span, sort_key
+from greyrock.model import Channel, DangerFlag, Direction, Finding, Kind, Message, Span, sort_key
 
 from ._context import context_updates
 from ._model import MODEL_FORMAT_VERSION, Model
 from ._normalise import ScreeningText, screening_text
+from ._quoted import own_words
 from ._rules import danger_flags, tactic_cues
 from ._text import HIDDEN_PRACTICAL, clauses, facts, sentences
 from ._vocab import ABUSE_LABELS, LABELS, TACTIC_LABEL, TACTICS
@@ -71,8 +72,12 @@ class Screener:
         before it among these messages (see _context.py); `pipeline.apply_context` reads
         it again across the whole case, whatever order the messages came in."""
         wanted = [i for i, m in enumerate(messages) if m.direction is not Direction.OUT and m.kind is Kind.MESSAGE]
+        # An e-mail is screened for its sender's own words, not the thread it quotes (_quoted.py).
+        texts = [own_words(messages[i].body) if messages[i].channel is Channel.EMAIL else messages[i].body for i in wanted]
         out: list[dict | None] = [None] * len(messages)
-        for i, finding in zip(wanted, self.screen([messages[i].body for i in wanted])):
+        for i, text, finding in zip(wanted, texts, self.screen(texts)):
+            if text != messages[i].body:
+                finding = _with_quoted_danger(finding, messages[i].body)
             out[i] = {k: v for k, v in finding.to_dict().items() if k != "model"}
         in_time = sorted(wanted, key=lambda i: sort_key(messages[i]))
         for i, finding in context_updates((i, messages[i], out[i]) for i in in_time):
@@ -232,6 +237,19 @@ class Screener:
             note = f"{_MENTIONS} {', '.join(missing)}."
             summary = f"{summary} {note}" if summary else note
         return summary
+
+
+def _with_quoted_danger(finding: Finding, body: str) -> Finding:
+    """`finding` of an e-mail's own words, with the danger phrases of its quoted lines added:
+    a threat is never hidden, and an e-mail that quotes one still carries it."""
+    held = {(f.sign, f.start, f.end) for f in finding.danger}
+    quoted = [f for f in _danger(screening_text(body)) if (f.sign, f.start, f.end) not in held]
+    if not quoted:
+        return finding
+    labels = tuple(name for name in LABELS if name == "threat" or name in finding.labels)
+    scores = {**finding.scores, "threat": max(finding.scores.get("threat", 0.0), _DANGER_SCORE)}
+    danger = tuple(sorted((*finding.danger, *quoted), key=lambda f: (f.start, f.end)))
+    return dataclasses.replace(finding, labels=labels, scores=scores, danger=danger, check=False)
 
 
 def _danger(views: list[ScreeningText]) -> list[DangerFlag]:
