@@ -28,6 +28,10 @@ threat in the 6 hours before it. Context only ever adds.
     flag `near_after_threat` (threat label, score 0.99), so the flags counted there are the
     findings context changed. Expected: 0 or near it.
 
+bench/data/context_conversations_heldout.jsonl (60 conversations, --data) was written after
+the rule's words were last changed, by a writer who never saw the rules (no "gap" kind): the
+held-out figure.
+
 The first four kinds were written before the rule was run on them and not changed after; the
 "gap" conversations were written to show what it cannot do. The twins were added after that
 first run, which showed the model alone calling bare near words a threat ("I'm on my way"):

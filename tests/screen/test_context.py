@@ -49,6 +49,13 @@ def test_near_after_a_threat_is_a_threat_with_its_words() -> None:
         assert f["scores"]["threat"] == 0.99
 
 
+def test_near_words_as_texts_are_typed() -> None:
+    bodies = ["omw", "be there in 10", "pulling up now", "Outside.", "am ootside", "Ok I am coming to you",
+              "parked near your work"]
+    msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]
+    assert [f["labels"] for f in _apply(msgs)[1:]] == [["threat"]] * len(bodies)
+
+
 def test_near_words_are_read_as_shown_curly_apostrophe_invisibles_look_alikes() -> None:
     bodies = ["I\u2019m outside", "I\u200bm outside", "come to the w\u0456ndow"]
     msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]

@@ -38,7 +38,16 @@ _NEAR = re.compile(
     r"|\b(?:open|answer) the (?:door|window)\b"
     r"|\blook (?:out(?:side)?|out (?:the|your) window)\b"
     r"|\b(?:parked|waiting) (?:outside|out front|across the (?:road|street)|downstairs|by your)\b"
-    r"|\bsee (?:you|u) (?:soon|tonight|in a (?:minute|bit|sec))\b",
+    r"|\bsee (?:you|u) (?:soon|tonight|in a (?:minute|bit|sec))\b"
+    # Without "I'm", as texts are typed: "on my way", "omw", "coming round now", "be there in
+    # 10", "pulling up", "near your work", a one-word "Outside.", Scots "am ootside".
+    r"|\b(?:on my way|omw|otw|pulling (?:up|in)(?: now| outside)?)\b"
+    r"|\b(?:coming|comin) (?:over|round|around|up|in|to (?:you|u|yours|urs|your (?:house|place|flat|work)))\b"
+    r"|\b(?:be )?there in (?:\d+|five|ten|two|a (?:minute|min|sec|bit))\b"
+    r"|\b(?:near|outside|by|at) (?:your|ur) (?:school|work|office|gym|house|flat|place|door|car|window)\b"
+    r"|\b(?:near|outside|by) the (?:school|nursery|gate|gates|house|flat|window|door)\b"
+    r"|\b(?:i'?m|im|am) (?:ootside|oot front|doon the stair)\b"
+    r"|^\W*(?:outside|here|downstairs|out front|ootside)\W*$",
     re.I,
 )
 
