@@ -17,7 +17,7 @@ def signs(text: str) -> list[str]:
 
 @pytest.mark.parametrize(("text", "sign"), [
     ("I'll kill your dog if you don't answer", "threat_to_kill"),
-    ("im gonna hurt u", "threat_to_kill"),
+    ("im gonna hurt u", "intimidation"),
     ("I'm coming for you. Tonight.", "threat_to_kill"),
     ("if you ever take the kids from me nobody will find you", "threat_to_kill"),
     ("If you call the police I will find you.", "threat_to_kill"),

@@ -18,9 +18,6 @@ from greyrock.model import DangerFlag
 
 __all__ = ["DANGER_RULES", "TACTIC_CUES", "danger_flags", "tactic_cues"]
 
-_YOU = r"(?:you|u|ya|yourself|the kids|the children|your (?:mum|mom|dad|mother|father|sister|brother|boyfriend|girlfriend|new (?:man|woman|fella|bloke|guy|partner)|family|kids|lawyer))"
-
-
 # The speaker committing to an act: "I'll", "im gonna", "imma", "i swear i will".
 _WILL = r"i(?:'?ll| will|'?m (?:going to|gonna|about to)|ll)|gonna|going to|imm?a|i'?ma|finna|i swear i(?:'?ll| will)"
 
@@ -93,7 +90,6 @@ def _rule(sign: str, why: str, *patterns: str) -> DangerRule:
 DANGER_RULES: tuple[DangerRule, ...] = (
     _rule(
         "threat_to_kill", "a message threatens to kill you or someone close to you",
-        rf"\b(?:{_WILL})\s+(?:fucking\s+|fuckin\s+|literally\s+)?(?:kill|murder|end|slit|shoot|stab|bury|hurt|strangle|drown|smother)\s+{_YOU}\b{_NOT_A_MESSAGE}",
         # The grammar: speaker + (intensifier) + a killing verb + whom.
         rf"\b{_SPEAKER}\s+{_INTENSIFIER}{_KILL}\s+{_TARGET}\b{_NOT_AFTER_HARM}",
         # Regret at not having done it: "I should have killed you when I had the chance".
