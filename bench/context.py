@@ -28,9 +28,11 @@ threat in the 6 hours before it. Context only ever adds.
     flag `near_after_threat` (threat label, score 0.99), so the flags counted there are the
     findings context changed. Expected: 0 or near it.
 
-bench/data/context_conversations_heldout.jsonl (60 conversations, --data) was written after
-the rule's words were last changed, by a writer who never saw the rules (no "gap" kind): the
-held-out figure.
+bench/data/context_conversations_heldout.jsonl (60 conversations, --data) was written blind
+to the rules by another writer, after words of presence were added; its misses were then read
+and the words became a grammar, so it is fitted now. bench/data/context_conversations_blind2.jsonl
+(50 conversations) was written after that, blind to the rules and to both sets: the held-out
+figure.
 
 The first four kinds were written before the rule was run on them and not changed after; the
 "gap" conversations were written to show what it cannot do. The twins were added after that

@@ -31,22 +31,35 @@ __all__ = ["AFTER_THREAT_HOURS", "context_updates"]
 AFTER_THREAT_HOURS = 6
 _SIGN = "near_after_threat"
 _WHY = "within hours of a threat from the same sender, a message says they are near you or asks you to come out"
+# Where the sender is, as a small grammar: (I'm / am / just) + a position word + the reader's
+# place ("at your gate", "outside ur building", "round the back", "end of yer street"); arriving
+# ("5 mins away", "be there in 10", "pulled up", "reached"); waiting or watching ("I'll wait",
+# "I can see your light on"); and asking the reader out or to open up ("come out", "open the
+# gate"). Only ever read after a threat or a CHECK from the same sender, hours before.
+_YOURS = r"(?:your|ur|yer|yur|ya|you'?re|the)"
+_PLACE = (
+    r"(?:door|front door|back door|gate|window|house|place|flat|apartment|apt|building|block|street|road|drive|driveway"
+    r"|car|car park|parking lot|garage|work|office|job|school|nursery|gym|area|estate|corner|front|back|garden|porch"
+    r"|lobby|entrance|stairs|stairwell|mum'?s|mom'?s|sister'?s|parents'?|new place)"
+)
+_POSITION = (
+    r"(?:at|outside|near|nr|by|around|round|in front of|across from|opposite|behind|next to|down the road from|in|on"
+    r"|at the end of|end of|up the road from|parked (?:outside|at|by|near|in|on|across from))"
+)
 _NEAR = re.compile(
-    r"\b(?:i'?m|i am|im)\s+(?:outside|here|downstairs|out front|out the back|at (?:your|ur) (?:door|house|place|work|flat)"
-    r"|(?:just\s+)?(?:around|round) the corner|on my way|coming (?:over|round|up|in))\b"
-    r"|\b(?:come|get)\s+(?:to the (?:window|door)|outside|out(?:side)? now|down(?:stairs)?(?: now)?|out here)\b"
-    r"|\b(?:open|answer) the (?:door|window)\b"
-    r"|\blook (?:out(?:side)?|out (?:the|your) window)\b"
-    r"|\b(?:parked|waiting) (?:outside|out front|across the (?:road|street)|downstairs|by your)\b"
-    r"|\bsee (?:you|u) (?:soon|tonight|in a (?:minute|bit|sec))\b"
-    # Without "I'm", as texts are typed: "on my way", "omw", "coming round now", "be there in
-    # 10", "pulling up", "near your work", a one-word "Outside.", Scots "am ootside".
-    r"|\b(?:on my way|omw|otw|pulling (?:up|in)(?: now| outside)?)\b"
+    r"\b(?:i'?m|i am|im|am|i'?ll be|ill be|i will be|just|now|already)?\s*" + _POSITION + r"\s+" + _YOURS + r"\s+" + _PLACE + r"\b"
+    r"|\b(?:i'?m|i am|im|am)\s+(?:outside|here|downstairs|out front|out the back|ootside|oot front|close|close by|nearby"
+    r"|around|round|in the area|in ur area|on your street|(?:just\s+)?(?:around|round) the corner)\b"
+    r"|\b(?:on my way|omw|otw|leaving now|heading (?:over|round|your way|to yours|to urs|there)|setting off now)\b"
     r"|\b(?:coming|comin) (?:over|round|around|up|in|to (?:you|u|yours|urs|your (?:house|place|flat|work)))\b"
-    r"|\b(?:be )?there in (?:\d+|five|ten|two|a (?:minute|min|sec|bit))\b"
-    r"|\b(?:near|outside|by|at) (?:your|ur) (?:school|work|office|gym|house|flat|place|door|car|window)\b"
-    r"|\b(?:near|outside|by) the (?:school|nursery|gate|gates|house|flat|window|door)\b"
-    r"|\b(?:i'?m|im|am) (?:ootside|oot front|doon the stair)\b"
+    r"|\b\d+\s*(?:mins?|minutes?|secs?)\s+(?:away|out)\b|\beta\s*\d+|\b(?:be )?there in (?:\d+|five|ten|two|a (?:minute|min|sec|bit))\b"
+    r"|\bsee (?:you|u) (?:soon|tonight|in (?:a (?:minute|bit|sec)|\d+|five|ten))\b"
+    r"|\b(?:just\s+)?(?:pulled up|pulling (?:up|in)|parked up|arrived|reached|got here|here now)\b"
+    r"|\b(?:i'?ll|ill|i will|i'?m|im) (?:wait|waiting)\b|\bwaiting (?:for (?:you|u)|outside|downstairs|out front|by|at|in the car)\b"
+    r"|\bi (?:can )?see (?:you|u|your|ur) (?:light|lights|car|window|bedroom|curtains?|kitchen)\b|\bi can see (?:you|u)\b"
+    r"|\b(?:come|get)\s+(?:out(?:side)?|down(?:stairs)?|to the (?:window|door|gate))\b|\bstep outside\b"
+    r"|\b(?:open|answer|unlock) (?:the|your|ur|yer) (?:door|window|gate)\b|\bopen up\b"
+    r"|\blook (?:out(?:side)?|up|out (?:the|your|ur) window)\b"
     r"|^\W*(?:outside|here|downstairs|out front|ootside)\W*$",
     re.I,
 )
