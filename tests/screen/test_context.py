@@ -51,7 +51,8 @@ def test_near_after_a_threat_is_a_threat_with_its_words() -> None:
 
 def test_near_words_as_texts_are_typed() -> None:
     bodies = ["omw", "be there in 10", "pulling up now", "Outside.", "am ootside", "Ok I am coming to you",
-              "parked near your work"]
+              "parked near your work", "at ur gate. open it", "10 mins away", "I can see your light on", "I'll wait",
+              "parked outside yer building"]
     msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]
     assert [f["labels"] for f in _apply(msgs)[1:]] == [["threat"]] * len(bodies)
 
@@ -78,6 +79,11 @@ def test_near_after_a_check_is_a_check_not_a_threat() -> None:
     check, outside, late = _apply(msgs)
     assert check["check"] and outside["check"] and outside["labels"] == [] and outside["danger"] == []
     assert not late["check"]
+
+
+def test_words_that_say_nothing_of_where_he_is_stay_plain_after_a_threat() -> None:
+    msgs = [_m(0, "I'll kill you for this"), _m(30, "The kids are in the car with my mum"), _m(40, "Send the form")]
+    assert [f["labels"] for f in _apply(msgs)[1:]] == [[], []]
 
 
 def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:

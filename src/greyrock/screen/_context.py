@@ -36,7 +36,7 @@ _WHY = "within hours of a threat from the same sender, a message says they are n
 # ("5 mins away", "be there in 10", "pulled up", "reached"); waiting or watching ("I'll wait",
 # "I can see your light on"); and asking the reader out or to open up ("come out", "open the
 # gate"). Only ever read after a threat or a CHECK from the same sender, hours before.
-_YOURS = r"(?:your|ur|yer|yur|ya|you'?re|the)"
+_YOURS = r"(?:your|ur|yer|yur|ya|you'?re)"  # not "the": "the kids are in the car" says nothing of where he is
 _PLACE = (
     r"(?:door|front door|back door|gate|window|house|place|flat|apartment|apt|building|block|street|road|drive|driveway"
     r"|car|car park|parking lot|garage|work|office|job|school|nursery|gym|area|estate|corner|front|back|garden|porch"
@@ -48,6 +48,7 @@ _POSITION = (
 )
 _NEAR = re.compile(
     r"\b(?:i'?m|i am|im|am|i'?ll be|ill be|i will be|just|now|already)?\s*" + _POSITION + r"\s+" + _YOURS + r"\s+" + _PLACE + r"\b"
+    r"|\b(?:at|outside|by|near) the (?:front |back )?(?:door|gates?|window|school(?: gates?)?|nursery)\b"
     r"|\b(?:i'?m|i am|im|am)\s+(?:outside|here|downstairs|out front|out the back|ootside|oot front|close|close by|nearby"
     r"|around|round|in the area|in ur area|on your street|(?:just\s+)?(?:around|round) the corner)\b"
     r"|\b(?:on my way|omw|otw|leaving now|heading (?:over|round|your way|to yours|to urs|there)|setting off now)\b"
