@@ -225,8 +225,9 @@ def screen_theirs(case: Case, screener: Screener, model_id: str) -> int:
 def apply_context(case: Case, model_id: str, new_from: datetime | None = None) -> dict[int, dict[str, Any]]:
     """Read every screened message in the context of the same sender's threats before it,
     across the whole case, and store a new finding where context adds a threat or a CHECK
-    (screen/_context.py). Returns the new findings by message id. `new_from`: the earliest time among the messages
-    just added (on the case's clock), so that only the hours around them are read again.
+    (screen/_context.py). Returns the new findings by message id. `new_from`: the earliest
+    time among the messages just added (on the case's clock), so that only the hours around
+    them are read again.
 
     The screen sees a message once, in whatever order its export lists it and with only
     the messages of its own batch around it; an export read newest first, a long export

@@ -82,8 +82,10 @@ def test_near_after_a_check_is_a_check_not_a_threat() -> None:
 
 
 def test_words_that_say_nothing_of_where_he_is_stay_plain_after_a_threat() -> None:
-    msgs = [_m(0, "I'll kill you for this"), _m(30, "The kids are in the car with my mum"), _m(40, "Send the form")]
-    assert [f["labels"] for f in _apply(msgs)[1:]] == [[], []]
+    bodies = ["The kids are in the car with my mum", "Send the form", "I reached out to my solicitor",
+              "the papers arrived", "I'll wait for the court", "I can see you're upset", "look up the law"]
+    msgs = [_m(0, "I'll kill you for this")] + [_m(10 + i, body) for i, body in enumerate(bodies)]
+    assert [f["labels"] for f in _apply(msgs)[1:]] == [[]] * len(bodies)
 
 
 def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:

@@ -32,7 +32,7 @@ AFTER_THREAT_HOURS = 6
 _SIGN = "near_after_threat"
 _WHY = "within hours of a threat from the same sender, a message says they are near you or asks you to come out"
 # Where the sender is, as a small grammar: (I'm / am / just) + a position word + the reader's
-# place ("at your gate", "outside ur building", "round the back", "end of yer street"); arriving
+# place ("at your gate", "outside ur building", "end of yer street"); arriving
 # ("5 mins away", "be there in 10", "pulled up", "reached"); waiting or watching ("I'll wait",
 # "I can see your light on"); and asking the reader out or to open up ("come out", "open the
 # gate"). Only ever read after a threat or a CHECK from the same sender, hours before.
@@ -55,13 +55,15 @@ _NEAR = re.compile(
     r"|\b(?:coming|comin) (?:over|round|around|up|in|to (?:you|u|yours|urs|your (?:house|place|flat|work)))\b"
     r"|\b\d+\s*(?:mins?|minutes?|secs?)\s+(?:away|out)\b|\beta\s*\d+|\b(?:be )?there in (?:\d+|five|ten|two|a (?:minute|min|sec|bit))\b"
     r"|\bsee (?:you|u) (?:soon|tonight|in (?:a (?:minute|bit|sec)|\d+|five|ten))\b"
-    r"|\b(?:just\s+)?(?:pulled up|pulling (?:up|in)|parked up|arrived|reached|got here|here now)\b"
-    r"|\b(?:i'?ll|ill|i will|i'?m|im) (?:wait|waiting)\b|\bwaiting (?:for (?:you|u)|outside|downstairs|out front|by|at|in the car)\b"
-    r"|\bi (?:can )?see (?:you|u|your|ur) (?:light|lights|car|window|bedroom|curtains?|kitchen)\b|\bi can see (?:you|u)\b"
-    r"|\b(?:come|get)\s+(?:out(?:side)?|down(?:stairs)?|to the (?:window|door|gate))\b|\bstep outside\b"
-    r"|\b(?:open|answer|unlock) (?:the|your|ur|yer) (?:door|window|gate)\b|\bopen up\b"
-    r"|\blook (?:out(?:side)?|up|out (?:the|your|ur) window)\b"
-    r"|^\W*(?:outside|here|downstairs|out front|ootside)\W*$",
+    r"|\b(?:pulled up|pulling (?:up|in)|parked up|got here|here now)\b|\b(?:i'?ve|i have|just) (?:arrived|reached)\b"
+    r"|\b(?:i'?ll|ill|i will) wait\b(?=\s*(?:[.!…]|$|here|outside|for (?:you|u)\b|in the car|till|until))"
+    r"|\bwaiting (?:for (?:you|u)\b|outside|downstairs|out front|by (?:the|your|ur)|at (?:the|your|ur)|in the car)"
+    r"|\bi (?:can )?see (?:you|u|your|ur) (?:light|lights|car|window|bedroom|curtains?|kitchen)\b|\bi can see (?:you|u)\b(?!')(?!\s+(?:are|r|have|don'?t|dont|do|did|think|want|need|were|was|know|feel))"
+    r"|\bcome\s+(?:out(?:side)?|down(?:stairs)?)\b(?!\s+(?:with|of|on|in|to the (?:court|hearing)))|\b(?:come|get)\s+(?:outside|to the (?:window|door|gate))\b"
+    r"|\bstep outside\b"
+    r"|\b(?:open|answer|unlock) (?:the|your|ur|yer) (?:door|window|gate)\b|\bopen up\s*(?:[.!]|$)"
+    r"|\blook (?:out(?:side)?|out (?:the|your|ur) window)\b(?!\s+(?:for|of))|\blook up\s*(?:[.!]|$)"
+    r"|^\W*(?:outside|here|downstairs|out front|ootside|arrived|reached)\W*$",
     re.I,
 )
 
