@@ -134,6 +134,8 @@ def conversations(path: Path) -> None:
         print(f"    {conv['id']} {conv['kind']}: {m['body']!r} (threat {a.scores['threat']:.3f})")
     for kind, what in (("everyday", "harmless arrivals, co-parenting"), ("twin", "near words, no threat before")):
         rows_k = [(m, a) for conv, m, a, _ in results if conv["kind"] == kind]
+        if not rows_k:  # a set without this kind (the blind sets have no twins)
+            continue
         flagged = [(m["body"], a.scores["threat"]) for m, a in rows_k if "threat" in a.labels]
         check = [(m["body"], a.scores["threat"]) for m, a in rows_k if a.check]
         print(f"  {kind} ({what}): {len(flagged)} of {len(rows_k)} messages a threat to the model alone "
@@ -141,8 +143,9 @@ def conversations(path: Path) -> None:
         for body, score in check:
             print(f"    CHECK  {score:.3f}: {body!r}")
     last = [(m, a) for conv, m, a, _ in results if conv["kind"] == "twin" and m is conv["messages"][-1]]
-    print(f"  twin, the near words themselves (each conversation's last message): "
-          f"{sum('threat' in a.labels for _, a in last)} of {len(last)} a threat to the model alone")
+    if last:
+        print(f"  twin, the near words themselves (each conversation's last message): "
+              f"{sum('threat' in a.labels for _, a in last)} of {len(last)} a threat to the model alone")
 
     still = [r for i, r in enumerate(results) if gold[i] and not ctx[i]]
     print(f"  gold threats still missed with context: {len(still)}")
