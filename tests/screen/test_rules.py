@@ -75,6 +75,10 @@ def signs(text: str) -> list[str]:
     ("you should just end it, the kids would be better off", "self_harm_goading"),
     ("why dont u just jump off something", "self_harm_goading"),
     ("I'll kill you lol", "threat_to_kill"),  # a laugh does not make it a joke
+    ("ye think ye can walk away? ah'll batter ye", "intimidation"),
+    ("ahm gonnae kill ye", "threat_to_kill"),
+    ("Mi a go deal wid yuh", "intimidation"),
+    ("I go kill you", "threat_to_kill"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -115,6 +119,8 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "when you're next over the kids want to show you the lego",
     "I'll be watching the game with the kids tonight",
     "I followed you on insta",
+    "I'll deal with you later, boss wants the report",
+    "I go to school with you",
     "Why wait until you're dead to enjoy it?",
     "I'll come to your house at 5 to get the kids",
 ])

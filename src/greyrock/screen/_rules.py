@@ -29,10 +29,12 @@ _NOT_A_MESSAGE = r"(?!\s+(?:a|an)\s+(?:text|message|msg|email|e-mail|line|dm|pm|
 # word list; the sentences are composed from them below, so a new verb or a new way of
 # spelling "I'm going to" reaches every rule at once.
 
-# The speaker committing: every spelling real texts use, and "I swear I'll", "I'm coming to".
+# The speaker committing: every spelling real texts use, "I swear I'll", "I'm coming to", and
+# other Englishes: Scots "ah'll", "am gonnae"; Jamaican "mi a go", "mi gwine"; Nigerian "I go".
 _SPEAKER = (
-    r"(?:i(?:'?ll| will|'?m (?:going to|gonna|about to|goin to|gunna|coming to|comin to)| am (?:going to|gonna|coming to)"
-    r"|ll|m gonna|ma)|imm?a|i'?ma|gonna|gunna|finna|i (?:swear|promise)(?: to god)?(?: that)? i(?:'?ll| will))"
+    r"(?:i(?:'?ll| will|'?m (?:going to|gonna|gonnae|about to|goin to|gunna|coming to|comin to)| am (?:going to|gonna|coming to)"
+    r"|ll|m gonna|ma| go)|imm?a|i'?ma|gonna|gonnae|gunna|finna|i (?:swear|promise)(?: to god)?(?: that)? i(?:'?ll| will)"
+    r"|ah'?ll|ah'?m gonnae|am gonnae|(?:mi|me) (?:a go|ago|gwine|gon))"
 )
 # Words that may stand between the speaker and the harm: "I'll fucking", "I will personally".
 _INTENSIFIER = r"(?:(?:fucking|fuckin|fkn|effing|literally|actually|personally|seriously|really|just|come and|come|go|find (?:you|u) and|hunt (?:you|u) down and)\s+){0,2}"
@@ -45,7 +47,7 @@ _HURT = (
 )
 # Whom: the reader, the children, anyone close, the new partner, a pet.
 _TARGET = (
-    r"(?:you|u|ya|yourself|ur self|the (?:kids|children|baby)|(?:both|all) of (?:you|u)|the (?:two|pair) of (?:you|u)"
+    r"(?:you|u|ya|ye|yuh|yu|youse|yous|yourself|ur self|the (?:kids|children|baby)|(?:both|all) of (?:you|u)|the (?:two|pair) of (?:you|u)"
     r"|(?:your|ur) (?:(?:new |little |precious |fucking )?(?:mum|mom|mother|dad|father|sister|brother|family|kids|children|son|daughter|baby"
     r"|boyfriend|girlfriend|bf|gf|husband|wife|partner|man|woman|fella|bloke|guy|lover|friend|friends|lawyer|solicitor|parents|dog|cat|pets?))"
     r"|(?:him|her)(?= (?:and|too|first|as well|if|when|before|dead|slowly|\w*ing)\b|\s*[.!,]|\s*$)"
@@ -72,7 +74,8 @@ _HARM_PHRASE = (
     r"|rearrange\s+(?:your|ur)\s+face|wring\s+(?:your|ur)\s+(?:neck|throat)"
     r"|slit\s+(?:your|ur)\s+throat|kick\s+(?:your|ur)\s+(?:ass|arse|head|teeth|face)\s*(?:in)?\b(?!\s+at)"
     r"|(?:beat|whoop|whup)\s+(?:your|ur)\s+(?:ass|arse)(?!\s+(?:at|in))|get\s+(?:even|my revenge|revenge)\b|get\s+(?:you|u|ya)\s+back\b(?!\s+(?:for (?:the|lunch|dinner)|home|to|the|a|some|your|my))"
-    r"|come\s+after\s+(?:you|u|ya)|(?:hunt|track)\s+(?:you|u|ya)\s+down)"
+    r"|come\s+after\s+(?:you|u|ya)|(?:hunt|track)\s+(?:you|u|ya)\s+down"
+    r"|deal\s+(?:with|wid)\s+(?:you|u|ya|ye|yuh)\b(?!\s+(?:later|tomorrow|in the morning|when|after|on|at|by|about|over))(?!\s*\?))"
 )
 
 
