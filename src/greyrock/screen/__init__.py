@@ -76,7 +76,7 @@ class Screener:
         texts = [own_words(messages[i].body) if messages[i].channel is Channel.EMAIL else messages[i].body for i in wanted]
         out: list[dict | None] = [None] * len(messages)
         for i, text, finding in zip(wanted, texts, self.screen(texts)):
-            if text != messages[i].body:
+            if text is not messages[i].body:  # own_words blanked a quoted thread
                 finding = _with_quoted_danger(finding, messages[i].body)
             out[i] = {k: v for k, v in finding.to_dict().items() if k != "model"}
         in_time = sorted(wanted, key=lambda i: sort_key(messages[i]))
