@@ -64,6 +64,32 @@ def main() -> None:
           f"R={(flagged & gold & written).sum() / max(1, (gold & written).sum()):.3f} | "
           f"everyday FA={pool_flagged.mean():.2%} (unseen sets {sets.rate(pool_flagged):.2%}) "
           f"plain FA={flagged[plain].mean():.2%}")
+    by_group(probs, y, th, [r["file"] for r in val_all])
+
+
+def by_group(probs: np.ndarray, y: np.ndarray, th: np.ndarray, groups: list[str]) -> None:
+    """Each held-out writer's file on its own, and the spread between them: a pooled figure
+    over four writers hides how far one new writer can fall from it, and that spread is
+    the noise any comparison of two candidates has to beat."""
+    groups_arr = np.array(groups)
+    threat = LABELS.index("threat")
+    recalls, any_recalls = [], []
+    print("per held-out writer (threat P/R, any abuse P/R, plain FA):")
+    for group in VAL_FILES:
+        at = groups_arr == group
+        t = prf(probs[at, threat], y[at, threat], th[threat])
+        flagged = (probs[at, :5] >= th[:5]).any(1)
+        gold = y[at, :5].any(1)
+        plain = ~gold & ~y[at, len(LABELS) - 1].astype(bool)  # no abuse, no logistics
+        a_p = (flagged & gold).sum() / max(1, flagged.sum())
+        a_r = (flagged & gold).sum() / max(1, gold.sum())
+        plain_fa = f"{flagged[plain].mean():.2%}" if plain.any() else "-"
+        recalls.append(t["recall"])
+        any_recalls.append(a_r)
+        print(f"  {group:20s} threat P={t['precision']:.3f} R={t['recall']:.3f} n={t['support']:4d} | "
+              f"any abuse P={a_p:.3f} R={a_r:.3f} n={int(gold.sum()):4d} | plain FA={plain_fa} n={int(plain.sum())}")
+    print(f"  spread: threat recall {min(recalls):.3f}-{max(recalls):.3f}, "
+          f"any abuse recall {min(any_recalls):.3f}-{max(any_recalls):.3f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+"""The screen's threat figures on single messages written blind by another writer.
+
+    python bench/blind_threats.py [--data bench/data/threats_blind3.jsonl]
+
+bench/data/threats_blind3.jsonl: 300 messages written for this bench by a writer (a helper)
+who saw only ../shared/spec/labels.md and a brief, never the model, its training data, the
+danger phrases or the eval sets; invented people, no real messages. 130 threats in many
+forms (explicit, conditional, veiled, surveillance, showing up, property, weapons,
+strangulation, suicide as leverage, goodbyes, through a third party, buried in a long
+e-mail...), 170 others: 70 innocent look-alikes with violent idiom ("my boss is going to
+murder me"), 50 hostile messages from an ex that are not threats (insults, guilt, court),
+50 everyday ones. Each is tagged with its form and its voice (UK, US, Scots, Nigerian,
+Jamaican, voicemail, formal e-mail...).
+
+The first run of this file, before anything in the screen was changed with it in view, is
+the held-out figure (the README and the model card quote it with its commit); later runs
+are fitted to it as soon as a rule is written after reading its misses.
+
+Each message is screened alone (`Screener.screen`, as a message with no earlier threat of the
+same sender): the label threat (model or danger phrase), the CHECK line, and the danger
+phrases alone. Recall is printed per form, false alarms per form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+from greyrock.screen import Screener
+
+DATA = Path(__file__).resolve().parent / "data" / "threats_blind3.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
+    screener = Screener()
+    findings = screener.screen([r["text"] for r in rows])
+    line = screener.model.thresholds["threat"]
+
+    def count(pick) -> tuple[int, int, int, int]:
+        """(threats picked, threats, others picked, others)."""
+        gold = [r["threat"] for r in rows]
+        got = [bool(pick(f)) for f in findings]
+        return (sum(g and p for g, p in zip(gold, got)), sum(gold),
+                sum(p and not g for g, p in zip(gold, got)), len(gold) - sum(gold))
+
+    for name, pick in (
+        ("screen: threat label", lambda f: "threat" in f.labels),
+        ("screen: threat or CHECK", lambda f: "threat" in f.labels or f.check),
+        ("model alone", lambda f: f.scores["threat"] >= line),
+        ("danger phrases alone", lambda f: f.danger),
+    ):
+        tp, pos, fp, neg = count(pick)
+        precision = tp / max(1, tp + fp)
+        print(f"{name:26s} recall {tp}/{pos} = {tp / pos:.3f}  precision {precision:.3f}  "
+              f"false alarms {fp}/{neg} = {fp / neg:.1%}")
+
+    hit: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for r, f in zip(rows, findings):
+        key = ("threat " if r["threat"] else "other ") + r["form"]
+        total[key] += 1
+        hit[key] += "threat" in f.labels
+    print("\nper form: threat label given / messages (threats: recall; others: false alarms)")
+    for key in sorted(total, key=lambda k: (not k.startswith("threat"), -total[k], k)):
+        print(f"  {key:28s} {hit[key]:3d}/{total[key]}")
+    print("\nthreats missed (neither label nor CHECK):")
+    for r, f in zip(rows, findings):
+        if r["threat"] and "threat" not in f.labels and not f.check:
+            print(f"  {r['id']} [{r['form']}, {r['voice']}] {f.scores['threat']:.2f} {' '.join(r['text'].split())[:150]!r}")
+    print("\nothers given threat:")
+    for r, f in zip(rows, findings):
+        if not r["threat"] and "threat" in f.labels:
+            why = f.danger[0].sign if f.danger else f"model {f.scores['threat']:.2f}"
+            print(f"  {r['id']} [{r['form']}, {r['voice']}] {why} {' '.join(r['text'].split())[:150]!r}")
+
+
+if __name__ == "__main__":
+    main()
