@@ -38,9 +38,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    screener = Screener()
-    findings = screener.screen([r["text"] for r in rows])
-    line = screener.model.thresholds["threat"]
+    findings = Screener().screen([r["text"] for r in rows])
 
     def count(pick) -> tuple[int, int, int, int]:
         """(threats picked, threats, others picked, others)."""
@@ -52,7 +50,6 @@ def main() -> None:
     for name, pick in (
         ("screen: threat label", lambda f: "threat" in f.labels),
         ("screen: threat or CHECK", lambda f: "threat" in f.labels or f.check),
-        ("model alone", lambda f: f.scores["threat"] >= line),
         ("danger phrases alone", lambda f: f.danger),
     ):
         tp, pos, fp, neg = count(pick)

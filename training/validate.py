@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train import (  # noqa: E402
-    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, VAL_FILES, UnseenSets, compose, everyday, everyday_pools,
-    excluded_conversations, is_val, load, onnx_logits, prf, targets,
+    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, UnseenSets, compose, everyday, everyday_pools,
+    excluded_conversations, f_beta, is_val, load, onnx_logits, prf, targets,
 )
 
 
@@ -52,11 +52,15 @@ def main() -> None:
     th = np.array(meta["thresholds"])
     print(f"held-out everyday turns: {len(held_out)} of {len({r['conv'] for r in held_out})} "
           f"conversations; 'unseen sets' = the rate 95 of 100 resampled sets of 300 conversations stay under")
+    f1s = []
     for i, name in enumerate(OUTPUTS[: len(LABELS) + 1]):
         w = prf(probs[written, i], y[written, i], th[i])
+        if i < len(LABELS):
+            f1s.append(2 * w["precision"] * w["recall"] / max(1e-9, w["precision"] + w["recall"]))
         print(f"{name:14s} th={th[i]:.2f} written P={w['precision']:.3f} R={w['recall']:.3f} n={w['support']} | "
               f"everyday FA={(pool[:, i] >= th[i]).mean():.2%} (unseen sets {sets.rate(pool[:, i] >= th[i]):.2%}) "
               f"plain FA={(probs[plain, i] >= th[i]).mean():.2%}")
+    print(f"macro-F1 of the six labels on the written files: {np.mean(f1s):.3f}")
     flagged = (probs[:, :5] >= th[:5]).any(1)
     pool_flagged = (pool[:, :5] >= th[:5]).any(1)
     gold = y[:, :5].any(1)
@@ -65,6 +69,21 @@ def main() -> None:
           f"everyday FA={pool_flagged.mean():.2%} (unseen sets {sets.rate(pool_flagged):.2%}) "
           f"plain FA={flagged[plain].mean():.2%}")
     by_group(probs, y, th, [r["file"] for r in val_all])
+    blind_threats(model_dir, tok, temps, th)
+
+
+def blind_threats(model_dir: Path, tok, temps: np.ndarray, th: np.ndarray) -> None:
+    """Threat alone on bench/data/threats_blind3.jsonl: 300 single messages by a writer who
+    never saw the training data or the model (another held-out writer; threats in 21 forms
+    and look-alikes), at the model's own threshold, without the danger phrases."""
+    path = REPO / "bench" / "data" / "threats_blind3.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    i = LABELS.index("threat")
+    p = 1 / (1 + np.exp(-onnx_logits(model_dir / "model.onnx", tok, rows)[:, i] / temps[i]))
+    y = np.array([r["threat"] for r in rows], dtype=int)
+    t = prf(p, y, th[i])
+    print(f"blind writer 3 ({path.name}): threat P={t['precision']:.3f} R={t['recall']:.3f} "
+          f"F2={f_beta(p, y, th[i], 2.0):.3f} n={t['support']} of {len(rows)}")
 
 
 def by_group(probs: np.ndarray, y: np.ndarray, th: np.ndarray, groups: list[str]) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from greyrock.model import Channel, Direction, Kind, Message, Source
 from greyrock.screen import Screener
-from greyrock.screen._context import context_updates
+from greyrock.screen._context import bare_arrival, context_updates
 from greyrock.shield import shield
 from tests.conftest import CHEAP, PASS
 from tests.vault.conftest import write_csv
@@ -91,6 +91,28 @@ def test_words_that_say_nothing_of_where_he_is_stay_plain_after_a_threat() -> No
 def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:
     msgs = [_m(0, "Running 10 min late for the handover"), _m(12, "I'm outside."), _m(20, "see you soon")]
     assert [f["labels"] for f in _apply(msgs)] == [[], [], []]
+
+
+def test_a_bare_arrival_alone_is_check_and_a_threat_after_one() -> None:
+    """The model alone calls "im on my way" a threat (0.86); by labels.md a one-word update is
+    logistics. Alone it is CHECK, shown whole; after a threat, context makes it a threat."""
+    screener = Screener()
+    alone, dressed = screener.screen(["im on my way", "See you soon 😈"])
+    assert alone.scores["threat"] >= screener.model.thresholds["threat"]  # what the demotion is for
+    assert "threat" not in alone.labels and alone.check
+    assert "threat" in dressed.labels  # one emoji more is not bare: the model's to read
+    after = screener.screen_messages([_m(0, "I'll kill you for this"), _m(40, "im on my way")])
+    assert "threat" in after[1]["labels"] and after[1]["danger"][0]["sign"] == "near_after_threat"
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("im on my way", True), ("Im on my way now", True), ("see u soon x", True), ("ok, 5 mins away", True),
+    ("I'll be there in 10 mins.", True), ("here", True),
+    ("See you soon. Sooner than you think.", False), ("I'm outside your house", False),
+    ("on my way, you'd better be in", False), ("see you soon 😈", False),
+])
+def test_what_counts_as_a_bare_arrival(text: str, bare: bool) -> None:
+    assert bare_arrival(text) is bare
 
 
 def _shield_after_imports(tmp_path: Path, *exports: Path) -> tuple[list, bool]:

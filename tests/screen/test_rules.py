@@ -79,6 +79,12 @@ def signs(text: str) -> list[str]:
     ("ahm gonnae kill ye", "threat_to_kill"),
     ("Mi a go deal wid yuh", "intimidation"),
     ("I go kill you", "threat_to_kill"),
+    ("got my brother's shotgun in the garage and im not afraid to use it", "weapon"),
+    ("I just wanted you to be the last one I talked to", "suicide_threat"),
+    ("you still leave the side door unlocked at night i see", "stalking"),
+    ("there will be a reckoning for what you did", "intimidation"),
+    ("hope your new boyfriend has good life insurance", "intimidation"),
+    ("my cousins are going to pay you a visit", "intimidation"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -123,6 +129,11 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "I go to school with you",
     "Why wait until you're dead to enjoy it?",
     "I'll come to your house at 5 to get the kids",
+    "the new knife is lethal, not afraid to use it on the pumpkins though",
+    "my brothers will sort out the van on Saturday",
+    "my mates want to deal with the booking, is that ok",
+    "hope you've got travel insurance for the trip",
+    "left the back door open for the cat, see you later",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

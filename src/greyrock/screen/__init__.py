@@ -27,7 +27,7 @@ import numpy as np
 
 from greyrock.model import Channel, DangerFlag, Direction, Finding, Kind, Message, Span, sort_key
 
-from ._context import context_updates
+from ._context import bare_arrival, context_updates
 from ._model import MODEL_FORMAT_VERSION, Model
 from ._normalise import ScreeningText, screening_text
 from ._quoted import own_words
@@ -91,9 +91,13 @@ class Screener:
         probs = self._probabilities(views)
         on = [self._labels(p) for p in probs]
         dangers = [_danger(v) for v in views]
-        for labels, flags in zip(on, dangers):
+        for text, labels, flags in zip(texts, on, dangers):
             if flags:
                 labels.add("threat")
+            elif "threat" in labels and bare_arrival(text):
+                # "im on my way" alone is a handover; after a threat, context makes it one.
+                # Until then the reader sees it whole as CHECK, never out of sight.
+                labels.discard("threat")
 
         # Second pass, sentence by sentence (clause by clause), only where practical and
         # abusive content must be told apart: the summary keeps one and leaves the other.

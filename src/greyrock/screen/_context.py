@@ -26,7 +26,7 @@ from greyrock.model import DangerFlag, Message, sort_key
 from ._normalise import screening_text
 from ._vocab import LABELS
 
-__all__ = ["AFTER_THREAT_HOURS", "context_updates"]
+__all__ = ["AFTER_THREAT_HOURS", "bare_arrival", "context_updates"]
 
 AFTER_THREAT_HOURS = 6
 _SIGN = "near_after_threat"
@@ -66,6 +66,27 @@ _NEAR = re.compile(
     r"|^\W*(?:outside|here|downstairs|out front|ootside|arrived|reached)\W*$",
     re.I,
 )
+
+
+# A message that says nothing but that the sender is coming or has come: "im on my way",
+# "see you soon", "here", "5 mins away x". Alone it is the commonest text of a handover; a
+# threat hours before makes it one (context_updates), and an emoji or one word more ("see you
+# soon 😈", "sooner than you think") is not bare and stays the model's to read.
+_BARE_ARRIVAL = re.compile(
+    r"^\W*(?:(?:ok|okay|right|hi|hey|hiya|yo|morning|evening)[\s,.!]+)?"
+    r"(?:(?:i'?m|im|i am|am|i'?ll|ill|i will|just|nearly|almost|now)\s+)*"
+    r"(?:on my way|omw|otw|here|outside|downstairs|out front|there|leaving now|setting off|heading (?:over|out|round)"
+    r"|pulling (?:up|in)|pulled up|parked(?: up)?|arrived|reached|be there (?:in|at|by) \w+(?: ?(?:mins?|minutes?))?"
+    r"|\d+ ?(?:mins?|minutes?) (?:away|out)|see (?:you|u|ya) (?:soon|in a (?:bit|min|minute|sec)|shortly|later|then|there"
+    r"|at \d{1,2}(?:[:.]\d\d)?(?: ?[ap]m)?))"
+    r"(?:\s+(?:now|then|soon))?(?:\s+\d+ ?(?:mins?|minutes?))?[\s.!,]*(?:x+)?[\s.!]*$",
+    re.I,
+)
+
+
+def bare_arrival(text: str) -> bool:
+    """Whether a (normalised) message says only that the sender is coming or is here."""
+    return _BARE_ARRIVAL.match(text) is not None
 
 
 K = TypeVar("K")

@@ -122,6 +122,9 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:gun|knife|blade)\b[^.!?\n]{0,30}\b(?:waiting|ready|loaded|sharpened)\b",
         r"\b(?:loaded|cleaned|cleaning|sharpened|sharpening|oiled) (?:my|the|dad'?s|my dad'?s) (?:gun|shotgun|rifle|pistol|knife|knives|blade|machete)\b",
         r"\b(?:bullet|round|knife|gun|shell)s? (?:with|has|have) (?:your|ur|her|his) name on\b|\b(?:a|one) (?:bullet|round) (?:for|with) (?:you|u|ya)\b",
+        # A weapon named, then the will to use it: "the rifle's in the boot. not scared to use it".
+        r"\b(?:gun|shotgun|rifle|pistol|knife|knives|blade|machete|crossbow)s?\b[^\n]{0,80}\b(?:not|never|ain'?t|aint|won'?t be)\s+"
+        r"(?:afraid|scared|frightened|shy|too proud)\s+to\s+use\s+(?:it|them|one)\b(?!\s+(?:for|on|in|to|when)\b)",
     ),
     _rule(
         "strangulation", "a message mentions choking or strangling",
@@ -175,6 +178,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:easier|better) for (?:all of )?(?:you|u|everyone)\b[^.!?\n]{0,20}\b(?:if i(?:'m| was| were)? "
         r"(?:gone|dead|not here)|without me|when i'?m gone)\b",
         r"\bsee (?:you|u|them|her|him|the kids) (?:one|for the) last time\b",
+        r"\b(?:want(?:ed)?|wanna|needed) (?:you|u) to be the last (?:person|one|voice) i\b",
     ),
     _rule(
         "self_harm_goading", "a message urges you to harm yourself",
@@ -212,6 +216,8 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:there(?:'s| is) )?nowhere (?:for (?:you|u) )?(?:to|you can|u can) hide\b|\byou can(?:'?t|not) hide (?:from me|forever)\b",
         r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
         r"\bwho was (?:at|in) (?:yours|your (?:place|flat|house|apartment))\b",
+        # Knowing how the reader's home is left: "still leaving the back gate unlocked I see".
+        r"\b(?:leaving|leave|left|leaves)\s+(?:the|your|ur)\s+(?:back |front |side |kitchen |bedroom )?(?:door|gate|window)s?\s+(?:unlocked|open)\b[^.!?\n]{0,20}\bi (?:see|noticed|saw)\b",
         r"\b(?:parked|sat|sitting|waiting) (?:outside|across from|near|opposite) (?:your|ur) (?:house|place|flat|work|office|sister'?s|mum'?s|mom'?s|parents'?)",
         r"\blights?(?:'s| is| are| was| were)? on in (?:the|your) (?:back |front )?(?:bedroom|room|kitchen)\b",
         r"\b(?:car|van|truck|ute|bike)\s+(?:outside|parked outside|across from|opposite|near) (?:your|ur) "
@@ -243,6 +249,12 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:you(?:'ll| will)|you(?:'re| are) (?:going|gonna) to?)\s+end up (?:dead|in (?:a|the) (?:ditch|hospital|morgue|ground|grave|river|box|body bag))\b",
         r"\bsay (?:your|ur) prayers\b|\b(?:your|ur) (?:time|days) (?:is|are) (?:up|coming)\b",
         r"\b(?:your|ur) days are numbered\b",
+        r"\bthere(?:'ll| will| is going to| is gonna)\s+be\s+a\s+reckoning\b",
+        r"\bhope\s+(?:you|u|he|she|(?:your|ur|the)\s+(?:new\s+)?(?:man|guy|fella|bloke|boyfriend|girlfriend|bf|gf|partner|lover|woman))"
+        r"(?:'ve|'s| has| have| has got| have got|'ve got|'s got)?\s+(?:got\s+)?(?:good|decent)\s+(?:health\s+|life\s+|medical\s+)?insurance\b",
+        # Someone else sent: "my brother will sort you out", "the boys will pay you a visit".
+        r"\b(?:my|his|her)\s+(?:brothers?|cousins?|mates|boys|lads|people|uncles?|crew|friends)\b[^.!?\n]{0,30}\b(?:will|'ll|are going to|is going to|gonna|wanna|want to|wants to)\s+"
+        r"(?:sort\s+(?:you|u|ya)\s+out|deal\s+with\s+(?:you|u|ya)\b(?!\s+(?:later|tomorrow|on|at|about))|pay\s+(?:you|u|ya)\s+a\s+(?:little\s+)?visit|have\s+a\s+(?:little\s+)?word\s+with\s+(?:you|u|ya|him|her))",
         r"\bwon'?t know what hit (?:you|u|ya)\b",
         r"\b(?:you'?ll|you will|you(?:'re| are) (?:going|gonna) to?) (?:pay for|regret) (?:this|that|it)\b",
         r"\b(?:restraining|protective|protection|court|non-molestation) order\b[^.!?\n]{0,60}\b(?:won'?t|isn'?t going to|can'?t|doesn'?t) (?:stop|protect|save|keep)\b",
