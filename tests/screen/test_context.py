@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from greyrock import pipeline, vault
+import numpy as np
 import pytest
 
 from greyrock.model import Channel, Direction, Kind, Message, Source
@@ -93,13 +94,22 @@ def test_presence_without_a_threat_before_it_stays_as_the_model_said() -> None:
     assert [f["labels"] for f in _apply(msgs)] == [[], [], []]
 
 
-def test_a_bare_arrival_alone_is_check_and_a_threat_after_one() -> None:
-    """The model alone calls "im on my way" a threat (0.86); by labels.md a one-word update is
-    logistics. Alone it is CHECK, shown whole; after a threat, context makes it a threat."""
+def test_a_bare_arrival_alone_is_check_and_a_threat_after_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the model's threat score of "im on my way" (the shipped one gave 0.86), a
+    one-word update is logistics by labels.md: alone it is CHECK, shown whole; after a threat,
+    context makes it a threat."""
     screener = Screener()
+    sure = screener.model.thresholds["threat"] + 0.1
+    real = screener._probabilities
+
+    def the_model_calls_it_a_threat(views):  # type: ignore[no-untyped-def]
+        probs = real(views)
+        probs[:, screener._col["threat"]] = np.maximum(probs[:, screener._col["threat"]], sure)
+        return probs
+
+    monkeypatch.setattr(screener, "_probabilities", the_model_calls_it_a_threat)
     alone, dressed = screener.screen(["im on my way", "See you soon 😈"])
-    assert alone.scores["threat"] >= screener.model.thresholds["threat"]  # what the demotion is for
-    assert "threat" not in alone.labels and alone.check
+    assert "threat" not in alone.labels and alone.check and alone.scores["threat"] >= sure - 0.001
     assert "threat" in dressed.labels  # one emoji more is not bare: the model's to read
     after = screener.screen_messages([_m(0, "I'll kill you for this"), _m(40, "im on my way")])
     assert "threat" in after[1]["labels"] and after[1]["danger"][0]["sign"] == "near_after_threat"
