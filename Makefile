@@ -53,7 +53,7 @@ eval: $(STAMP)
 	touch .venv-train/.installed
 
 train: .venv-train/.installed
-	.venv-train/bin/python training/train.py --epochs 4
+	.venv-train/bin/python training/train.py --epochs 4 --data '[a-i]_*.jsonl'
 
 clean:
 	rm -rf .venv .venv-lowest .venv-newest build *.egg-info .pytest_cache
