@@ -85,6 +85,7 @@ def signs(text: str) -> list[str]:
     ("there will be a reckoning for what you did", "intimidation"),
     ("hope your new boyfriend has good life insurance", "intimidation"),
     ("my cousins are going to pay you a visit", "intimidation"),
+    ("seen ya leaving the gym at 6 again", "stalking"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)

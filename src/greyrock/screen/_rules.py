@@ -194,7 +194,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         "stalking", "a message shows you are being followed, watched or tracked",
         r"\bi know where (?:you|u|she|he|the kids?)\s+(?:live|are|work|stay|sleep|go|park|is|parks)",
         r"\bi(?:'ve| have)?\s+(?:been\s+)?(?:watching|following)\s+(?:you|u|your)\b",
-        r"\b(?:i\s+)?(?:saw|seen|watched|spotted|clocked) (?:you|u)\s+(?:at|with|leaving|outside|in|on|walk(?:ing)?|go(?:ing)?|drop(?:ping)?|leave|getting|coming)\b"
+        r"\b(?:i\s+)?(?:saw|seen|watched|spotted|clocked) (?:you|u|ye|ya|yuh)\s+(?:at|with|leaving|outside|in|on|walk(?:ing)?|go(?:ing)?|drop(?:ping)?|leave|getting|coming)\b"
         r"(?!\s+(?:here|this (?:site|app|chat)|chit|the (?:app|site|tv|news|screen)|tv|insta\w*|twitter|facebook|tiktok|youtube|(?:your|ur) (?:computer|phone)))",
         r"\bi know (?:he|she|they|your \w+)(?:'s| has| have| is| are)? been (?:staying|sleeping|coming|stopping)\b",
         r"\bi followed (?:you|u)\b(?!\s+(?:on|back|at|in)\b)",
