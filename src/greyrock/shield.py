@@ -3,7 +3,8 @@
 Every message from the other person becomes one line of these kinds:
 - danger: a threat or danger phrase, shown with its words (never hidden);
 - check: not called a threat, but close to it (its threat score lies between the model's
-  watch line and its threshold): shown whole, for the reader to judge, never held back;
+  watch line and its threshold, or it is a bare arrival such as "im on my way" that only
+  the model calls one): shown whole, for the reader to judge, never held back;
 - action: the practical summary (times, dates, amounts, requests), and whether it needs
   a reply, with the abuse around it left out and only named ("also contained: insult");
 - hidden: nothing practical and no danger: only the tactic's name, the words held back
