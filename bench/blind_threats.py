@@ -1,6 +1,7 @@
 """The screen's threat figures on single messages written blind by another writer.
 
     python bench/blind_threats.py [--data bench/data/threats_blind3.jsonl]
+    python bench/blind_threats.py --data bench/data/threats_blind4.jsonl
 
 bench/data/threats_blind3.jsonl: 300 messages written for this bench by a writer (a helper)
 who saw only ../shared/spec/labels.md and a brief, never the model, its training data, the
@@ -12,7 +13,11 @@ murder me"), 50 hostile messages from an ex that are not threats (insults, guilt
 50 everyday ones. Each is tagged with its form and its voice (UK, US, Scots, Nigerian,
 Jamaican, voicemail, formal e-mail...).
 
-The first run of this file, before anything in the screen was changed with it in view, is
+bench/data/threats_blind4.jsonl: 240 messages by a fourth writer under the same rules (100
+threats, 40 handovers and arrivals an ex-partner sends when sharing children, 40
+look-alikes, 30 hostile non-threats, 30 everyday), written after this session's changes.
+
+The first run of each file, before anything in the screen was changed with it in view, is
 the held-out figure (the README and the model card quote it with its commit); later runs
 are fitted to it as soon as a rule is written after reading its misses.
 

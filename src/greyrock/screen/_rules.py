@@ -22,7 +22,10 @@ __all__ = ["DANGER_RULES", "TACTIC_CUES", "danger_flags", "tactic_cues"]
 _WILL = r"i(?:'?ll| will|'?m (?:going to|gonna|about to)|ll)|gonna|going to|imm?a|i'?ma|finna|i swear i(?:'?ll| will)"
 
 # "I'll shoot you a text" sends a message.
-_NOT_A_MESSAGE = r"(?!\s+(?:a|an)\s+(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link)\b)"
+_NOT_A_MESSAGE = (
+    r"(?!\s+(?:a|an|the|those|these|that|my|some)\s+(?:[a-z']+\s+){0,2}(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link"
+    r"|details|info|information|address|number|dates?|times?|list|form|location|postcode|invite|pics|photos|look|smile)\b)"
+)
 
 
 # A small grammar: who commits (the speaker), to what harm, against whom. Each part is a
@@ -60,7 +63,8 @@ _NOT_AFTER_HARM = (
     r"|in (?:(?:a|the|every|this|that|our|my|your)\s+)?(?:game|match|race|round|debate|argument|court|divorce|custody|back|polls|quiz)"
     r"|on (?:fortnite|cod|halo|mario|xbox|ps\d|the (?:game|court|field|track|board|pitch))"
     r"|with (?:kindness|love|kisses|hugs|my (?:love|cooking|cuteness))"
-    r"|(?:a|an|some)\s+(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link|look|smile|cd|copy|slack)"
+    r"|(?:a|an|some)\s+(?:[a-z']+\s+){0,2}(?:text|message|msg|email|e-mail|line|dm|pm|note|pic|photo|link|look|smile|cd|copy|slack)\b"
+    r"|(?:the|those|these|that|my)\s+(?:[a-z']+\s+){0,2}(?:details|info|information|address|number|dates?|times?|list|form|location|postcode|invite|link|pics|photos)\b"
     r"|over (?:the|a|some|my)\s+(?:details|info|link|email|number)|off\b|out (?:of|from)\b))"
 )
 # Phrases of harm that carry their own target: "fuck you up", "put you in the ground".
