@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from greyrock import pipeline, vault
 import numpy as np
 import pytest
 
+from greyrock import pipeline, vault
 from greyrock.model import Channel, Direction, Kind, Message, Source
 from greyrock.screen import Screener
 from greyrock.screen._context import bare_arrival, context_updates
