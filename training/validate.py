@@ -73,17 +73,19 @@ def main() -> None:
 
 
 def blind_threats(model_dir: Path, tok, temps: np.ndarray, th: np.ndarray) -> None:
-    """Threat alone on bench/data/threats_blind3.jsonl: 300 single messages by a writer who
-    never saw the training data or the model (another held-out writer; threats in 21 forms
-    and look-alikes), at the model's own threshold, without the danger phrases."""
-    path = REPO / "bench" / "data" / "threats_blind3.jsonl"
-    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    """Threat alone on the single messages of bench/data/threats_blind3.jsonl and
+    _blind4.jsonl: two more writers who never saw the training data or the model (threats in
+    many forms, look-alikes, handovers), at the model's own threshold, without the danger
+    phrases. They stay out of training; a candidate's rule reads them beside the files."""
     i = LABELS.index("threat")
-    p = 1 / (1 + np.exp(-onnx_logits(model_dir / "model.onnx", tok, rows)[:, i] / temps[i]))
-    y = np.array([r["threat"] for r in rows], dtype=int)
-    t = prf(p, y, th[i])
-    print(f"blind writer 3 ({path.name}): threat P={t['precision']:.3f} R={t['recall']:.3f} "
-          f"F2={f_beta(p, y, th[i], 2.0):.3f} n={t['support']} of {len(rows)}")
+    for name in ("threats_blind3.jsonl", "threats_blind4.jsonl"):
+        path = REPO / "bench" / "data" / name
+        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+        p = 1 / (1 + np.exp(-onnx_logits(model_dir / "model.onnx", tok, rows)[:, i] / temps[i]))
+        y = np.array([r["threat"] for r in rows], dtype=int)
+        t = prf(p, y, th[i])
+        print(f"blind writer ({name}): threat P={t['precision']:.3f} R={t['recall']:.3f} "
+              f"F2={f_beta(p, y, th[i], 2.0):.3f} n={t['support']} of {len(rows)}")
 
 
 def by_group(probs: np.ndarray, y: np.ndarray, th: np.ndarray, groups: list[str]) -> None:
