@@ -86,6 +86,10 @@ def signs(text: str) -> list[str]:
     ("hope your new boyfriend has good life insurance", "intimidation"),
     ("my cousins are going to pay you a visit", "intimidation"),
     ("seen ya leaving the gym at 6 again", "stalking"),
+    ("if mi cyaan have yuh, nobody nah go have yuh", "intimidation"),
+    ("see you at court on the 9th. we'll see if you make it home after", "intimidation"),
+    ("Biscuit's with me now. Whether he stays alive is up to you.", "intimidation"),
+    ("If you dont come back by Diwali I will consume poison", "suicide_threat"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -97,6 +101,8 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "We'll kill it at the interview tomorrow!",
     "I'm coming for the kids at 5, have their bags ready",
     "I'm coming for you at 6, be ready",  # a lift
+    "we'll see if you make it home before the rain lol",
+    "whether it survives is up to you now, I've watered it twice",  # a plant
     "tell the kids I love them and I'll see them Saturday",
     "I've written the letters to the school about the trip",
     "no point going to the park if it's raining",

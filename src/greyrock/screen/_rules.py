@@ -161,6 +161,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:i'?d|i should|i could|i might|maybe i'?ll|i want to|i wanna|i'?m going to|i'?m gonna) (?:just )?"
         r"(?:kill|off|top|hang|shoot|drown|poison) myself\b|\b(?:off|top|hang) myself\b",
         r"\bslit (?:my|me) wrists\b|\b(?:take|taking|took) an overdose\b",
+        r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna))|gonna)\s+(?:drink|take|swallow|consume)\s+(?:the\s+|some\s+)?(?:rat\s+)?(?:poison|bleach|weedkiller|pesticide)\b",
         r"\b(?:stockpil\w+|hoarding|saving up) (?:my|the) (?:pills|tablets|meds)\b",
         r"\b(?:take|swallow) (?:all|every one) of (?:my|the|these) (?:pills|tablets)\b",
         r"\b(?:bullet|noose)\b[^.!?\n]{0,25}\bfor myself\b|\brope(?:'s| is)? (?:in the garage|ready|tied)\b",
@@ -245,7 +246,11 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\bthis (?:is(?:n'?t| not)|ain'?t|aint) over\W{0,3}\s*not by a long (?:shot|way|chalk)\b",
         r"\b(?:see|watch) what happens to (?:you|u|her|him|the kids)\b|\bor (?:else )?(?:you(?:'ll| will) )?see what happens\b",
         r"\b(?:you(?:'re| are|'ll be| will be)|ur|u r|don'?t be)\s+next\s*[.!]*\s*$",
-        r"\bif i can'?t have (?:you|u),?\s+(?:no ?one|nobody|no-one)\b",
+        r"\bif (?:i|mi|me|ah) (?:can'?t|cant|cannot|cyaan|cyan|caan) have (?:you|u|yuh|ya|ye),?\s+(?:then\s+)?(?:no ?one|nobody|no-one|nuh ?body|no other (?:man|woman))\b",
+        # Getting home as the thing in doubt: "see you at court on the 9th. we'll see if you make it home after".
+        r"\b(?:we'?ll|we will|let'?s) see (?:if|whether) (?:you|u|ya) (?:make it|get) (?:home|back)\b(?!\s+(?:before|by|in time|for|on time))",
+        # A pet or child held as the stake: "Biscuit's with me now. Whether he stays alive is up to you."
+        r"\b(?:whether|if) (?:he|she|they|the (?:dog|cat|kids?|children|baby)|(?!(?:it|this|that|one)\b)\w+) (?:stays?|lives?|survives?) (?:alive )?(?:is|'s) (?:up to|on) (?:you|u)\b",
         r"\b(?:you|u) (?:don'?t|dont|do not) know what i(?:'m| am|m) capable of\b|\b(?:you|u) have no idea what i(?:'m| am|m) capable of\b",
         r"\b(?:can'?t|cannot|won'?t) (?:promise|be (?:held )?responsible for) what i(?:'ll| will| might)? do\b",
         r"\b(?:don'?t|dont|do not) (?:make|push) me (?:do something (?:i|you)(?:'ll| will|'d| would) regret|hurt (?:you|u)|find (?:you|u))",
