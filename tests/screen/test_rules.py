@@ -90,6 +90,9 @@ def signs(text: str) -> list[str]:
     ("see you at court on the 9th. we'll see if you make it home after", "intimidation"),
     ("Biscuit's with me now. Whether he stays alive is up to you.", "intimidation"),
     ("If you dont come back by Diwali I will consume poison", "suicide_threat"),
+    ("Should of finished it that night in the kitchen when I had the chance", "threat_to_kill"),
+    ("who was the fella in the grey hoodie leaving yours at midnight", "stalking"),
+    ("theres a bottle of petrol in my boot with your name on it", "weapon"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -103,6 +106,8 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "I'm coming for you at 6, be ready",  # a lift
     "we'll see if you make it home before the rain lol",
     "whether it survives is up to you now, I've watered it twice",  # a plant
+    "I should have finished it yesterday, the essay's due at 9",
+    "there's a pint with your name on it at the bar",
     "tell the kids I love them and I'll see them Saturday",
     "I've written the letters to the school about the trip",
     "no point going to the park if it's raining",

@@ -101,6 +101,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         rf"\b{_SPEAKER}\s+{_INTENSIFIER}{_KILL}\s+{_TARGET}\b{_NOT_AFTER_HARM}",
         # Regret at not having done it: "I should have killed you when I had the chance".
         r"\bi\s+should(?:'?ve| have| of)\s+(?:just\s+)?(?:killed|strangled|choked|shot|stabbed|finished|ended|buried|drowned)\s+(?:you|u|ya|her|him)\b",
+        r"\bshould(?:'?ve| have| of)\s+(?:just\s+)?(?:finished|ended)\s+(?:it|you|u|the job)\b[^.!?\n]{0,40}\bwhen i had the chance\b",
         r"\b(?:you|u)(?:'re| are| r)?\s+(?:going to|gonna|will|'ll)\s+(?:fucking\s+)?die\b(?!\s+(?:laughing|of|from|when|if you|happy|a little|inside|alone))",
         r"\b(?:you(?:'re| are| r)|ur|(?:he|she)(?:'?s| is))\s+dead meat\b",
         r"\b(?:he|she|(?:your|ur) (?:new )?(?:boyfriend|girlfriend|man|woman|fella|bloke|guy|partner|lawyer))(?:'?s| is)\s+a\s+dead\s+(?:wo)?man\b",
@@ -125,7 +126,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         rf"\b(?:shoot|stab|cut)\s+(?:you|u|ya)\b{_NOT_A_MESSAGE}",
         r"\b(?:gun|knife|blade)\b[^.!?\n]{0,30}\b(?:waiting|ready|loaded|sharpened)\b",
         r"\b(?:loaded|cleaned|cleaning|sharpened|sharpening|oiled) (?:my|the|dad'?s|my dad'?s) (?:gun|shotgun|rifle|pistol|knife|knives|blade|machete)\b",
-        r"\b(?:bullet|round|knife|gun|shell)s? (?:with|has|have) (?:your|ur|her|his) name on\b|\b(?:a|one) (?:bullet|round) (?:for|with) (?:you|u|ya)\b",
+        r"\b(?:bullet|round|knife|gun|shell|petrol|acid|bat|hammer|shovel|spade|rope|grave)s?\b[^.!?\n]{0,25}?\b(?:with|has|have) (?:your|ur|her|his) name on\b|\b(?:a|one) (?:bullet|round) (?:for|with) (?:you|u|ya)\b",
         # A weapon named, then the will to use it: "the rifle's in the boot. not scared to use it".
         r"\b(?:gun|shotgun|rifle|pistol|knife|knives|blade|machete|crossbow)s?\b[^\n]{0,80}\b(?:not|never|ain'?t|aint|won'?t be)\s+"
         r"(?:afraid|scared|frightened|shy|too proud)\s+to\s+use\s+(?:it|them|one)\b(?!\s+(?:for|on|in|to|when)\b)",
@@ -213,7 +214,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\bwatching (?:you|u)\b[^.!?\n]{0,3}[.!]?\s*(?:and\s+)?so am i\b",
         r"\bi know where (?:your|ur) (?:\w+\s+)?(?:lives|works|stays|is staying|goes|parks|sleeps)\b",
         r"\b(?:air ?tags?|trackers?|gps (?:tracker|tag)|tracking (?:device|app)|spyware|stalkerware)\b[^.!?\n]{0,40}\b(?:on|in|under)\s+(?:your|ur|the)\s+(?:car|bag|phone|coat|pram|buggy)\b",
-        r"\bwho (?:was|is|'s|were) (?:that|the) (?:guy|man|woman|girl|bloke|fella|lad|dude|chick|prick|cunt|bitch)\s+(?:you|u|leaving|outside|at (?:yours|urs|your))\b",
+        r"\bwho (?:was|is|'s|were) (?:that|the) (?:guy|man|woman|girl|bloke|fella|lad|dude|chick|prick|cunt|bitch)(?:\s+(?:in|with)\s+(?:the|a|that)\s+[^.!?\n]{0,25}?)?\s+(?:you|u|leaving|outside|at (?:yours|urs|your))\b",
         r"\bwho dropped (?:you|u) (?:home|off|back)\b",
         r"\b(?:drove|driving|drive|walked|went|been|go|going) (?:past|by) (?:your|ur) (?:house|place|flat|work|office|mum'?s|mom'?s|parents'?|sister'?s|new (?:place|flat|house))\b",
         r"\b(?:you|u) (?:think|thought) (?:you(?:'re| are| were)|ur|u r|u are) safe\b",
