@@ -120,6 +120,8 @@ def test_a_bare_arrival_alone_is_check_and_a_threat_after_one(monkeypatch: pytes
     ("I'll be there in 10 mins.", True), ("here", True),
     ("See you soon. Sooner than you think.", False), ("I'm outside your house", False),
     ("on my way, you'd better be in", False), ("see you soon 😈", False),
+    ("Am ootside. Nae rush", True), ("Mi reach. Sen dem out when yuh ready.", True), ("here, send Mia out", True),
+    ("outside. send her out or im coming in", False),
 ])
 def test_what_counts_as_a_bare_arrival(text: str, bare: bool) -> None:
     assert bare_arrival(text) is bare

@@ -74,12 +74,17 @@ _NEAR = re.compile(
 # soon 😈", "sooner than you think") is not bare and stays the model's to read.
 _BARE_ARRIVAL = re.compile(
     r"^\W*(?:(?:ok|okay|right|hi|hey|hiya|yo|morning|evening)[\s,.!]+)?"
-    r"(?:(?:i'?m|im|i am|am|i'?ll|ill|i will|just|nearly|almost|now)\s+)*"
-    r"(?:on my way|omw|otw|here|outside|downstairs|out front|there|leaving now|setting off|heading (?:over|out|round)"
-    r"|pulling (?:up|in)|pulled up|parked(?: up)?|arrived|reached|be there (?:in|at|by) \w+(?: ?(?:mins?|minutes?))?"
+    r"(?:(?:i'?m|im|i am|am|ah'?m|mi|me|i'?ll|ill|i will|just|nearly|almost|now)\s+)*"
+    r"(?:on my way|omw|otw|here|outside|ootside|downstairs|out front|oot front|there|leaving now|setting off|heading (?:over|out|round)"
+    r"|pulling (?:up|in)|pulled up|parked(?: up)?|arrived|reached|reach(?: already)?|be there (?:in|at|by) \w+(?: ?(?:mins?|minutes?))?"
     r"|\d+ ?(?:mins?|minutes?) (?:away|out)|see (?:you|u|ya) (?:soon|in a (?:bit|min|minute|sec)|shortly|later|then|there"
     r"|at \d{1,2}(?:[:.]\d\d)?(?: ?[ap]m)?))"
-    r"(?:\s+(?:now|then|soon))?(?:\s+\d+ ?(?:mins?|minutes?))?[\s.!,]*(?:x+)?[\s.!]*$",
+    r"(?:\s+(?:now|then|soon))?(?:\s+\d+ ?(?:mins?|minutes?))?"
+    # A handover's own words may follow: "no rush", "send them out when you're ready".
+    r"(?:[\s.!,]+(?:no rush|nae rush|nuh rush|no hurry|take (?:your|ur|yer) time"
+    r"|(?:send|sen|bring) (?:them|him|her|dem|the (?:kids|children|boys|girls|twins|baby)|[a-z]+) (?:out|down)"
+    r"(?: (?:when|whenever) (?:you'?re|yuh|ur|u r|you are|ya|yer) ready)?))?"
+    r"[\s.!,]*(?:x+)?[\s.!]*$",
     re.I,
 )
 
