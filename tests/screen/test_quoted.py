@@ -62,8 +62,8 @@ def screener() -> Screener:
 
 def test_the_readers_quoted_words_are_not_labelled_as_the_senders(screener: Screener) -> None:
     [reply] = screener.screen_messages([_mail(REPLY)])
-    [whole] = screener.screen([REPLY])
-    assert "verbal_abuse" in whole.labels  # screened whole, the quote's insult is labelled
+    [quoted] = screener.screen(["You are a useless, pathetic liar and everyone knows it."])
+    assert "verbal_abuse" in quoted.labels  # the quoted line alone is abuse: its words are kept out, not missed
     assert "verbal_abuse" not in reply["labels"] and "logistics" in reply["labels"]
     assert "useless" not in reply["summary"]
 
