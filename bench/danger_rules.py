@@ -117,8 +117,9 @@ def main() -> None:
         threat = [r["threat"] if "threat" in r else "threat" in r["labels"] for r in rows]
         threats = [bool(flags(r["text"])) for r, t in zip(rows, threat) if t]
         others = [bool(flags(r["text"])) for r, t in zip(rows, threat) if not t]
-        print(f"(d) {name}.jsonl (single messages, written blind; read after its first run): threats named "
-              f"by a phrase {sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
+        found = f"threats named by a phrase {sum(threats)} of {len(threats)}; " if threats else ""
+        print(f"(d) {name}.jsonl (single messages, written blind; read after its first run): "
+              f"{found}other messages with one {sum(others)} of {len(others)}")
 
     if args.email:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

