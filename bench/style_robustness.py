@@ -1,0 +1,78 @@
+"""Does a chat marker change the screen's mind? Recall of each abuse label on the held-out
+written files, as written and with a marker that says nothing about abuse added.
+
+    python bench/style_robustness.py [--model DIR]
+
+Real senders write "...", "haha", "Hey," around a threat as readily as around a pick-up
+time, and court records quote messages in part ("…you will regret it"). Every real chat turn
+in training is plain and many carry such markers, so a model can learn them as signs of
+harmless talk. The markers measured here are ones training never adds (train.py's
+MARKER_PREFIXES / MARKER_SUFFIXES are others), and the messages are the four written files
+that training holds out (train.py's VAL_FILES), so the figures are held out twice.
+The model alone is measured, at its own thresholds (the danger phrases would hide part of
+a drop in threat recall).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from greyrock.screen._model import Model  # noqa: E402
+from greyrock.screen._vocab import ABUSE_LABELS  # noqa: E402
+
+HELD_OUT = ("c_threat.jsonl", "g_abuse.jsonl", "f_logistics.jsonl", "h_voices.jsonl")  # train.py's VAL_FILES
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+MARKERS = {
+    "'Hey, ' before": lambda t: "Hey, " + _lower_first(t),
+    "' haha' after": lambda t: t.rstrip(".") + " haha",
+    "'- ' before": lambda t: "- " + t,
+    "'…' before": lambda t: "…" + _lower_first(t),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", type=Path, default=None, help="a model folder (default: the shipped model)")
+    args = ap.parse_args()
+    rows = [json.loads(line) for name in HELD_OUT
+            for line in (REPO / "training" / "data" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    model = Model(args.model)
+    print(f"model {model.id[:12]}: {len(rows)} held-out written messages; recall of each label as written "
+          "and with each marker added")
+    print(f"{'label':14s} {'n':>4s} {'as written':>10s} " + " ".join(f"{m:>15s}" for m in MARKERS) + "  mean drop")
+    texts = [r["text"] for r in rows]
+    probs = {"as written": model.probabilities(texts)}
+    probs.update({name: model.probabilities([mark(t) for t in texts]) for name, mark in MARKERS.items()})
+    drops = []
+    for label in sorted(ABUSE_LABELS):
+        col, th = model.outputs.index(label), model.thresholds[label]
+        gold = np.array([label in r["labels"] for r in rows])
+        recall = {name: float((p[gold, col] >= th).mean()) for name, p in probs.items()}
+        drop = float(np.mean([recall["as written"] - recall[m] for m in MARKERS]))
+        drops.append(drop)
+        print(f"{label:14s} {int(gold.sum()):4d} {recall['as written']:10.3f} "
+              + " ".join(f"{recall[m]:15.3f}" for m in MARKERS) + f"  {drop:+.3f}")
+    plain = np.array([not r["labels"] for r in rows])
+    cols = [model.outputs.index(label) for label in ABUSE_LABELS]
+    ths = np.array([model.thresholds[label] for label in ABUSE_LABELS])
+    flagged = {name: float((p[plain][:, cols] >= ths).any(1).mean()) for name, p in probs.items()}
+    print(f"{'plain: flagged':14s} {int(plain.sum()):4d} {flagged['as written']:10.3f} "
+          + " ".join(f"{flagged[m]:15.3f}" for m in MARKERS))
+    print(f"mean drop in recall over the five abuse labels and {len(MARKERS)} markers: {np.mean(drops):+.3f}")
+
+
+if __name__ == "__main__":
+    main()
