@@ -170,6 +170,10 @@ def test_a_threat_in_one_export_and_im_outside_in_a_later_one(tmp_path: Path) ->
     first = write_csv(tmp_path / "first.csv", [("2024-03-01T23:02:00+00:00", HIM, "I'll kill you when I find you")])
     later = write_csv(tmp_path / "later.csv", [("2024-03-02T00:30:00+00:00", HIM, "I'm here")])
     items, chain_ok = _shield_after_imports(tmp_path, first, later)
-    assert [(i.kind, i.text) for i in items] == [("danger", "I'll kill you when I find you"), ("danger", "I'm here")]
-    assert items[1].signs == ("near_after_threat",)  # the context's, not the model's own call
+    danger = [i for i in items if i.kind == "danger"]
+    assert [i.text for i in danger] == ["I'll kill you when I find you", "I'm here"]
+    assert danger[1].signs == ("near_after_threat",)  # the context's, not the model's own call
+    # Beside the danger, "I'm here" may also show as the practical update it is (labels.md:
+    # logistics); it is never hidden or shown as plain.
+    assert {i.kind for i in items if i.text == "I'm here"} <= {"danger", "action"}
     assert chain_ok
