@@ -259,8 +259,8 @@ def noisy(row: dict, rng: random.Random) -> dict:
 
 # Chat markers that say nothing about abuse. Every real chat turn trains as plain and many
 # carry them, so without this the model learnt "...", "lol" or "haha" as signs of harmless
-# talk: a threat recalled at 0.87 fell to 0.51 behind a leading "..." (bench/style_robustness.py,
-# which measures with other markers than these).
+# talk: held-out threats recalled at 0.87 fell to 0.56 with " haha" after them
+# (bench/style_robustness.py, which measures with markers other than these).
 MARKER_PREFIXES = ("...", "so ", "ok so ", "well ", "hmm ", "omg ", "ugh ", "lol ", "idk ", "look ")
 MARKER_SUFFIXES = ("...", " lol", " lmao", " xx", " 😂", " smh", " ..", " hahaha", " 🙄", " !!")
 

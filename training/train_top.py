@@ -6,8 +6,8 @@ the top layers and the head fine-tuned (issue 13, "a stronger base, if it pays")
 
 Fine-tuning mpnet end to end takes hours per epoch on two cores. The frozen layers compute
 the same thing every epoch, so their output is computed once per training example (kept
-in memory as float16) and each epoch runs only the top `--top` layers: an epoch costs about
-a sixth of a full forward pass. Data, split, loss, export and calibration are train.py's,
+in memory as float16) and each epoch runs only the top `--top` layers: with four, an epoch
+costs about one forward pass of the whole model instead of three (forward and backward). Data, split, loss, export and calibration are train.py's,
 so the model written to --out is read by `training/validate.py` and `greyrock` alike.
 
 MPNET_DIR is the sentence-transformers folder inside the PyPI split zip
