@@ -7,8 +7,9 @@ Real senders write "...", "haha", "Hey," around a threat as readily as around a 
 time, and court records quote messages in part ("…you will regret it"). Every real chat turn
 in training is plain and many carry such markers, so a model can learn them as signs of
 harmless talk. The markers measured here are ones training never adds (train.py's
-MARKER_PREFIXES / MARKER_SUFFIXES are others), and the messages are the four written files
-that training holds out (train.py's VAL_FILES), so the figures are held out twice.
+MARKER_PREFIXES / MARKER_SUFFIXES are others), and the messages are the written files that
+the model's training held out (model.json's training.validation_files), so the figures are
+held out twice.
 The model alone is measured, at its own thresholds (the danger phrases would hide part of
 a drop in threat recall).
 """
@@ -28,7 +29,15 @@ sys.path.insert(0, str(REPO / "src"))
 from greyrock.screen._model import Model  # noqa: E402
 from greyrock.screen._vocab import ABUSE_LABELS  # noqa: E402
 
-HELD_OUT = ("c_threat.jsonl", "g_abuse.jsonl", "f_logistics.jsonl", "h_voices.jsonl")  # train.py's VAL_FILES
+
+
+def held_out(model: Model) -> list[str]:
+    """The written files this model never trained on, as its own model.json records them."""
+    meta = json.loads((model.directory / "model.json").read_text(encoding="utf-8"))
+    files = meta.get("training", {}).get("validation_files")
+    if not files:
+        sys.exit(f"{model.directory / 'model.json'}: records no held-out written files (training.validation_files)")
+    return files
 
 
 def _lower_first(text: str) -> str:
@@ -47,9 +56,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, default=None, help="a model folder (default: the shipped model)")
     args = ap.parse_args()
-    rows = [json.loads(line) for name in HELD_OUT
-            for line in (REPO / "training" / "data" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     model = Model(args.model)
+    rows = [json.loads(line) for name in held_out(model)
+            for line in (REPO / "training" / "data" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     print(f"model {model.id[:12]}: {len(rows)} held-out written messages; recall of each label as written "
           "and with each marker added")
     print(f"{'label':14s} {'n':>4s} {'as written':>10s} " + " ".join(f"{m:>15s}" for m in MARKERS) + "  mean drop")
