@@ -175,6 +175,9 @@ def understand(text: str, now: datetime | None = None) -> Understood:
     now = (now or datetime.now()).replace(second=0, microsecond=0)
     exact = _iso(raw)
     if exact is not None:
+        latest = (datetime.now(exact.tzinfo) if exact.tzinfo else now) + timedelta(minutes=1)
+        if exact > latest:
+            raise _fail(f"{raw} is in the future.")
         return Understood(exact, True)
     lowered = _ORDINAL.sub(r"\1", raw.lower().replace(",", " "))
     at, rest = _time(lowered)

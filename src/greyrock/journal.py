@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +44,19 @@ _KEYS = {q.key for q in QUESTIONS}
 
 
 def _parse_when(value: str) -> str:
+    """An incident has happened: a moment in the future is a typing mistake. A time without a
+    zone is the case's wall clock, which may be up to 14 hours ahead of UTC."""
     text = value.strip()
     for candidate in (text, text.replace(" ", "T", 1)):
         try:
-            return datetime.fromisoformat(candidate).isoformat()
+            when = datetime.fromisoformat(candidate)
         except ValueError:
             continue
+        now = datetime.now(timezone.utc)
+        latest = now + timedelta(minutes=1) if when.tzinfo else now.replace(tzinfo=None) + timedelta(hours=14)
+        if when > latest:
+            raise InputError(f"journal: 'when' {text!r} is in the future.", "Give the date and time it happened.")
+        return when.isoformat()
     raise InputError(f"journal: 'when' must be a date and time like 2024-03-06 23:40, not {text!r}.")
 
 

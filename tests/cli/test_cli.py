@@ -100,6 +100,48 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in commands:
         assert (command.help or "").strip(), f"{name} has no help"
         assert f"`{name}" in readme, f"{name} is not documented in README.md"
+        shown = runner.invoke(app, [*name.split()[1:], "--help"])  # help text is Rich markup: "[/x]" broke one
+        assert shown.exit_code == 0 and "Usage" in shown.output, f"{name} --help: {shown.output[-300:]}"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["nosuchcmd"], "greyrock: No such command 'nosuchcmd'. (see greyrock --help)"),
+    (["--bogus"], "greyrock: No such option: --bogus (see greyrock --help)"),
+    (["parse"], "greyrock: Missing argument 'path'. (see greyrock parse --help)"),
+])
+def test_a_usage_mistake_is_one_line_and_exit_2(args: list[str], expected: str) -> None:
+    result = runner.invoke(app, args, prog_name="greyrock")
+    assert (result.exit_code, result.stderr.strip()) == (2, expected)
+
+
+def test_a_question_left_unanswered_at_the_end_of_input_exits_2() -> None:
+    result = runner.invoke(app, ["risk"], input="")  # no --answers and nothing on stdin: a script's mistake
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "greyrock: no answer: standard input ended at a question; run it in a terminal, or give the answers "
+        "as options (see --help)."]
+
+
+def test_ctrl_c_at_a_question_exits_130(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "greyrock", "risk"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the first line is printed before the first question waits
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines()[-1] == "greyrock: interrupted."
+
+
+def test_human_output_shows_what_could_drive_a_terminal_as_escapes() -> None:
+    from greyrock.cli._output import safe_text
+
+    assert safe_text("a\x1b[2Jb\u2028c\u200fd\u061ce\u202ef\tg\nh") == \
+        "a\\x1b[2Jb\\u2028c\\u200fd\\u061ce\\u202ef\tg\nh"
 
 
 def test_json_lines_escape_what_could_drive_a_terminal() -> None:

@@ -3,6 +3,7 @@ again, free-text dates read and confirmed, and nothing typed lost to a later err
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def test_iso_is_taken_as_written() -> None:
     ("tomorrow 9pm", "could not read 'tomorrow'"),
     ("the 16th around 1am", "the month is missing; write it as a word (March 16)."),
     ("2027-01-01 9pm", "2027-01-01 21:00 is in the future."),
+    ("2027-01-01 21:00", "2027-01-01 21:00 is in the future."),  # ISO too: an incident has happened
     ("13/13/2024 1am", "2024-13-13 is not a day of the calendar."),
     ("25:00 today", "'25:00' is not a time."),
 ])
@@ -76,6 +78,14 @@ def test_unreadable_dates_are_refused_with_an_example(text: str, why: str) -> No
     with pytest.raises(InputError) as err:
         _when.understand(text, NOW)
     assert why in str(err.value) and "e.g. 2024-03-16 01:00, March 16 around 1am" in str(err.value)
+
+
+def test_journal_json_refuses_a_moment_in_the_future(case_file: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "entry.json"
+    answers.write_text(json.dumps({"when": "2099-01-01 10:00", "what_happened": "He was at the school gate."}), encoding="utf-8")
+    result = CliRunner().invoke(app, ["journal", "add", str(case_file), "--json", str(answers)])
+    assert result.exit_code == 2 and "'when' '2099-01-01 10:00' is in the future." in result.stderr
+    assert _entries(case_file) == []
 
 
 def test_journal_add_reads_march_16_around_1am_and_confirms_it(case_file: Path) -> None:

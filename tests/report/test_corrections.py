@@ -194,6 +194,23 @@ def test_an_unknown_message_id_exits_2(mine: Built) -> None:
         assert c.records("label") == []
 
 
+def test_an_id_past_sqlites_integers_is_an_unknown_message_not_a_crash(mine: Built) -> None:
+    code, _, stderr = _cli("case", "label", str(mine.path), "9" * 20, "--remove", "threat")
+    assert (code, stderr.count("\n")) == (2, 1)
+    assert f"no message {'9' * 20} in this case." in stderr
+
+
+def test_a_bad_label_with_agreed_records_nothing(mine: Built) -> None:
+    mid = _id(mine, MAYA)
+    code, _, stderr = _cli("case", "label", str(mine.path), str(mid), "--agreed", "--add", "thret")
+    assert code == 2 and "unknown label(s) thret." in stderr
+    with vault.open_case(mine.path, PASS) as c:
+        assert c.records("label") == [] and c.records("agreed") == []
+    assert _cli("case", "label", str(mine.path), str(mid), "--agreed", "--add", "logistics")[0] == 0
+    with vault.open_case(mine.path, PASS) as c:
+        assert [r["message_id"] for r in c.records("agreed")] == [mid]
+
+
 def test_risk_confirm_message_links_show_beside_the_sign(mine: Built, tmp_path: Path) -> None:
     mid = _id(mine, "I'm outside.")
     code, _, stderr = _cli("risk", "confirm", str(mine.path), "stalking", "--message", str(mid))

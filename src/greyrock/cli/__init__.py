@@ -36,8 +36,36 @@ __all__ = ["app", "main"]
 ingest = lazy("greyrock.ingest")
 
 
+def _usage_error(exc: typer.TyperException) -> typer.Exit:
+    """A mistake on the command line: one line naming the command, as for every other error
+    (Typer would draw a box), and the usage exit code."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    typer.echo(f"greyrock: {safe_text(exc.format_message())}{where}", err=True)
+    return typer.Exit(2)
+
+
+def _aborted(exc: typer.Abort) -> typer.Exit:
+    """A prompt ended unanswered: Ctrl-C is an interruption (130); the end of standard input
+    (no terminal, a script) is a usage mistake (2), not a failed check."""
+    if isinstance(exc.__context__, EOFError):
+        typer.echo("greyrock: no answer: standard input ended at a question; run it in a terminal, "
+                   "or give the answers as options (see --help).", err=True)
+        return typer.Exit(2)
+    typer.echo("greyrock: interrupted.", err=True)
+    return typer.Exit(130)
+
+
 class _Group(TyperGroup):
     """Turns library errors into one stderr line and the contract's exit code."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as exc:
+            if getattr(exc, "exit_code", 1) == 2:
+                raise _usage_error(exc) from None
+            raise
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -45,7 +73,13 @@ class _Group(TyperGroup):
         except GreyrockError as exc:
             typer.echo(f"greyrock: {safe_text(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except typer.Abort as exc:
+            raise _aborted(exc) from None
+        except typer.TyperException as exc:
+            if getattr(exc, "exit_code", 1) == 2:
+                raise _usage_error(exc) from None
+            raise
+        except typer.Exit:
             raise
         except KeyboardInterrupt:
             typer.echo("greyrock: interrupted.", err=True)

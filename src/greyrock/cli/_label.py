@@ -43,10 +43,11 @@ def register(case_app: typer.Typer) -> None:
         """Correct a message's screening labels; the automated screening is kept beside your correction."""
         labels_asked = bool(add or remove or reset)
         with vault.open_case(case, ask_passphrase()) as c:
-            if agreed is not None:
-                c.mark_agreed(message_id, agreed)
+            # The labels first: a mistake in them records nothing, the agreed mark included.
             fix = (c.correct_labels(message_id, _split(add), _split(remove), note, reset) if labels_asked or agreed is None
                    else c.corrections().get(message_id))
+            if agreed is not None:
+                c.mark_agreed(message_id, agreed)
             stored = next(s for s in c.messages() if s.id == message_id)
         screening = stored.screening or {}
         if as_json:

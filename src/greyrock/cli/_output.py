@@ -23,7 +23,9 @@ _UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e
 _UNSAFE_UTF8 = re.compile(
     b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae\x8e\x8f]|\xe2\x81[\xa6-\xa9]|\xd8\x9c"
 )
-_UNSAFE_TERMINAL = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+# The same set for a terminal, with the C0 controls but tab and newline (bodies keep their lines).
+_UNSAFE_TERMINAL = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                              "\u200e\u200f\u061c]")
 
 
 def dumps(obj: Any, indent: int | None = None) -> str:

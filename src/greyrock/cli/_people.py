@@ -88,17 +88,18 @@ def people_cmd(
             screened = pipeline.screen_theirs(c, screener.screen_messages, screener.model_id)
         found = people.list_people(c)
         short = c.short_fingerprint()
+    held = {p.id.casefold() for p in found}
+    for i in changes:  # on stderr, so --json's output stays one document
+        if i.casefold() not in held:
+            typer.echo(safe_text(f"greyrock: warning: {i} is in none of the case's messages (yet); the role is "
+                                 "kept for when it is. Check it for a typing mistake."), err=True)
     if as_json:
         write_json({"people": [p.to_dict() for p in found],
                     "changed": [{"id": i, "from": old, "to": new} for i, (old, new) in changes.items()],
                     "screened": screened, "fingerprint": short})
         return
-    held = {p.id.casefold() for p in found}
     for i, (old, new) in changes.items():
         typer.echo(safe_text(f"{i}: {old or 'no role'} -> {new}"))
-        if i.casefold() not in held:
-            typer.echo(safe_text(f"greyrock: warning: {i} is in none of the case's messages (yet); the role is "
-                                 "kept for when it is. Check it for a typing mistake."), err=True)
     if screened:
         typer.echo(f"{screened} {'message' if screened == 1 else 'messages'} of the other person screened now.")
     table = Table()

@@ -646,9 +646,7 @@ class Case:
             raise InputError(f"label(s) {', '.join(both)} both added and removed; choose one.")
         if not (add or remove or reset):
             raise InputError("nothing to correct: give --add LABEL, --remove LABEL or --reset.")
-        if self._conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
-            raise InputError(f"no message {message_id} in this case.",
-                             "Message ids are shown by 'greyrock shield' and 'greyrock case messages'.")
+        self._require_message(message_id)
         data: dict[str, Any] = {"message_id": message_id, "add": add, "remove": remove, "note": note.strip()}
         if reset:
             data["reset"] = True
@@ -656,14 +654,20 @@ class Case:
             self.add_record(_labels.RECORD_KIND, data)
         return self.corrections().get(message_id)
 
+    def _require_message(self, message_id: int) -> None:
+        """InputError unless the case holds this message; an id past SQLite's 64-bit integers
+        (a typo of many digits) is a message the case does not hold, not an OverflowError."""
+        if not -(2**63) <= message_id < 2**63 or self._conn.execute(
+                "SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
+            raise InputError(f"no message {message_id} in this case.",
+                             "Message ids are shown by 'greyrock shield' and 'greyrock case messages'.")
+
     def mark_agreed(self, message_id: int, agreed: bool = True) -> None:
         """Record that one call or message is (or is not) agreed contact (greyrock.agreed):
         a chained record; the message itself is unchanged. InputError for an unknown id."""
         from greyrock.agreed import RECORD_KIND
 
-        if self._conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is None:
-            raise InputError(f"no message {message_id} in this case.",
-                             "Message ids are shown by 'greyrock shield' and 'greyrock case messages'.")
+        self._require_message(message_id)
         with self.transaction():
             self.add_record(RECORD_KIND, {"message_id": message_id, "agreed": agreed})
 
