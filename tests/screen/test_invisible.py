@@ -21,6 +21,9 @@ HIDDEN = {
     "strike-through marks": "I will k\u0336i\u0336l\u0336l\u0336 you",
     "right-to-left override around the threat": "\u202eI will kill you\u202c",
     "right-to-left override showing the threat": "\u202euoy llik lliw I\u202c",
+    "terminal colour codes": "\x1b[31mI will kill you\x1b[0m",
+    "a bell and a C1 colour code inside": "I will k\x07ill\x9b1m you",
+    "after a window-title sequence": "\x1b]0;ok\x07 I will kill you",
 }
 
 

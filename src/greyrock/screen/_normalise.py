@@ -15,6 +15,9 @@ stroke on each letter). Screening therefore reads a normalised copy:
   typographic quotes to ASCII ones (iPhones type "I’ll"); only inside words that hold a
   Latin letter or are made only of look-alikes, so Greek or Russian prose stays itself;
 - combining marks left on a Latin letter after NFKC (strikes, underlines, "zalgo") are dropped;
+- terminal control sequences ("\x1b[31m" colours, cursor moves, the frame of a window-title
+  sequence) and the other control characters but whitespace are dropped: a terminal shows
+  "\x1b[31mI will kill you\x1b[0m" as a red threat, and the model read it as "[31mI";
 - text under a right-to-left override is also read in the order it is shown, as a variant.
 
 The stored message is never touched. Each character of the copy remembers the span of the
@@ -24,6 +27,7 @@ original it came from, so evidence (danger words, spans) points into the origina
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -45,8 +49,25 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u02bc":
            "\u201e": '"', "\u2033": '"'}
 
 
+# ECMA-48 sequences a terminal acts on and does not show: CSI (colours, cursor), the opening
+# "ESC ] N ;" and the terminator of an OSC (its payload, a window title, stays: greyrock
+# shows it as text), and two-character escapes. C1 forms (0x9b, 0x9d) too.
+_TERMINAL = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[0-9]*;?|\x1b\\|\x1b[@-Z^_]"
+)
+_WHITESPACE_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+
+
 def _invisible(ch: str) -> bool:
-    return ch in _INVISIBLE_OTHER or unicodedata.category(ch) == "Cf"
+    category = unicodedata.category(ch)
+    return ch in _INVISIBLE_OTHER or category == "Cf" or (category == "Cc" and ch not in _WHITESPACE_CONTROLS)
+
+
+def _control_sequences(original: str) -> frozenset[int]:
+    """Indices inside terminal control sequences (the ESC or C1 character itself is Cc)."""
+    if "\x1b" not in original and "\x9b" not in original and "\x9d" not in original:
+        return frozenset()
+    return frozenset(i for m in _TERMINAL.finditer(original) for i in range(m.start(), m.end()))
 
 
 @functools.cache
@@ -93,13 +114,14 @@ def _clusters(original: str) -> list[tuple[int, int, str]]:
     """(start, end, visible characters) of each base character with its combining marks;
     invisible characters belong to none (they fall in the gaps)."""
     out: list[tuple[int, int, str]] = []
+    hidden = _control_sequences(original)
     i, n = 0, len(original)
     while i < n:
-        if _invisible(original[i]):
+        if i in hidden or _invisible(original[i]):
             i += 1
             continue
         chars, end, j = [original[i]], i + 1, i + 1
-        while j < n and (unicodedata.category(original[j])[0] == "M" or _invisible(original[j])):
+        while j < n and j not in hidden and (unicodedata.category(original[j])[0] == "M" or _invisible(original[j])):
             if not _invisible(original[j]):
                 chars.append(original[j])
                 end = j + 1
