@@ -65,3 +65,20 @@ def test_a_finding_stored_before_check_existed_is_read_as_no_check(screener: Scr
     old = {k: v for k, v in dataclasses.replace(f, check=True).to_dict().items() if k != "check"}
     [item] = shield([StoredMessage(5, _stored(TEXTS[4:], [f])[0].message, "0" * 64, old)])
     assert item.kind == "plain"
+
+
+def test_a_suicide_note_beside_threats_keeps_the_readers_own_safety_line(screener: Screener) -> None:
+    from rich.console import Console
+
+    from greyrock.cli._shield import render
+
+    def shown(texts: list[str]) -> str:
+        console = Console(record=True, width=200)
+        render(shield(_stored(texts, screener.screen(texts))), "case.grc", console=console)
+        return console.export_text()
+
+    both = shown(TEXTS[:2])  # "You'll regret this." and a goodbye note
+    assert "it is not your job to rescue them" in both
+    assert "If you feel unsafe, call the emergency number or a helpline: greyrock help-now" in both
+    alone = shown(TEXTS[1:2])
+    assert "it is not your job to rescue them" in alone and "If you feel unsafe" in alone

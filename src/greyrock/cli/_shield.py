@@ -77,7 +77,7 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
         console.print(Text("A message talks of suicide or self-harm. If they may be in danger now, call the emergency "
                            "number; it is not your job to rescue them. The crisis line and helplines: greyrock "
                            "help-now", style="bold red"))
-    elif any(item.kind == "danger" for item in items):
+    if any(item.kind == "danger" for item in items):  # a suicide note beside threats to the reader: both lines
         console.print(Text("If you feel unsafe, call the emergency number or a helpline: greyrock help-now",
                            style="bold red"))
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
