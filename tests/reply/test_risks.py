@@ -97,13 +97,25 @@ def test_a_question_about_where_the_reader_is_gets_a_no_and_who_can_take_it(text
     assert "You don't have to answer" in note.why and "school, court or agency" in note.why
 
 
+def test_a_lure_that_threatens_is_advised_no_reply_and_its_warnings_are_said_once() -> None:
+    text = "Meet me at the car park at 9pm tonight, come alone, or you'll regret it."
+    finding = {**_logistics(text), "labels": ["threat", "logistics"]}
+    advice = advise(text, finding, country="US")
+    assert {"threat", "lure"} <= {n.kind for n in advice.safety}
+    assert advice.advice == "no_reply" and advice.why.startswith("Leave a threat unanswered")
+    assert [d.text for d in advice.drafts] == ["I won't be coming."]
+    for note in advice.safety:  # each warning is in its note, not again in the advice
+        assert note.why not in advice.why
+
+
 @pytest.mark.parametrize("text", CONSENT)
 def test_a_request_for_consent_gets_only_the_advice_draft(text: str) -> None:
     advice = advise(text, _logistics(text))
     assert "consent" in [n.kind for n in advice.safety], text
     assert [d.text for d in advice.drafts if "advice" in d.text] == ["I will reply after I have taken advice."]
     assert not any(w in d.text for d in advice.drafts for w in ("Noted", "Confirmed", "Agreed", "OK"))
-    assert "may be read as agreement" in advice.why
+    assert "may be read as agreement" in next(n.why for n in advice.safety if n.kind == "consent")
+    assert advice.why.startswith("You don't have to reply. If you do, use only a draft below")
 
 
 @pytest.mark.parametrize("text", SUICIDE)

@@ -321,9 +321,15 @@ def _guarded(text: str, notes: list[SafetyNote], labels: list[str], tactics: lis
     if "whereabouts" in kinds and "lure" not in kinds:
         per_kind["whereabouts"] = _whereabouts_drafts(text, summary)
     drafts = tuple(dict.fromkeys(d for kind in _GUARDED if kind in kinds for d in per_kind[kind]))[:3]
-    why = " ".join(n.why for n in notes if n.kind in _GUARDED or n.kind == "threat")
-    return Advice("reply", f"You don't have to reply. {why}", drafts, summary, tuple(labels), tuple(tactics),
-                  tuple(notes))
+    # The safety notes, shown first, say why and who can help; the advice only says what to do,
+    # so that a reader on a bad night does not read the same warning twice, or "reply" and
+    # "don't answer a threat" side by side.
+    if "threat" in kinds:
+        return Advice("no_reply", "Leave a threat unanswered and keep the message. If something practical in it "
+                      "must be answered, use only a draft below: each one refuses or defers.", drafts, summary,
+                      tuple(labels), tuple(tactics), tuple(notes))
+    return Advice("reply", "You don't have to reply. If you do, use only a draft below: each one refuses, redirects "
+                  "or defers, for the reasons above.", drafts, summary, tuple(labels), tuple(tactics), tuple(notes))
 
 
 def advise(text: str, finding: Finding | Mapping[str, Any], screen: Screen | None = None,
