@@ -62,6 +62,13 @@ FAULTY: list[tuple[str, str, str]] = [
     ("I go to the gym every morning.", "reveals_location_or_plans", "I go to the gym every morning"),
     ("We're going to Spain for two weeks on 3 August.", "reveals_location_or_plans",
      "We're going to Spain for two weeks on 3 August"),
+    ("Ok, I'll sign it if you promise to drop the case.", "agrees_to_terms", "I'll sign it if you promise"),
+    ("Fine. I will drop the protection order if you leave me alone.", "agrees_to_terms", "drop the protection order"),
+    ("I won't go to the police, just stop texting.", "agrees_to_terms", "I won't go to the police"),
+    ("Deal.", "agrees_to_terms", "Deal."),
+    ("I'll come alone, like you asked.", "agrees_to_terms", "I'll come alone"),
+    ("You can have the house, I don't care anymore.", "agrees_to_terms", "You can have the house"),
+    ("I know I overreacted, it won't happen again.", "apologising", "I know I overreacted"),
 ]
 
 LONG_SENTENCES = ("Pick-up is at 5pm. Bring the coat. The bag is packed. "
@@ -259,3 +266,17 @@ def test_the_classifier_adds_insult_or_threat_for_what_no_rule_names() -> None:
 def test_the_classifier_is_not_asked_about_labels_outside_insult_or_threat() -> None:
     draft = "I know this is hard for you."
     assert check(draft, _FakeScreener(draft, label="manipulation")).flags == ()
+
+
+@pytest.mark.parametrize("draft", ["Ok, I'll sign it if you promise to drop the case.", "Deal.",
+                                   "Fine. I won't go to the police."])
+def test_a_draft_that_agrees_to_their_terms_is_rewritten_to_defer_never_to_a_bare_ok(draft: str) -> None:
+    report = check(draft)
+    assert "agrees_to_terms" in report.kinds
+    assert report.rewrite == "I will reply after I have taken advice."
+
+
+def test_agreeing_to_a_routine_arrangement_is_not_giving_something_up() -> None:
+    for draft in ("Agreed: we split the $150 deposit deduction.", "I'll sign the trip form by Monday.",
+                  "Yes, you can have them the extra night."):
+        assert [f.kind for f in find_flags(draft)] == [], draft

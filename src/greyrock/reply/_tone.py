@@ -56,6 +56,7 @@ KINDS: tuple[str, ...] = (
     "absolute",
     "debate_question",
     "reveals_location_or_plans",
+    "agrees_to_terms",
     "too_long",
 )
 
@@ -74,6 +75,9 @@ WHY: dict[str, str] = {
     "absolute": "'Always' and 'never' are easy to dispute and start an argument.",
     "debate_question": "This question invites an argument rather than a practical answer.",
     "reveals_location_or_plans": "This tells them where you are, your routine, your plans or who you see.",
+    "agrees_to_terms": ("This gives something up or agrees to their terms, in writing they can hold you to. Decide "
+                        "it with a lawyer or an advocate first; 'I will reply after I have taken advice.' commits "
+                        "you to nothing."),
     "too_long": f"Long replies give more to react to; keep to {MAX_SENTENCES} short sentences or fewer.",
 }
 
@@ -184,6 +188,7 @@ _RULES: list[_Rule] = [
         r"\bforgive me\b",
         r"(?<!not )(?<!n't )\bmy (?:fault|bad|mistake)\b",
         r"\bi regret\b",
+        r"\bi (?:know i |admit i |guess i )?(?:overreacted|was wrong|messed up|screwed up|shouldn'?t have)\b",
     ),
     *_rules(
         "emotional", _WORD,
@@ -257,6 +262,23 @@ _RULES: list[_Rule] = [
         r"\bnot (?:once|ever)\b",
     ),
     *[_Rule("reveals_location_or_plans", re.compile(r.pattern, re.I), _CLAUSE, r.guarded) for r in REVEAL_RULES],
+    # What the reader gives up or agrees to on their terms: the protection of a court or the
+    # police, a signature, the children or the home, a meeting alone, a bargain. A routine
+    # agreement ("Agreed: we split the deposit", "I'll sign the trip form") is not one.
+    *_rules(
+        "agrees_to_terms", _CLAUSE,
+        r"\bi(?:'ll| will|'m going to| am going to| can| could)? (?:drop|withdraw|cancel|pull|retract|take back|stop)"
+        r" (?:the |my |our |this |that )?(?:(?:protection|restraining|non-molestation|court|custody|occupation|contact)"
+        r" order|case|charges?|complaint|statement|application|report|injunction|proceedings|hearing)\b",
+        r"\bi (?:won'?t|will not|wont|promise not to) (?:go to|call|tell|contact|ring|involve|report (?:it|you|this) to)"
+        r" (?:the )?(?:police|cops|court|judge|solicitor|lawyer|social services|cafcass)\b",
+        r"\bi(?:'ll| will| can)? sign (?:anything|whatever|the (?:papers|agreement|deal|statement|contract|consent order"
+        r"|withdrawal|transfer|deeds|documents?|house over))\b(?! (?:form|slip)\b)",
+        r"\bi(?:'ll| will)? (?:sign|agree|say yes)\b[^.!?\n]{0,40}\b(?:if|as long as|provided|once) you\b",
+        r"\byou can (?:have|keep|take) (?:the house|the flat|everything|it all|full custody|the kids for good)\b",
+        r"\bi(?:'ll| will)? (?:come|meet (?:you|u)|be there|see (?:you|u))\b[^.!?\n]{0,30}\b(?:alone|on my own|by myself|just me)\b",
+        r"^\W*deal\W*$|\b(?:it'?s a deal|you(?:'ve| have)(?: got)? a deal|deal(?:,)? if you)\b",
+    ),
 ]
 
 # Questions that open a debate rather than settle a practical point.
@@ -702,9 +724,22 @@ def _missing(draft: str, text: str, hidden: frozenset[str]) -> list[str]:
     return out
 
 
+_BARE_YES = re.compile(r"^\W*(?:yes|yeah|yep|ok|okay|k|fine|sure|alright|all right|agreed|noted)\W*$", re.I)
+_DEFER = "I will reply after I have taken advice."
+
+
 def rewrite(draft: str, flags: Sequence[ToneFlag], screener: Screener | None = None) -> str:
     """A grey-rock version of the draft: flagged clauses dropped, every fact kept except
-    those that were only in words revealing the reader, no flags, clean sentences."""
+    those that were only in words revealing the reader, no flags, clean sentences. Where
+    the draft agreed to their terms, what is left is never a bare "Ok" that still reads as
+    a yes: the reader defers instead."""
+    new = _rewrite(draft, flags, screener)
+    if any(f.kind == "agrees_to_terms" for f in flags) and _BARE_YES.match(new):
+        return _DEFER
+    return new
+
+
+def _rewrite(draft: str, flags: Sequence[ToneFlag], screener: Screener | None) -> str:
     hidden = revealed_facts(draft, flags)
     current, current_flags = draft, list(flags)
     for _ in range(4):
