@@ -82,3 +82,22 @@ def test_a_suicide_note_beside_threats_keeps_the_readers_own_safety_line(screene
     assert "If you feel unsafe, call the emergency number or a helpline: greyrock help-now" in both
     alone = shown(TEXTS[1:2])
     assert "it is not your job to rescue them" in alone and "If you feel unsafe" in alone
+
+
+def test_a_lure_keeps_its_caution_beside_the_practical_part(screener: Screener) -> None:
+    texts = ["Pick-up moved to 4pm Friday at my mum's house. Come on your own.",
+             "What's your new address? I need it for the papers.",
+             "Pick-up is 5pm Friday at the school gate."]
+    items = shield(_stored(texts, screener.screen(texts)))
+    by_id = {i.message_id: i.cautions for i in items if i.kind in ("action", "check", "danger")}
+    assert by_id[1] == ("lure",) and by_id[2] == ("whereabouts",) and by_id[3] == ()
+
+    from rich.console import Console
+
+    from greyrock.cli._shield import render
+
+    console = Console(record=True, width=300)
+    render(items, "case.grc", console=console)
+    shown = console.export_text()
+    assert "[asks you to meet or come to them: not alone, and not on their terms]" in shown
+    assert "Drafts that grant none of it: greyrock reply case.grc --pending" in shown

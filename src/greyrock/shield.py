@@ -31,6 +31,7 @@ from greyrock._clock import Clock
 from greyrock.accounting import listing_command
 from greyrock.model import Direction, Kind, Message
 from greyrock.people import Party, Roles, attributed
+from greyrock.reply._risks import guarded_kinds
 from greyrock.screen._text import sentences
 from greyrock.vault import StoredMessage
 
@@ -57,6 +58,17 @@ class ShieldItem:
     held_back: tuple[str, ...]  # names of what was left out ("verbal abuse: name calling")
     signs: tuple[str, ...] = ()  # the danger signs of a danger line (suicide_threat, threat_to_kill, ...)
     unassigned: bool = False  # from an address with no role yet: it may be the other person, or not
+    # What the message asks that a reply must not grant (lure, whereabouts, consent): the
+    # summary of "Pick-up at my mum's. Come on your own." keeps the pick-up, not the lure.
+    cautions: tuple[str, ...] = ()
+
+
+# How a caution reads beside a line (the CLI and the web page say the same).
+CAUTIONS: dict[str, str] = {
+    "lure": "asks you to meet or come to them: not alone, and not on their terms",
+    "whereabouts": "asks where you are, stay or go: you don't have to say",
+    "consent": "asks you to agree or sign: take advice first",
+}
 
 
 def _shown(m: Message, party: Party) -> bool:
@@ -130,6 +142,7 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
     roles = roles if roles is not None else Roles.none()
     items = []
     unassigned: set[int] = set()
+    bodies: dict[int, str] = {}
     for stored in attributed(messages, roles):
         m, f = stored.message, stored.finding
         party = Party.of(m, roles)
@@ -138,6 +151,7 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
         if party.role is None and roles.has_other:
             unassigned.add(stored.id)
         ts = clock.iso(m.timestamp) if clock else m.timestamp.isoformat() if m.timestamp else None
+        bodies[stored.id] = m.body
         if f is None:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
             continue
@@ -164,4 +178,9 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "hidden", "", False, held))
         else:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
-    return [replace(i, unassigned=True) if i.message_id in unassigned else i for i in items]
+    out = []
+    for i in items:
+        if i.kind in ("action", "check", "danger"):
+            i = replace(i, cautions=guarded_kinds(bodies.get(i.message_id, "")))
+        out.append(replace(i, unassigned=True) if i.message_id in unassigned else i)
+    return out

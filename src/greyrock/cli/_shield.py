@@ -65,6 +65,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
             line.append(safe_text(item.text), style=_STYLE[item.kind])
         if item.needs_reply and item.kind == "action":
             line.append("  [needs a reply]", style="yellow")
+        for caution in item.cautions:
+            line.append(f"  [{shield_lib.CAUTIONS[caution]}]", style="bold yellow")
         if item.held_back:
             line.append(f"  (left out: {'; '.join(item.held_back)})", style="dim")
         if item.message_id in corrected:
@@ -80,6 +82,9 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
     if any(item.kind == "danger" for item in items):  # a suicide note beside threats to the reader: both lines
         console.print(Text("If you feel unsafe, call the emergency number or a helpline: greyrock help-now",
                            style="bold red"))
+    if any(item.cautions for item in items):
+        console.print(Text("Drafts that grant none of it: greyrock reply "
+                           f"{safe_text(case_name)} --pending", style="yellow"))
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
     for line in account_lines(counts, case_name) if counts else ():
         console.print(Text(safe_text(line), style="dim"))

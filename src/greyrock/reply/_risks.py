@@ -26,7 +26,7 @@ from greyrock.errors import InputError
 from greyrock.screen._normalise import screening_text
 from greyrock.screen._rules import danger_flags
 
-__all__ = ["SAFETY_KINDS", "SafetyNote", "find_risks", "lure_parts"]
+__all__ = ["SAFETY_KINDS", "SafetyNote", "find_risks", "guarded_kinds", "lure_parts"]
 
 SAFETY_KINDS: tuple[str, ...] = ("suicide", "threat", "lure", "whereabouts", "consent")
 
@@ -188,6 +188,14 @@ _LURE_PARTS = {
     "handover": re.compile(r"\b(?:hand ?over|handover|pick[- ]?up|drop[- ]?off|exchange|contact time|visitation|"
                            r"(?:bring|drop|collect|pick up|get) (?:the kids|the children|the baby|them)\b(?! yourself))", re.I),
 }
+
+
+def guarded_kinds(text: str) -> tuple[str, ...]:
+    """The kinds of request a reply must not grant (lure, whereabouts, consent) that `text`
+    makes, by the same phrases as `find_risks`: for views that show the practical part of a
+    message without its words ("Pick-up at my mum's house" without "come on your own")."""
+    plain = screening_text(text)[0].text
+    return tuple(kind for kind in ("lure", "whereabouts", "consent") if _words(kind, plain))
 
 
 def lure_parts(text: str) -> set[str]:

@@ -316,7 +316,8 @@ class Pages:
         return self.render("today.html", danger=danger, check=check, action=action[(page - 1) * per: page * per],
                            more=len(action) > page * per, page=page, held=sorted(held.items()),
                            hidden=sum(1 for i in items if i.kind == "hidden"), counts=counts, since=since,
-                           suicide=any("suicide_threat" in i.signs for i in items), when=_when)
+                           suicide=any("suicide_threat" in i.signs for i in items), when=_when,
+                           cautions=shield.CAUTIONS)
 
     async def message(self, request: Request) -> Response:
         case = self.case(request)
