@@ -47,6 +47,7 @@ def test_report_writes_pdf_csv_and_json(built: Built, tmp_path: Path) -> None:
     pages = pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
     assert f"written: {out} ({len(pages)} pages)" in result.stdout
     assert csv_out.read_bytes().count(b"\r\n") > 10
+    assert f"{csv_out} holds their messages exactly as sent: open it through a spreadsheet's import" in result.stdout
 
 
 def test_report_html(built: Built, tmp_path: Path) -> None:

@@ -156,6 +156,10 @@ def report_cmd(
     for u in record.unparsed:
         typer.echo(f"unparsed: {safe_text(u.place)}: {safe_text(u.reason)}")
     typer.echo("These files hold the messages unencrypted: keep them somewhere safe.")
+    if csv_out is not None:  # the text is evidence and stays exact, so the file cannot defuse itself
+        typer.echo(f"{safe_text(str(csv_out))} holds their messages exactly as sent: open it through a spreadsheet's "
+                   "import, every column as text (a message that begins with = + - or @ can act as a formula), "
+                   "not by double-clicking it, and not with cat in a terminal.")
     if record.integrity.ok:
         typer.echo(f"fingerprint {record.integrity.fingerprint}")
     else:

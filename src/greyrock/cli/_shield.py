@@ -79,7 +79,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
         console.print(Text("A message talks of suicide or self-harm. If they may be in danger now, call the emergency "
                            "number; it is not your job to rescue them. The crisis line and helplines: greyrock "
                            "help-now", style="bold red"))
-    if any(item.kind == "danger" for item in items):  # a suicide note beside threats to the reader: both lines
+    # a suicide note beside threats to the reader gets both lines; a near-threat (CHECK) the second
+    if any(item.kind in ("danger", "check") for item in items):
         console.print(Text("If you feel unsafe, call the emergency number or a helpline: greyrock help-now",
                            style="bold red"))
     if any(item.cautions for item in items):
