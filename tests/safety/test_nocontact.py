@@ -58,10 +58,10 @@ def test_figures_on_a_case_with_known_dates(case: Case, ids: list[int]) -> None:
     ]
     assert status["hoovers"] == [
         {"id": ids[6], "timestamp": "2024-03-06T23:41:00+00:00", "channel": "sms",
-         "text": "I miss us. Just one coffee?", "summary": ""},
+         "text": "I miss us. Just one coffee?", "summary": "", "danger": False},
         {"id": ids[8], "timestamp": "2024-03-14T19:00:00+00:00", "channel": "sms",
          "text": "Your box of things is here, come get it Friday 6pm",
-         "summary": "Your things can be collected Friday 6 pm."},
+         "summary": "Your things can be collected Friday 6 pm.", "danger": False},
     ]
     assert status["urges"] == 2
     assert status["recent_hoover"] is True  # 2024-03-14 is 6 days before 2024-03-20
@@ -124,3 +124,11 @@ def test_reasons_card_latest_wins_and_cannot_be_empty(case: Case) -> None:
     assert reasons(case) == "He choked me.\nThe kids were scared.\nI sleep now."
     with pytest.raises(InputError, match="the card is empty"):
         set_reasons(case, "  \n ")
+
+
+def test_a_hoover_that_is_also_a_threat_is_marked_danger(case: Case) -> None:
+    pipeline.set_contact(case, ["+1 (202) 555-0147"])
+    add_rows(case, [Row("2024-03-10T02:14:00+00:00", "I have the pills right here. Call me or it's on you.",
+                        finding=finding(["threat", "hoovering"], summary=""))])
+    [hoover] = no_contact_status(case, today=TODAY).hoovers
+    assert hoover.danger is True and hoover.to_dict()["danger"] is True

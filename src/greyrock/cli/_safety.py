@@ -364,9 +364,12 @@ def _echo_status(status: safety.NoContactStatus, case: Path) -> None:
             typer.echo(f"  {w.monday.isoformat()}  {w.messages:8d}  {w.calls:5d}")
     else:
         typer.echo("\nNo contact attempts from them in this case.")
-    typer.echo(f"\nHoover attempts: {len(status.hoovers)}")
-    for h in status.hoovers[-5:]:
-        typer.echo(f"  #{h.id}  {show_iso(h.timestamp)}  {h.channel}" + (f": {safe_text(h.summary)}" if h.summary else ""))
+    shown = status.hoovers[-5:]
+    latest = f"; the latest {len(shown)}:" if len(shown) < len(status.hoovers) else ""
+    typer.echo(f"\nHoover attempts: {len(status.hoovers)}{latest}")
+    for h in shown:
+        typer.echo(f"  #{h.id}  {show_iso(h.timestamp)}  {h.channel}" + (f": {safe_text(h.summary)}" if h.summary else "")
+                   + ("  (DANGER too: see greyrock shield)" if h.danger else ""))
     typer.echo(f"Urges logged: {status.urges}")
     if status.recent_hoover:
         typer.echo("\nA hoover attempt arrived in the last few days.")

@@ -75,10 +75,11 @@ class Hoover:
     text: str
     summary: str
     day: date
+    danger: bool = False  # also a threat or a danger sign: never to be read as just a hoover
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "timestamp": self.timestamp, "channel": self.channel, "text": self.text,
-                "summary": self.summary}
+                "summary": self.summary, "danger": self.danger}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,8 @@ def no_contact_status(case: Case, today: date | None = None, since: date | None 
     hoovers = tuple(
         Hoover(a.stored.id, clock.iso(a.stored.message.timestamp),
                str(a.stored.message.channel), a.stored.message.body,
-               str((a.stored.finding or {}).get("summary") or ""), a.day)
+               str((a.stored.finding or {}).get("summary") or ""), a.day,
+               bool((a.stored.finding or {}).get("danger")) or "threat" in ((a.stored.finding or {}).get("labels") or []))
         for a in theirs
         if "hoovering" in ((a.stored.finding or {}).get("labels") or [])
     )
