@@ -142,7 +142,6 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
     roles = roles if roles is not None else Roles.none()
     items = []
     unassigned: set[int] = set()
-    bodies: dict[int, str] = {}
     for stored in attributed(messages, roles):
         m, f = stored.message, stored.finding
         party = Party.of(m, roles)
@@ -151,13 +150,14 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
         if party.role is None and roles.has_other:
             unassigned.add(stored.id)
         ts = clock.iso(m.timestamp) if clock else m.timestamp.isoformat() if m.timestamp else None
-        bodies[stored.id] = m.body
         if f is None:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
             continue
         labels = f.get("labels", [])
         danger = f.get("danger", [])
         held = _held_back(labels, f.get("tactics", []))
+        shown = danger or "threat" in labels or f.get("check") or f.get("summary")
+        cautions = guarded_kinds(m.body) if shown else ()
         if danger or "threat" in labels:
             # The whole sentence around each danger: "Shame if anything happened to it" must
             # not be cut to the words the rule matched.
@@ -167,20 +167,18 @@ def shield(messages: Iterable[StoredMessage], roles: Roles | None = None, clock:
             text = " … ".join(m.body[a:b] for a, b in around) or m.body
             signs = tuple(dict.fromkeys(d["sign"] for d in danger))
             items.append(ShieldItem(stored.id, ts, str(m.channel), "danger", text, bool(f.get("needs_reply")), held,
-                                    signs))
+                                    signs, cautions=cautions))
             if f.get("summary"):
-                items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
+                items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")),
+                                        held, cautions=cautions))
         elif f.get("check"):
-            items.append(ShieldItem(stored.id, ts, str(m.channel), "check", m.body, bool(f.get("needs_reply")), held))
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "check", m.body, bool(f.get("needs_reply")), held,
+                                    cautions=cautions))
         elif f.get("summary"):
-            items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")), held))
+            items.append(ShieldItem(stored.id, ts, str(m.channel), "action", f["summary"], bool(f.get("needs_reply")),
+                                    held, cautions=cautions))
         elif set(labels) & set(_ABUSE):
             items.append(ShieldItem(stored.id, ts, str(m.channel), "hidden", "", False, held))
         else:
             items.append(ShieldItem(stored.id, ts, str(m.channel), "plain", m.body, False, ()))
-    out = []
-    for i in items:
-        if i.kind in ("action", "check", "danger"):
-            i = replace(i, cautions=guarded_kinds(bodies.get(i.message_id, "")))
-        out.append(replace(i, unassigned=True) if i.message_id in unassigned else i)
-    return out
+    return [replace(i, unassigned=True) if i.message_id in unassigned else i for i in items]

@@ -31,7 +31,8 @@ def register(app: typer.Typer) -> None:
 def watch_cmd(
     case: Annotated[Path, typer.Argument(help="The case file.")],
     imap: Annotated[Optional[str], typer.Option(
-        "--imap", help="imaps://USER@HOST:PORT/Folder (TLS; the port and folder may be left out), or imap://… (STARTTLS); remembered in the case.")] = None,
+        "--imap", help="imaps://USER@HOST:PORT/Folder (TLS; the port and folder may be left out), "
+                       "or imap://… (STARTTLS); remembered in the case.")] = None,
     quarantine: Annotated[Optional[str], typer.Option(
         "--quarantine", help="The folder the other person's mail is moved to (default greyrock/quarantine).")] = None,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit (for a scheduled job).")] = False,

@@ -152,14 +152,13 @@ def no_contact_status(case: Case, today: date | None = None, since: date | None 
         end = max([today, *(a.day for a in theirs)])
         weeks = weekly_counts(theirs, start, end)
 
-    hoovers = tuple(
-        Hoover(a.stored.id, clock.iso(a.stored.message.timestamp),
-               str(a.stored.message.channel), a.stored.message.body,
-               str((a.stored.finding or {}).get("summary") or ""), a.day,
-               bool((a.stored.finding or {}).get("danger")) or "threat" in ((a.stored.finding or {}).get("labels") or []))
-        for a in theirs
-        if "hoovering" in ((a.stored.finding or {}).get("labels") or [])
-    )
+    hoovers = []
+    for a in theirs:
+        m, f = a.stored.message, a.stored.finding or {}
+        labels = f.get("labels") or []
+        if "hoovering" in labels:
+            hoovers.append(Hoover(a.stored.id, clock.iso(m.timestamp), str(m.channel), m.body,
+                                  str(f.get("summary") or ""), a.day, bool(f.get("danger")) or "threat" in labels))
     grave = tuple(s for s in confirmed_signs(case) if s in GRAVE_SIGNS)
     suggested = tuple(g.sign for g in suggest_signs(case) if g.sign in GRAVE_SIGNS and g.status == "open")
     return NoContactStatus(
@@ -167,7 +166,7 @@ def no_contact_status(case: Case, today: date | None = None, since: date | None 
         days_since_reader_contact=(today - last_day).days if last_day is not None else None,
         last_reader_contact=clock.iso(last.message.timestamp) if last is not None else None,
         attempts_per_week=tuple(weeks),
-        hoovers=hoovers,
+        hoovers=tuple(hoovers),
         urges=len(case.records("urge")),
         reasons=reasons(case),
         grave_signs=grave,
