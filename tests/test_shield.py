@@ -67,15 +67,20 @@ def test_a_finding_stored_before_check_existed_is_read_as_no_check(screener: Scr
     assert item.kind == "plain"
 
 
-def test_a_suicide_note_beside_threats_keeps_the_readers_own_safety_line(screener: Screener) -> None:
+def _rendered(items: list) -> str:
+    """What `greyrock shield` prints for these items."""
     from rich.console import Console
 
     from greyrock.cli._shield import render
 
+    console = Console(record=True, width=300)
+    render(items, "case.grc", console=console)
+    return console.export_text()
+
+
+def test_a_suicide_note_beside_threats_keeps_the_readers_own_safety_line(screener: Screener) -> None:
     def shown(texts: list[str]) -> str:
-        console = Console(record=True, width=200)
-        render(shield(_stored(texts, screener.screen(texts))), "case.grc", console=console)
-        return console.export_text()
+        return _rendered(shield(_stored(texts, screener.screen(texts))))
 
     both = shown(TEXTS[:2])  # "You'll regret this." and a goodbye note
     assert "it is not your job to rescue them" in both
@@ -91,13 +96,6 @@ def test_a_lure_keeps_its_caution_beside_the_practical_part(screener: Screener) 
     items = shield(_stored(texts, screener.screen(texts)))
     by_id = {i.message_id: i.cautions for i in items if i.kind in ("action", "check", "danger")}
     assert by_id[1] == ("lure",) and by_id[2] == ("whereabouts",) and by_id[3] == ()
-
-    from rich.console import Console
-
-    from greyrock.cli._shield import render
-
-    console = Console(record=True, width=300)
-    render(items, "case.grc", console=console)
-    shown = console.export_text()
+    shown = _rendered(items)
     assert "[asks you to meet or come to them: not alone, and not on their terms]" in shown
     assert "Drafts that grant none of it: greyrock reply case.grc --pending" in shown

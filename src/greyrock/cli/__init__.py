@@ -36,9 +36,11 @@ __all__ = ["app", "main"]
 ingest = lazy("greyrock.ingest")
 
 
-def _usage_error(exc: typer.TyperException) -> typer.Exit:
-    """A mistake on the command line: one line naming the command, as for every other error
-    (Typer would draw a box), and the usage exit code."""
+def _usage_error(exc: typer.TyperException) -> BaseException:
+    """A mistake on the command line (exit code 2): one line naming the command, as for every
+    other error (Typer would draw a box). Any other Typer exception goes on as it is."""
+    if getattr(exc, "exit_code", 1) != 2:
+        return exc
     ctx = getattr(exc, "ctx", None)
     where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
     typer.echo(f"greyrock: {safe_text(exc.format_message())}{where}", err=True)
@@ -63,9 +65,7 @@ class _Group(TyperGroup):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except typer.TyperException as exc:
-            if getattr(exc, "exit_code", 1) == 2:
-                raise _usage_error(exc) from None
-            raise
+            raise _usage_error(exc) from None
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
@@ -76,9 +76,7 @@ class _Group(TyperGroup):
         except typer.Abort as exc:
             raise _aborted(exc) from None
         except typer.TyperException as exc:
-            if getattr(exc, "exit_code", 1) == 2:
-                raise _usage_error(exc) from None
-            raise
+            raise _usage_error(exc) from None
         except typer.Exit:
             raise
         except KeyboardInterrupt:

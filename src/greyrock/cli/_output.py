@@ -18,14 +18,15 @@ import orjson
 
 __all__ = ["dumps", "json_line", "safe_text", "write_json", "write_jsonl", "write_lines"]
 
-_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# DEL, C1 controls, line/paragraph separators, bidi embeddings, overrides, isolates and marks.
+_DRIVES_TERMINAL = "\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_UNSAFE = re.compile(f"[{_DRIVES_TERMINAL}]")
 # The same characters as UTF-8 bytes, for lines that are encoded once and written as bytes.
 _UNSAFE_UTF8 = re.compile(
     b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae\x8e\x8f]|\xe2\x81[\xa6-\xa9]|\xd8\x9c"
 )
 # The same set for a terminal, with the C0 controls but tab and newline (bodies keep their lines).
-_UNSAFE_TERMINAL = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                              "\u200e\u200f\u061c]")
+_UNSAFE_TERMINAL = re.compile(f"[\u0000-\u0008\u000b-\u001f{_DRIVES_TERMINAL}]")
 
 
 def dumps(obj: Any, indent: int | None = None) -> str:
