@@ -101,16 +101,13 @@ def signs(text: str) -> list[str]:
     ("I'll get you for this", "intimidation"),
     ("This is your last warning.", "intimidation"),
     ("If I go down you're coming with me", "intimidation"),
-    ("I'll have you done in", "intimidation"),
-    ("nobody will miss you", "intimidation"),
     ("I'll snap your neck", "intimidation"),
     ("slashed your tyres last night, next time its you", "property"),
     ("I know how to cut your brake lines", "property"),
-    ("I'll blow up your car", "property"),
-    ("I have eyes on you", "stalking"),
-    # A place after the harm is where it happens, not a game: only games are left out.
-    ("I will kill you at the school gates", "threat_to_kill"),
-    ("I'll hurt you at the handover", "intimidation"),
+    ("I'll blow your car up", "property"),
+    ("I'll push the kids down the stairs", "threat_to_kill"),
+    ("imma snap your neck", "intimidation"),
+    ("watch your back, I know you take the kids to the pool", "intimidation"),
 ])
 def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     assert sign in signs(text)
@@ -173,14 +170,23 @@ def test_a_danger_phrase_is_found(text: str, sign: str) -> None:
     "I'm going to bury you in monopoly hotels",
     "watch your back, I'm coming for your quiz crown",
     "I'll poison the kids against you",
-    "I'll have you done in no time",
     "last warning guys bus leaves at 8",
     "run while you can, the queue is massive",
-    "nobody will miss you at work on Friday, enjoy the holiday",
-    "I've got eyes everywhere with these two, one's on the climbing frame",
     "you blew up my phone last night lol",
     "I'll beat you at bowling",
     "ill destroy u at pool later",
+    # Idioms, television and friends that use the same words.
+    "she threw him under the bus in the meeting",
+    "in Eastenders he pushed her down the stairs",
+    "that curry will set you on fire lol",
+    "the garage put the windscreen in this morning",
+    "I'll take the kids down with me to the park",
+    "I'll get you for this Saturday, pick you up at 10",
+    "this is your last warning to RSVP for the party!",
+    "go home early, nobody will miss you",
+    "I've got eyes on your flat, enjoy Spain",
+    "I'm gonna poison you with my cooking lol",
+    "we're gonna blow up the house with balloons for her birthday",
 ])
 def test_benign_look_alikes_are_left_alone(text: str) -> None:
     assert signs(text) == []

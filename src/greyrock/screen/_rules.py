@@ -59,8 +59,7 @@ _TARGET = (
 # What follows the harm and turns it into a game, a message, a lawsuit or a figure of speech.
 # A laugh does not: "I'll kill you lol" from an ex is abuse disguised as a joke at best.
 _NOT_AFTER_HARM = (
-    r"(?!\s+(?:at\s+(?:it|that|this|everything|anything|something|[a-z]+ing|(?:your|ur) own game|(?:\w+\s+)?(?:games?|sports?|cards))\b"
-    r"|to (?:it|the punch)|there|home"
+    r"(?!\s+(?:at\b|to (?:it|the punch)|there|home"
     r"|in (?:(?:a|the|every|this|that|our|my|your)\s+)?(?:game|match|race|round|debate|argument|court|divorce|custody|back|polls|quiz)"
     r"|on (?:fortnite|cod|halo|mario|xbox|ps\d|the (?:game|court|field|track|board|pitch))"
     r"|with (?:kindness|love|kisses|hugs|my (?:love|cooking|cuteness))"
@@ -71,11 +70,16 @@ _NOT_AFTER_HARM = (
 # Games, sport and quizzes: "I'll end you in mario kart tonight", "bury you at scrabble".
 _GAME = (
     r"(?:mario ?kart|fortnite|monopoly|scrabble|chess|catan|uno|cards|poker|pool|snooker|darts|tennis|golf|fifa|cod"
-    r"|call of duty|minecraft|among us|wordle|trivia|(?:the |a |pub )?quiz|karaoke|bowling|squash|badminton|ping ?pong"
-    r"|table tennis|smash bros|overwatch|valorant|apex|pictionary|charades|cluedo|risk|(?:a |the )?board ?games?"
-    r"|(?:the |a )?(?:rematch|final(?! (?:hearing|court|warning))|semis?|tournament|league|leaderboard|next round))"
+    r"|call of duty|minecraft|among us|wordle|trivia|(?:the |a )?(?:pub )?quiz|karaoke|bowling|squash|badminton|ping ?pong"
+    r"|table tennis|smash bros|overwatch|valorant|apex|pictionary|charades|cluedo|(?:a |the )?board ?games?"
+    r"|(?:the |a )?(?:rematch|semis?|tournament|league|leaderboard|next round))"
 )
 _NOT_A_GAME = rf"(?!\s+(?:(?:tonight|later|tomorrow|again|next time|this time|on (?:\w+day|the weekend))\s+)?(?:in|at|on)\s+{_GAME}\b)"
+# What a fall is from: "push you down the stairs", "throw you off the balcony".
+_FALL = (
+    r"(?:down the (?:stairs|steps)|off (?:the|a|that) (?:balcony|bridge|cliff|roof|building|car park)"
+    r"|out (?:of )?(?:the|a) window|through (?:the|a) (?:wall|window|windscreen)|in front of (?:a|the) (?:train|bus|car|lorry|truck))\b"
+)
 # Phrases of harm that carry their own target: "fuck you up", "put you in the ground".
 _HARM_PHRASE = (
     r"(?:(?:fuck|f\*+k|f\*+|fk|mess|rough|bust|carve|cut|smash|tear|beat|sort)\s+(?:you|u|ya|him|her)\s+up"
@@ -118,12 +122,12 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         rf"\b(?:{_WILL})\s+(?:end|take)\s+(?:your|ur)\s+(?:miserable\s+)?life\b",
         rf"\b(?:{_WILL})\s+run\s+(?:you|u|ya)\s+(?:over|down|off the road)\b",
         # Poison, fire, a fall: "I'll poison your dog", "set you on fire", "push you down the stairs".
-        rf"\b{_SPEAKER}\s+{_INTENSIFIER}poison\s+(?:you|u|ya|the (?:dog|cat)|(?:your|ur) (?:dog|cat|pets?|food|drink|tea|coffee))\b(?!\s+(?:against|minds?)\b)",
-        rf"\b(?:{_SPEAKER}\s+{_INTENSIFIER}|should(?:'?ve| have| of)\s+(?:just\s+)?)?set\s+(?:you|u|ya|her|him|the kids)\s+(?:on fire|alight|ablaze)\b",
-        r"\b(?:throw|push|pushed|threw|shove|shoved|kick|kicked|drag|dragged)\s+(?:you|u|ya|her|him)\s+(?:down the stairs|off (?:the|a|that) (?:balcony|bridge|cliff|roof)"
-        r"|out (?:of )?(?:the|a) window|through (?:the|a) (?:wall|window|windscreen)|in front of (?:a|the) (?:train|bus|car|lorry|truck)|under (?:a|the) (?:bus|train))",
-        r"\b(?:you(?:'ll| will)|they(?:'ll| will)|someone(?:'ll| will))\s+(?:be\s+)?(?:found|find (?:you|u|ya|your body))\s+"
-        r"(?:dead|in (?:a|the) (?:ditch|river|canal|bin bag|suitcase|woods|boot|bottom of))\b",
+        rf"\b{_SPEAKER}\s+{_INTENSIFIER}poison\s+(?:{_TARGET}|the (?:dog|cat)|(?:your|ur) (?:food|drink|tea|coffee))\b"
+        r"(?!\s+(?:against|with (?:my|this|the|her|his) (?:cooking|food|curry|chilli|baking)|minds?)\b)",
+        rf"\b{_SPEAKER}\s+{_INTENSIFIER}(?:set\s+(?:you|u|ya|her|him|the kids)\s+(?:on fire|alight|ablaze)|set\s+fire\s+to\s+(?:you|u|ya|her|him|the kids))\b",
+        rf"\b(?:{_SPEAKER}\s+{_INTENSIFIER}(?:throw|push|shove|kick|drag)|should(?:'?ve| have| of)\s+(?:just\s+)?(?:thrown|pushed|shoved|kicked|dragged))"
+        rf"\s+(?:you|u|ya|her|him|the kids)\s+{_FALL}",
+        r"\b(?:you(?:'ll| will)|you(?:'re| are) (?:going|gonna) to)\s+be\s+found\s+(?:dead|in (?:a|the) (?:ditch|river|canal|bin bag|suitcase))\b",
         # Anyone or anything of yours: "your dog", "your mother" (pets and others count, labels.md).
         r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|shoot|stab|slit)\s+(?:your|ur)\s+\w+",
         r"(?<!until )(?<!till )(?<!when )(?<!after )(?<!before )(?<!once )(?<!if )\byou(?:'re| are| r)\s+(?:a\s+)?dead(?:\s+(?:wo)?man)?\b(?!\s+(?:tired|right|wrong|on|serious|set|end|inside|to me))",
@@ -237,7 +241,6 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         rf"\b(?:{_WILL})\s+find\s+(?:you|u|ya)\b[^.!?\n]{{0,30}}\b(?:wherever|where ever|no matter where|anywhere you)\b",
         r"\b(?:there(?:'s| is) )?nowhere (?:for (?:you|u) )?(?:to|you can|u can) hide\b|\byou can(?:'?t|not) hide (?:from me|forever)\b",
         r"\bturn (?:your|ur)?\s*location(?: sharing)? back on\b",
-        r"\bi(?:'ve| have|'ve got| have got| got)\s+eyes\s+(?:everywhere\b(?!\s+(?:with|at|in|today|tonight|here|for)\b)|on\s+(?:you|u|ya|(?:your|ur)\s+(?:house|place|flat|every move)))\b",
         r"\bwho was (?:at|in) (?:yours|your (?:place|flat|house|apartment))\b",
         # Knowing how the reader's home is left: "still leaving the back gate unlocked I see".
         r"\b(?:leaving|leave|left|leaves)\s+(?:the|your|ur)\s+(?:back |front |side |kitchen |bedroom )?(?:door|gate|window)s?\s+(?:unlocked|open)\b[^.!?\n]{0,20}\bi (?:see|noticed|saw)\b",
@@ -253,14 +256,14 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\bset\s+(?:fire\s+to|alight)\s+(?:your|ur|the)\s+(?:house|car|place|flat|home)\b|\bset\s+(?:your|ur)\s+(?:house|car|place|flat|home)\s+(?:on fire|alight)\b",
         r"\bburn\s+(?:it|the (?:place|house)|your (?:place|house))\s+down\s+with\s+(?:you|u|ya|the kids|them)\b",
         r"\b(?:house|car|place) (?:would |could )?(?:catch|caught) fire\b",
-        r"\bblow\s+up\s+(?:your|ur|the)\s+(?:car|house|flat|place|home)\b",
-        r"\b(?:slash|slashed|slashing|let down|letting down)\s+(?:your|ur)\s+(?:tyres|tires)\b|\bcut\s+(?:your|ur|the)\s+brake(?:\s*lines?|s|\s*cables?)\b|\bkey(?:ed)?\s+(?:your|ur)\s+car\b",
-        r"\b(?:smash|smashed|put)\s+(?:(?:all\s+)?(?:your|ur)|the)\s+(?:windows|windscreen|windshield)\s+(?:in|through)\b|\bsmash\s+(?:your|ur)\s+(?:windows|windscreen|windshield)\b",
+        r"\bblow\s+(?:up\s+(?:your|ur)\s+(?:car|house|flat|place|home)|(?:your|ur)\s+(?:car|house|flat|place|home)\s+up)\b",
+        r"\b(?:slash|slashed|slashing)\s+(?:your|ur)\s+(?:tyres|tires)\b|\bcut\s+(?:your|ur)\s+brake(?:\s*lines?|s|\s*cables?)\b",
+        r"\b(?:smash|smashed|kick|kicked)\s+(?:(?:all|every one of)\s+)?(?:your|ur)\s+(?:windows|windscreen|windshield)(?:\s+in)?\b",
     ),
     _rule(
         "intimidation", "a message threatens you with harm or revenge",
         r"\b(?:look(?:ing)?|watch(?:ing)?) over (?:your|ur) shoulders?\b",
-        rf"\bwatch (?:your|ur) back\b(?![^.!?\n]{{0,40}}\b(?:{_GAME}|crown|title|trophy|record|high score|streak|top spot)\b)",
+        r"\bwatch (?:your|ur) back\b(?![^.!?\n]{0,40}\b(?:mario ?kart|fortnite|quiz|crown|title|trophy|record|high score|streak|top spot|rematch|next round)\b)",
         # The grammar: speaker + (intensifier) + a hurting verb or phrase + whom.
         rf"\b{_SPEAKER}\s+{_INTENSIFIER}(?:{_HURT}\s+{_TARGET}\b{_NOT_AFTER_HARM}|{_HARM_PHRASE}){_NOT_A_GAME}",
         r"\bsleep with one eye open\b",
@@ -289,20 +292,18 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:you'?ll|you will|you(?:'re| are) (?:going|gonna) to?) (?:pay for|regret) (?:this|that|it)\b",
         r"\b(?:restraining|protective|protection|court|non-molestation) order\b[^.!?\n]{0,60}\b(?:won'?t|isn'?t going to|can'?t|doesn'?t) (?:stop|protect|save|keep)\b",
         r"\b(?:restraining|protective|protection) order\b[^.!?\n]{0,40}\bpiece of paper\b",
-        r"\b(?:i'?ll|i will|gonna|going to|i'?m (?:going to|gonna))\s+get\s+(?:you|u|ya)\s+for\s+(?:this|that)\b",
-        r"\b(?:this is\s+)?(?:your|ur)\s+(?:last|final|only)\s+warning\b",
-        r"\btake\s+(?:you|u|ya|the kids|everyone|you all)\s+(?:all\s+)?down\s+with\s+me\b"
-        r"|\bif\s+i\s+(?:go|going)\s+down\b[^.!?\n]{0,25}\b(?:you(?:'re| are)|ur|u r|you(?:'ll| will))\s+(?:be\s+)?(?:coming|going)\s+(?:down\s+)?with\s+me\b",
-        r"\brun\s+while\s+(?:you|u)\s+(?:still\s+)?can\b(?![^.!?\n]{0,30}\b(?:queue|sale|offer|deal|tickets?|shop|stock|last)\b)",
-        rf"\b{_SPEAKER}\s+(?:have|get)\s+(?:you|u|ya|him|her)\s+(?:done in(?!\s+(?:no|a|an|\d+|time|under|less|about|like|by|the|half|two|five|ten)\b)|killed|hurt|beaten up|battered)\b",
-        r"\bno ?(?:one|body)(?:'ll| will)\s+(?:even\s+)?miss\s+(?:you|u|ya)\b(?!\s+(?:at|on|for|in|while|if)\b)",
+        rf"\b{_SPEAKER}\s+get\s+(?:you|u|ya)\s+for\s+(?:this|that)\s*(?:[.!,]|$)",
+        r"\b(?:this is\s+)?(?:your|ur)\s+(?:last|final)\s+warning\s*(?:[.!]|$)",
+        r"\btake\s+(?:you|u|ya|the kids|everyone|you all)\s+(?:all\s+)?down\s+with\s+me\s*(?:[.!,]|$)"
+        r"|\bif\s+i\s+(?:go|going)\s+down\s*,?\s+(?:you(?:'re| are)|ur|u r|you(?:'ll| will))\s+(?:be\s+)?(?:coming|going)\s+(?:down\s+)?with\s+me\b",
+        rf"\b{_SPEAKER}\s+have\s+(?:you|u|ya|him|her)\s+(?:killed|beaten up|battered)\b",
         r"\bdrag\s+(?:you|u|ya|her)\s+(?:out\s+)?by\s+(?:your|ur|her)\s+hair\b",
         # Beatings and injuries: the speaker or "you" as the one it happens to, never a game
         # ("I'll beat you at chess", "hit you up" are left out on purpose).
         r"\b(?:beat|kick|knock|punch|slap)\s+the\s+(?:shit|hell|crap|fuck|living (?:shit|daylights)|life|taste)\s+out\s+of\s+(?:you|u|ya)\b",
         r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna))|gonna)\s+(?:fucking\s+)?(?:punch|slap|batter|bash|deck|thump|glass|knock out)\s+(?:you|u|ya)\b",
         r"\bf(?:uck|\*+k|\*+|ck)(?:ing)?\s+(?:you|u|ya)\s+up\b",
-        r"\bi(?:'?ll| will|'?m (?:going to|gonna))\s+(?:\w+\s+)?(?:break|snap)\s+(?:your|ur|every bone in your)\s*(?:neck|legs?|arms?|face|jaw|nose|skull|fingers|teeth|body)\b",
+        rf"\b{_SPEAKER}\s+(?:\w+\s+)?(?:break|snap)\s+(?:your|ur|every bone in your)\s*(?:neck|legs?|arms?|face|jaw|nose|skull|fingers|teeth|body)\b",
         r"\b(?:smash|bash|cave|kick|knock)\s+(?:your|ur)\s+(?:face|head|skull|teeth)\s+in\b",
         r"\bput\s+(?:you|u|ya)\s+in\s+(?:the|a)\s+(?:hospital|ground|grave|wheelchair|coffin|morgue)\b",
         r"\b(?:bullets?|a round)\s+(?:in|into|through|between)\s+(?:your|ur)\b|\bblow\s+(?:your|ur)\s+(?:brains|head|face)\s+(?:out|off)\b",
