@@ -293,7 +293,7 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         r"\b(?:restraining|protective|protection|court|non-molestation) order\b[^.!?\n]{0,60}\b(?:won'?t|isn'?t going to|can'?t|doesn'?t) (?:stop|protect|save|keep)\b",
         r"\b(?:restraining|protective|protection) order\b[^.!?\n]{0,40}\bpiece of paper\b",
         rf"\b{_SPEAKER}\s+get\s+(?:you|u|ya)\s+for\s+(?:this|that)\s*(?:[.!,]|$)",
-        r"\b(?:this is\s+)?(?:your|ur)\s+(?:last|final)\s+warning\s*(?:[.!]|$)",
+        r"\b(?:your|ur)\s+(?:last|final)\s+warning\s*(?:[.!]|$)",
         r"\btake\s+(?:you|u|ya|the kids|everyone|you all)\s+(?:all\s+)?down\s+with\s+me\s*(?:[.!,]|$)"
         r"|\bif\s+i\s+(?:go|going)\s+down\s*,?\s+(?:you(?:'re| are)|ur|u r|you(?:'ll| will))\s+(?:be\s+)?(?:coming|going)\s+(?:down\s+)?with\s+me\b",
         rf"\b{_SPEAKER}\s+have\s+(?:you|u|ya|him|her)\s+(?:killed|beaten up|battered)\b",
