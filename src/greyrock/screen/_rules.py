@@ -75,6 +75,8 @@ _GAME = (
     r"|(?:the |a )?(?:rematch|semis?|tournament|league|leaderboard|next round))"
 )
 _NOT_A_GAME = rf"(?!\s+(?:(?:tonight|later|tomorrow|again|next time|this time|on (?:\w+day|the weekend))\s+)?(?:in|at|on)\s+{_GAME}\b)"
+# Whom a push or a fire is done to (the wider _TARGET would take "your dog off the sofa").
+_VICTIM = r"(?:you|u|ya|her|him|the kids)"
 # What a fall is from: "push you down the stairs", "throw you off the balcony".
 _FALL = (
     r"(?:down the (?:stairs|steps)|off (?:the|a|that) (?:balcony|bridge|cliff|roof|building|car park)"
@@ -124,9 +126,9 @@ DANGER_RULES: tuple[DangerRule, ...] = (
         # Poison, fire, a fall: "I'll poison your dog", "set you on fire", "push you down the stairs".
         rf"\b{_SPEAKER}\s+{_INTENSIFIER}poison\s+(?:{_TARGET}|the (?:dog|cat)|(?:your|ur) (?:food|drink|tea|coffee))\b"
         r"(?!\s+(?:against|with (?:my|this|the|her|his) (?:cooking|food|curry|chilli|baking)|minds?)\b)",
-        rf"\b{_SPEAKER}\s+{_INTENSIFIER}(?:set\s+(?:you|u|ya|her|him|the kids)\s+(?:on fire|alight|ablaze)|set\s+fire\s+to\s+(?:you|u|ya|her|him|the kids))\b",
+        rf"\b{_SPEAKER}\s+{_INTENSIFIER}set\s+(?:{_VICTIM}\s+(?:on fire|alight|ablaze)|fire\s+to\s+{_VICTIM})\b",
         rf"\b(?:{_SPEAKER}\s+{_INTENSIFIER}(?:throw|push|shove|kick|drag)|should(?:'?ve| have| of)\s+(?:just\s+)?(?:thrown|pushed|shoved|kicked|dragged))"
-        rf"\s+(?:you|u|ya|her|him|the kids)\s+{_FALL}",
+        rf"\s+{_VICTIM}\s+{_FALL}",
         r"\b(?:you(?:'ll| will)|you(?:'re| are) (?:going|gonna) to)\s+be\s+found\s+(?:dead|in (?:a|the) (?:ditch|river|canal|bin bag|suitcase))\b",
         # Anyone or anything of yours: "your dog", "your mother" (pets and others count, labels.md).
         r"\b(?:i(?:'?ll| will|'?m (?:going to|gonna)|ll)|gonna|going to|i swear i(?:'?ll| will))\s+(?:fucking\s+)?(?:kill|murder|shoot|stab|slit)\s+(?:your|ur)\s+\w+",
