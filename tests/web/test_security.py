@@ -114,14 +114,19 @@ def test_idle_lock_closes_the_case_and_stops(tmp_path: Path) -> None:
     from greyrock.web import WebConfig, WebState
     from starlette.testclient import TestClient
 
-    state = WebState(WebConfig(port=PORT, idle_seconds=0.5))
+    # Idle for 2 s: long enough that creating the case (a slow key derivation on a loaded
+    # machine) is not itself taken for idleness; the lock is then awaited, not timed.
+    state = WebState(WebConfig(port=PORT, idle_seconds=2.0))
     client = TestClient(create_app(state, on_idle=lambda: stopped.append(True)), base_url=BASE)
     with client:
         client.get(f"/start?token={state.start_token}")
         web = Web(client, state)
         web.create(tmp_path / "n.grc")
         assert state.case is not None
-        time.sleep(1.5)
+        for _ in range(100):
+            if state.case is None:
+                break
+            time.sleep(0.1)
         assert state.case is None
         for _ in range(150):  # the server stops 5 s after the lock (the page's own lock is answered)
             if stopped:
