@@ -43,7 +43,6 @@ REPO = HERE.parent
 OUT = REPO / "src" / "greyrock" / "screen" / "model"
 sys.path.insert(0, str(REPO / "src"))
 
-from greyrock.screen._model import WATCH_SHARE  # noqa: E402
 from greyrock.screen._vocab import LABELS, TACTICS, canonical_tactic  # noqa: E402
 from per_row import rewrite_file as quantise_per_row_file  # noqa: E402  (training/, beside this file)
 
@@ -53,6 +52,10 @@ PLAIN_FALSE_ALARMS = 0.02  # abuse flags on the written validation's plain messa
 EVERYDAY_FALSE_ALARMS = {"threat": 0.01, "coercion": 0.01, "verbal_abuse": 0.01, "manipulation": 0.01,
                          "hoovering": 0.01}
 EVERYDAY_ANY_ABUSE = 0.03  # any of the five abuse labels, on the same turns
+# The CHECK line (the threat watch line): low enough that validation threats are shown as
+# threat or CHECK at this rate (the written-set recall the screen is asked for), but never so
+# low that unseen everyday sets get more CHECK-or-threat lines than EVERYDAY_ANY_ABUSE.
+WATCH_RECALL = 0.95
 # The bounds hold for an unseen everyday set of 300 conversations, up to 7 turns each (the
 # shape ../shared/eval/README.md gives its everyday set), in 95 of 100 such sets.
 EVERYDAY_SET = (300, 7)
@@ -387,6 +390,23 @@ def best_threshold(p: np.ndarray, y: np.ndarray, beta: float, grid: np.ndarray) 
     return float(grid[int(np.argmax(scores))])
 
 
+def fit_watch(p: np.ndarray, y: np.ndarray, everyday: np.ndarray, sets: UnseenSets, threshold: float) -> float:
+    """The threat watch line: the highest grid value at or under the threshold at which
+    WATCH_RECALL of the validation threats score at least that much, raised (never above the
+    threshold) until unseen everyday sets stay within EVERYDAY_ANY_ABUSE.
+
+    Fitted, not a fixed share of the threshold: a model whose threshold rises (one trained on
+    everyday texts as negatives) would otherwise raise its CHECK line with it and show fewer
+    threats, although its scores below the threshold still rank threats first."""
+    below = GRID[GRID <= threshold]
+    if not len(below) or y.sum() == 0:
+        return threshold
+    reached = [t for t in below if (p[y == 1] >= t).mean() >= WATCH_RECALL]
+    line = float(reached[-1]) if reached else float(below[0])
+    quiet = [t for t in below if t >= line and sets.rate(everyday >= t) <= EVERYDAY_ANY_ABUSE]
+    return float(quiet[0]) if quiet else threshold
+
+
 def limit_any_abuse(probs: dict[str, np.ndarray], ys: dict[str, np.ndarray], ths: dict[str, float],
                     betas: dict[str, float], everyday: dict[str, np.ndarray], sets: UnseenSets) -> dict[str, float]:
     """Raise abuse thresholds, one grid step at a time, until any-abuse false alarms on
@@ -445,7 +465,7 @@ def onnx_logits(onnx_path: Path, tok, rows: list[dict]) -> np.ndarray:
 
 
 def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
-              abuse_beta: float = 1.0) -> tuple[list[float], list[float], dict]:
+              abuse_beta: float = 1.0) -> tuple[list[float], list[float], float, dict]:
     """Temperatures and thresholds from the quantised model's own validation outputs.
 
     Validation is the held-out written files, mixes composed from them, and a sample of
@@ -453,7 +473,8 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
     maximise F2 (threat) or F1 (the rest) on all of it, within the false-alarm bounds:
     abuse labels at most PLAIN_FALSE_ALARMS of the written plain messages, and on unseen
     everyday sets (UnseenSets over `held_out`, every turn of the held-out conversations)
-    at most EVERYDAY_FALSE_ALARMS each and EVERYDAY_ANY_ABUSE for any abuse label.
+    at most EVERYDAY_FALSE_ALARMS each and EVERYDAY_ANY_ABUSE for any abuse label. The
+    threat watch line (CHECK) comes from the same outputs (fit_watch).
     """
     logits = onnx_logits(onnx_path, tok, val_all)
     pool_logits = onnx_logits(onnx_path, tok, held_out)
@@ -479,6 +500,7 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
     ths.update(limit_any_abuse({k: probs[k] for k in abuse}, ys, {k: ths[k] for k in abuse}, betas,
                                {k: pool[k] for k in abuse}, sets))
     thresholds = [ths[name] for name in OUTPUTS]
+    watch = fit_watch(probs["threat"], ys["threat"], pool["threat"], sets, ths["threat"])
 
     report: dict = {"groups": {"written_files": list(VAL_FILES), "written_messages": int(written.sum()),
                                "mixes": int((~written & ~chat).sum()), "everyday_turns": int(chat.sum()),
@@ -501,6 +523,14 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
                   f"n={entry['support']} | written P={w['precision']:.3f} R={w['recall']:.3f} n={w['support']} | "
                   f"everyday FA={entry['everyday_false_alarms']:.2%} (unseen sets {entry['everyday_unseen_sets']:.2%}) "
                   f"plain FA={entry['written_plain_false_alarms']:.2%}")
+    shown = probs["threat"][ys["threat"] == 1] >= watch
+    report["watch"] = {"threat": watch, "recall": round(float(shown.mean()), 3),
+                       "everyday_false_alarms": round(float((pool["threat"] >= watch).mean()), 4),
+                       "everyday_unseen_sets": round(sets.rate(pool["threat"] >= watch), 4),
+                       "written_plain_false_alarms": round(float((probs["threat"][plain] >= watch).mean()), 4)}
+    print(f"watch (CHECK)  line={watch:.2f} threat or CHECK R={report['watch']['recall']:.3f} | everyday "
+          f"{report['watch']['everyday_false_alarms']:.2%} (unseen sets {report['watch']['everyday_unseen_sets']:.2%}) "
+          f"plain {report['watch']['written_plain_false_alarms']:.2%}")
     flagged = np.zeros(len(val_all), dtype=bool)
     pool_flagged = np.zeros(len(held_out), dtype=bool)
     for name in abuse:
@@ -520,7 +550,7 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
           f"plain FA={report['any_abuse']['written_plain_false_alarms']:.2%} "
           f"written P={report['any_abuse']['written_files']['precision']:.3f} "
           f"R={report['any_abuse']['written_files']['recall']:.3f}")
-    return temps, thresholds, report
+    return temps, thresholds, watch, report
 
 
 def sha256(path: Path) -> str:
@@ -652,7 +682,7 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
                 **training: object) -> None:
     """Calibrate the exported model on validation and write model.json beside it."""
     out_dir = onnx_path.parent
-    temps, thresholds, report = calibrate(onnx_path, tok, data.val_all, data.held_out_pool, args.abuse_beta)
+    temps, thresholds, watch, report = calibrate(onnx_path, tok, data.val_all, data.held_out_pool, args.abuse_beta)
     meta = {
         "format_version": 2,
         "base_model": base,
@@ -661,6 +691,7 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
         "max_length": MAX_LEN,
         "temperatures": [round(t, 4) for t in temps],
         "thresholds": [round(t, 4) for t in thresholds],
+        "watch": {"threat": round(watch, 4)},
         "sha256": {"model.onnx": sha256(onnx_path), "tokenizer.json": sha256(out_dir / "tokenizer.json")},
         "training": {
             "data": args.data, "messages_written": len(data.rows), "train_examples": len(data.train),
@@ -690,13 +721,9 @@ def main() -> None:
     if args.calibrate_only:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        temps, thresholds, report = calibrate(args.out / "model.onnx", tok, data.val_all, data.held_out_pool,
-                                              args.abuse_beta)
-        # A refit moves a message from the threat label to CHECK, never out of the reader's
-        # sight: the watch line stays where it was if the new threshold would raise it.
-        threat = OUTPUTS.index("threat")
-        before = meta.get("watch", {}).get("threat", meta["thresholds"][threat] * WATCH_SHARE)
-        meta["watch"] = {"threat": round(min(before, thresholds[threat] * WATCH_SHARE), 4)}
+        temps, thresholds, watch, report = calibrate(args.out / "model.onnx", tok, data.val_all, data.held_out_pool,
+                                                     args.abuse_beta)
+        meta["watch"] = {"threat": round(watch, 4)}  # refitted like the thresholds (fit_watch)
         meta["temperatures"] = [round(t, 4) for t in temps]
         meta["thresholds"] = [round(t, 4) for t in thresholds]
         meta["training"]["validation"] = report
