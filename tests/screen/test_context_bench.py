@@ -63,11 +63,16 @@ def test_the_readers_own_messages_are_not_screened() -> None:
 @pytest.mark.parametrize("cid", ["b06", "b07"])
 def test_a_threat_from_someone_else_is_not_carried_over(cid: str) -> None:
     """b06: "I'm going to kill you" from Lee, then Priya "I'm downstairs with the pizza";
-    b07: the reader's brother threatens the ex, then the ex "I'm outside with Ava's things"."""
+    b07: the reader's brother threatens the ex, then the ex "I'm outside with Ava's things".
+    The last message keeps the finding the model gives it alone: since model ec543eac4bbb, b07's
+    drop-off ("I'm outside with Ava's things. Leaving them on the step") is a threat to the
+    model itself (0.80), a false alarm of the model that bench/context.py counts."""
     gold, found = _screened(cid)
     assert "threat" in found[0]["labels"]
     assert not gold[-1]["threat"] and gold[-1]["sender"] != gold[0]["sender"]
-    assert "threat" not in found[-1]["labels"] and not any(s == SIGN for s, _ in _signs(found[-1]))
+    [alone] = Screener().screen([gold[-1]["body"]])
+    assert found[-1]["labels"] == list(alone.labels) and not any(s == SIGN for s, _ in _signs(found[-1]))
+    assert found[-1]["scores"]["threat"] == pytest.approx(alone.scores["threat"], abs=0.01)
 
 
 def test_past_six_hours_the_threat_is_forgotten() -> None:
