@@ -21,10 +21,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train import (  # noqa: E402
+from train import (  # noqa: E402  (train.py puts src/ on the path)
     EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, UnseenSets, compose, everyday, everyday_pools,
     excluded_conversations, f_beta, is_val, load, onnx_logits, prf, targets,
 )
+
+from greyrock.screen._model import WATCH_SHARE  # noqa: E402
 
 
 def main() -> None:
@@ -68,6 +70,12 @@ def main() -> None:
           f"R={(flagged & gold & written).sum() / max(1, (gold & written).sum()):.3f} | "
           f"everyday FA={pool_flagged.mean():.2%} (unseen sets {sets.rate(pool_flagged):.2%}) "
           f"plain FA={flagged[plain].mean():.2%}")
+    i = LABELS.index("threat")
+    watch = meta.get("watch", {}).get("threat", th[i] * WATCH_SHARE)  # as greyrock reads a model.json without one
+    threats = y[:, i] == 1
+    print(f"watch (CHECK)  line={watch:.2f} threat or CHECK R={(probs[threats, i] >= watch).mean():.3f} "
+          f"(written {(probs[threats & written, i] >= watch).mean():.3f}) | everyday {(pool[:, i] >= watch).mean():.2%} "
+          f"(unseen sets {sets.rate(pool[:, i] >= watch):.2%})")
     by_group(probs, y, th, [r["file"] for r in val_all])
     blind_threats(model_dir, tok, temps, th)
 
