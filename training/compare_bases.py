@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from train import (  # noqa: E402
-    EVERYDAY_IDS, HERE as DATA_HOME, LABELS, excluded_conversations, everyday, is_val, load,
+    EVERYDAY_IDS, HERE as DATA_HOME, LABELS, everyday, everyday_pools, excluded_conversations, is_val, load,
 )
 
 EVAL = HERE.parent.parent / "shared" / "eval"

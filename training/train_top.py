@@ -20,7 +20,6 @@ import random
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from transformers import AutoTokenizer
 

@@ -21,9 +21,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from calibration import UnseenSets, f_beta, prf  # noqa: E402
 from train import (  # noqa: E402  (train.py puts src/ on the path)
-    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, UnseenSets, compose, everyday, everyday_pools,
-    excluded_conversations, f_beta, is_val, load, onnx_logits, prf, targets,
+    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, compose, everyday, everyday_pools,
+    excluded_conversations, is_val, load, onnx_logits, targets,
 )
 
 from greyrock.screen._model import WATCH_SHARE  # noqa: E402
