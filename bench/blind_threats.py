@@ -30,7 +30,8 @@ are fitted to it as soon as a rule is written after reading its misses.
 
 Each message is screened alone (`Screener.screen`, as a message with no earlier threat of the
 same sender): the label threat (model or danger phrase), the CHECK line, and the danger
-phrases alone. Recall is printed per form, false alarms per form.
+phrases alone. Recall is printed per form, false alarms per form, and per voice where the
+messages name theirs (threats_blind4: is one English read as menace more than another?).
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ def main() -> None:
     print("\nper form: threat label given / messages (threats: recall; others: false alarms)")
     for key in sorted(total, key=lambda k: (not k.startswith("threat"), -total[k], k)):
         print(f"  {key:28s} {hit[key]:3d}/{total[key]}")
+    voices: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()
+    for r, f in zip(rows, findings):
+        if not r["threat"]:
+            voices[r["voice"]] += 1
+            flagged[r["voice"]] += "threat" in f.labels
+    if set(voices) != {"-"}:  # a set whose messages name their voice: is one English read as menace more?
+        print("\nper voice, others given threat / others:")
+        for voice in sorted(voices, key=lambda v: (-voices[v], v)):
+            print(f"  {voice:28s} {flagged[voice]:3d}/{voices[voice]}")
     print("\nthreats missed (neither label nor CHECK):")
     for r, f in zip(rows, findings):
         if r["threat"] and "threat" not in f.labels and not f.check:
