@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,18 @@ TESTS = Path(__file__).resolve().parent
 # Tests create many cases: a cheap Argon2 cost keeps them fast. The CLI always uses the default.
 CHEAP = KdfParams(time_cost=1, memory_log2_kib=10, parallelism=1)
 PASS = "a long case passphrase"
+
+
+def eventually(check: Callable[[], object], seconds: float, every: float = 0.1) -> bool:
+    """Whether `check()` comes true within `seconds`: for state another thread changes (a
+    server's idle lock, a mailbox watcher), awaited rather than timed, so a loaded machine
+    is slower but not wrong."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from greyrock.mailbox import MAIL_RECORD, parse_url, watch
 from greyrock.mailbox._imap import connect
 from greyrock.people import set_roles
 
-from ..conftest import CHEAP, PASS
+from ..conftest import CHEAP, PASS, eventually
 from ._dovecot import PASSWORD, USER, Dovecot, missing
 from ._fake import mail
 
@@ -200,12 +200,8 @@ def test_server_killed_mid_idle_the_watcher_reconnects_and_catches_up(env, case_
                   sleep=lambda s: stop.wait(min(s, 1)), stop=stop.is_set, max_backoff=1)
 
     def wait_for(check, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if check():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"timed out; log: {log}")
+        if not eventually(check, seconds, every=0.2):
+            raise AssertionError(f"timed out; log: {log}")
 
     deliver(env, A, C)
     thread = threading.Thread(target=run, daemon=True)

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from greyrock.web import create_app
 from greyrock.web._security import COOKIE
 
+from ..conftest import eventually
 from .conftest import BASE, PORT, SAMPLE, Web, make, text_of
 
 HOSTILE = ('<script>alert(1)</script> <img src=x onerror="alert(2)"> '
@@ -123,15 +124,8 @@ def test_idle_lock_closes_the_case_and_stops(tmp_path: Path) -> None:
         web = Web(client, state)
         web.create(tmp_path / "n.grc")
         assert state.case is not None
-        for _ in range(100):
-            if state.case is None:
-                break
-            time.sleep(0.1)
-        assert state.case is None
-        for _ in range(150):  # the server stops 5 s after the lock (the page's own lock is answered)
-            if stopped:
-                break
-            time.sleep(0.1)
+        assert eventually(lambda: state.case is None, 10)
+        assert eventually(lambda: stopped, 15)  # the server stops 5 s after the lock (the page's own lock is answered)
         assert stopped == [True]
         assert "Open a case" in client.get("/").text
 
