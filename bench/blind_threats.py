@@ -2,6 +2,7 @@
 
     python bench/blind_threats.py [--data bench/data/threats_blind3.jsonl]
     python bench/blind_threats.py --data bench/data/threats_blind4.jsonl
+    python bench/blind_threats.py --data bench/data/ex_sms_6.jsonl --model /tmp/candidate
 
 bench/data/threats_blind3.jsonl: 300 messages written for this bench by a writer (a helper)
 who saw only ../shared/spec/labels.md and a brief, never the model, its training data, the
@@ -49,12 +50,13 @@ DATA = Path(__file__).resolve().parent / "data" / "threats_blind3.jsonl"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--model", type=Path, help="a model folder other than the shipped one (a candidate)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
     for r in rows:  # blind5_mixed and ex_sms_6 carry every label, the others `threat` alone
         r.setdefault("threat", "threat" in r.get("labels", []))
         r.setdefault("voice", "-")
-    findings = Screener().screen([r["text"] for r in rows])
+    findings = Screener(args.model).screen([r["text"] for r in rows])
 
     def count(pick) -> tuple[int, int, int, int]:
         """(threats picked, threats, others picked, others)."""
