@@ -27,7 +27,7 @@ from train import (  # noqa: E402  (train.py puts src/ on the path)
     excluded_conversations, is_val, load, onnx_logits, targets,
 )
 
-from greyrock.screen._model import WATCH_SHARE  # noqa: E402
+from greyrock.screen._model import Model  # noqa: E402
 
 
 def main() -> None:
@@ -72,7 +72,7 @@ def main() -> None:
           f"everyday FA={pool_flagged.mean():.2%} (unseen sets {sets.rate(pool_flagged):.2%}) "
           f"plain FA={flagged[plain].mean():.2%}")
     i = LABELS.index("threat")
-    watch = meta.get("watch", {}).get("threat", th[i] * WATCH_SHARE)  # as greyrock reads a model.json without one
+    watch = Model(model_dir, threads=1).watch  # the line greyrock itself reads from this model.json
     threats = y[:, i] == 1
     print(f"watch (CHECK)  line={watch:.2f} threat or CHECK R={(probs[threats, i] >= watch).mean():.3f} "
           f"(written {(probs[threats & written, i] >= watch).mean():.3f}) | everyday {(pool[:, i] >= watch).mean():.2%} "
