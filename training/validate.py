@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from calibration import UnseenSets, f_beta, prf  # noqa: E402
 from train import (  # noqa: E402  (train.py puts src/ on the path)
-    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, compose, everyday, everyday_pools,
+    EVERYDAY_IDS, HERE, LABELS, OUT, OUTPUTS, REPO, VAL_FILES, everyday, everyday_pools,
     excluded_conversations, is_val, load, onnx_logits, targets,
 )
+from augment import compose  # noqa: E402
 
 from greyrock.screen._model import Model  # noqa: E402
 
