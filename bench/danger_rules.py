@@ -20,7 +20,8 @@ and how many of the real threats they find.
     and the single messages of bench/data/threats_blind3.jsonl, _blind4.jsonl and
     blind5_mixed.jsonl (a third, fourth and fifth writer), ex_sms_6.jsonl (texts from an ex by a
     sixth), ex_mix_7.jsonl (messages from an ex by a seventh, every label and register),
-    ex_handover_9.jsonl (handovers and threats from an ex who shares children, by a ninth), and the
+    ex_handover_9.jsonl (handovers and threats from an ex who shares children, by a ninth),
+    court_quotes_10.jsonl (messages from an ex as court records quote them, by a tenth), and the
     everyday texts of everyday_sms_a.jsonl, _b.jsonl, _c.jsonl and _d.jsonl (four more
     writers; every phrase there is a false alarm,
     though by labels.md a friend's "saw you at tesco" reads as surveillance from an ex).
@@ -116,7 +117,7 @@ def main() -> None:
         print(f"(d) context_conversations_{name}.jsonl (written blind to the rules): threats named by a phrase "
               f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
     for name in ("threats_blind3", "threats_blind4", "blind5_mixed", "ex_sms_6", "ex_mix_7", "ex_handover_9",
-                 "everyday_sms_a", "everyday_sms_b", "everyday_sms_c", "everyday_sms_d"):
+                 "court_quotes_10", "everyday_sms_a", "everyday_sms_b", "everyday_sms_c", "everyday_sms_d"):
         rows = [json.loads(line) for line in (CONVERSATIONS / f"{name}.jsonl").open(encoding="utf-8")]
         threat = [r["threat"] if "threat" in r else "threat" in r["labels"] for r in rows]
         threats = [bool(flags(r["text"])) for r, t in zip(rows, threat) if t]
