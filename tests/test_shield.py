@@ -99,3 +99,13 @@ def test_a_lure_keeps_its_caution_beside_the_practical_part(screener: Screener) 
     shown = _rendered(items)
     assert "[asks you to meet or come to them: not alone, and not on their terms]" in shown
     assert "Drafts that grant none of it: greyrock reply case.grc --pending" in shown
+
+
+def test_held_back_lines_come_with_the_screens_limits(screener: Screener) -> None:
+    from greyrock.shield import MAY_MISS
+
+    abuse, ok = TEXTS[2], TEXTS[3]  # held back as verbal abuse; plain
+    held = _rendered(shield(_stored([abuse, ok], screener.screen([abuse, ok]))))
+    assert "held back" in held and MAY_MISS in " ".join(held.split())
+    plain = _rendered(shield(_stored([ok], screener.screen([ok]))))
+    assert "held back" not in plain and "can miss a threat" not in plain

@@ -35,7 +35,7 @@ from greyrock.reply._risks import guarded_kinds
 from greyrock.screen._text import sentences
 from greyrock.vault import StoredMessage
 
-__all__ = ["ShieldCounts", "ShieldItem", "account", "shield"]
+__all__ = ["CAUTIONS", "MAY_MISS", "ShieldCounts", "ShieldItem", "account", "shield"]
 
 _ABUSE = ("threat", "coercion", "verbal_abuse", "manipulation", "hoovering")
 _NAMES = {
@@ -69,6 +69,14 @@ CAUTIONS: dict[str, str] = {
     "whereabouts": "asks where you are, stay or go: you don't have to say",
     "consent": "asks you to agree or sign: take advice first",
 }
+
+
+# Under the held-back lines (the CLI and the web page say the same). A hidden line is the
+# screen's judgement that nothing there is dangerous, and on real messages quoted in court
+# records the screen shows about half of the threats (training/MODEL_CARD.md): the reader
+# must not take "held back" for "safe".
+MAY_MISS = ("The screen can miss a threat, most often a veiled one: a held-back message may still matter. "
+            "Read it when you choose, or with someone you trust.")
 
 
 def _shown(m: Message, party: Party) -> bool:

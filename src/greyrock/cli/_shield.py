@@ -86,6 +86,8 @@ def render(items: list[ShieldItem], case_name: str, console: Console | None = No
     if any(item.cautions for item in items):
         console.print(Text("Drafts that grant none of it: greyrock reply "
                            f"{safe_text(case_name)} --pending", style="yellow"))
+    if any(item.kind == "hidden" for item in items):
+        console.print(Text(shield_lib.MAY_MISS))
     console.print(Text(f"To read a message in full: greyrock show {safe_text(case_name)} ID", style="dim"))
     for line in account_lines(counts, case_name) if counts else ():
         console.print(Text(safe_text(line), style="dim"))

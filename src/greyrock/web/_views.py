@@ -317,7 +317,7 @@ class Pages:
                            more=len(action) > page * per, page=page, held=sorted(held.items()),
                            hidden=sum(1 for i in items if i.kind == "hidden"), counts=counts, since=since,
                            suicide=any("suicide_threat" in i.signs for i in items), when=_when,
-                           cautions=shield.CAUTIONS)
+                           cautions=shield.CAUTIONS, may_miss=shield.MAY_MISS)
 
     async def message(self, request: Request) -> Response:
         case = self.case(request)
