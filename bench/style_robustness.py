@@ -7,15 +7,15 @@ abuse added.
 Real senders write "...", "haha", "Hey," around a threat as readily as around a pick-up
 time, and court records quote messages in part ("…you will regret it"). Every real chat turn
 in training is plain and many carry such markers, so a model can learn them as signs of
-harmless talk. The markers measured here are ones training never adds (train.py's
+harmless talk. The markers measured here are ones training never adds (training/augment.py's
 MARKER_PREFIXES / MARKER_SUFFIXES are others), and the messages are the written files that
 the model's training held out (model.json's training.validation_files), so the figures are
 held out twice.
 Quoting forms keep every word: the message in curly quotation marks, its sentences run
 together with " … " or " — ", or quoted as an excerpt ('“…' before, '”' after). A form that
 changes nothing in a message (one sentence has nothing to join) is measured only on the
-messages it changes. Training's own quoting forms (train.py's quoting()) are ASCII: '"' and
-"...". The screen folds curly quotes and "…" to those before the model reads them; this
+messages it changes. Training's own quoting forms (training/augment.py's quoting()) are
+ASCII: '"' and "...". The screen folds curly quotes and "…" to those before the model reads them; this
 bench gives the model the forms as typed, to see whether the invariance carries to tokens
 training never saw.
 The model alone is measured, at its own thresholds (the danger phrases would hide part of
