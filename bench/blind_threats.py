@@ -3,6 +3,7 @@
     python bench/blind_threats.py [--data bench/data/threats_blind3.jsonl]
     python bench/blind_threats.py --data bench/data/threats_blind4.jsonl
     python bench/blind_threats.py --data bench/data/ex_sms_6.jsonl --model /tmp/candidate
+    python bench/blind_threats.py --table training/data/c_threat.jsonl bench/data/ex_*.jsonl ...
 
 bench/data/threats_blind3.jsonl: 300 messages written for this bench by a writer (a helper)
 who saw only ../shared/spec/labels.md and a brief, never the model, its training data, the
@@ -33,6 +34,8 @@ Each message is screened alone (`Screener.screen`, as a message with no earlier 
 same sender): the label threat (model or danger phrase), the CHECK line, and the danger
 phrases alone. Recall is printed per form, false alarms per form, and per voice where the
 messages name theirs (threats_blind4: is one English read as menace more than another?).
+`--table` prints one line per set instead (the README's "threats set by set"); files given
+together after `+` count as one set (`--table a.jsonl + b.jsonl`).
 """
 
 from __future__ import annotations
@@ -47,30 +50,71 @@ from greyrock.screen import Screener
 DATA = Path(__file__).resolve().parent / "data" / "threats_blind3.jsonl"
 
 
+def read(path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    for r in rows:  # most sets carry every label; threats_blind3 and _4 `threat` alone
+        r.setdefault("threat", "threat" in r.get("labels", []))
+        r.setdefault("voice", "-")
+        r.setdefault("form", "-")
+    return rows
+
+
+def count(rows: list[dict], findings: list, pick) -> tuple[int, int, int, int]:
+    """(threats picked, threats, others picked, others)."""
+    gold = [r["threat"] for r in rows]
+    got = [bool(pick(f)) for f in findings]
+    return (sum(g and p for g, p in zip(gold, got)), sum(gold),
+            sum(p and not g for g, p in zip(gold, got)), len(gold) - sum(gold))
+
+
+def labelled(f) -> bool:
+    return "threat" in f.labels
+
+
+def shown(f) -> bool:
+    return "threat" in f.labels or f.check
+
+
+def table(screener: Screener, paths: list[Path]) -> None:
+    """One line per set: threats labelled, threats shown (threat or CHECK), others labelled threat."""
+    sets: list[list[Path]] = []
+    join = False
+    for path in paths:
+        if str(path) == "+":
+            join = bool(sets)
+        elif join:
+            sets[-1].append(path)
+            join = False
+        else:
+            sets.append([path])
+    print(f"{'set':70s} {'labelled':>16s} {'shown':>16s} {'others labelled threat':>22s}")
+    for group in sets:
+        rows = [r for path in group for r in read(path)]
+        findings = screener.screen([r["text"] for r in rows])
+        tp, pos, fp, neg = count(rows, findings, labelled)
+        shown_tp = count(rows, findings, shown)[0]
+        name = " + ".join(p.name for p in group)
+        print(f"{name[:70]:70s} {f'{tp}/{pos} = {tp / max(1, pos):.3f}':>16s} "
+              f"{f'{shown_tp}/{pos} = {shown_tp / max(1, pos):.3f}':>16s} {f'{fp}/{neg}':>22s}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--model", type=Path, help="a model folder other than the shipped one (a candidate)")
+    parser.add_argument("--table", type=Path, nargs="+", help="sets to print one line each for ('+' joins two)")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    for r in rows:  # blind5_mixed and ex_sms_6 carry every label, the others `threat` alone
-        r.setdefault("threat", "threat" in r.get("labels", []))
-        r.setdefault("voice", "-")
+    if args.table:
+        table(Screener(args.model), args.table)
+        return
+    rows = read(args.data)
     findings = Screener(args.model).screen([r["text"] for r in rows])
-
-    def count(pick) -> tuple[int, int, int, int]:
-        """(threats picked, threats, others picked, others)."""
-        gold = [r["threat"] for r in rows]
-        got = [bool(pick(f)) for f in findings]
-        return (sum(g and p for g, p in zip(gold, got)), sum(gold),
-                sum(p and not g for g, p in zip(gold, got)), len(gold) - sum(gold))
-
     for name, pick in (
-        ("screen: threat label", lambda f: "threat" in f.labels),
-        ("screen: threat or CHECK", lambda f: "threat" in f.labels or f.check),
+        ("screen: threat label", labelled),
+        ("screen: threat or CHECK", shown),
         ("danger phrases alone", lambda f: f.danger),
     ):
-        tp, pos, fp, neg = count(pick)
+        tp, pos, fp, neg = count(rows, findings, pick)
         precision = tp / max(1, tp + fp)
         print(f"{name:26s} recall {tp}/{pos} = {tp / pos:.3f}  precision {precision:.3f}  "
               f"false alarms {fp}/{neg} = {fp / neg:.1%}")
