@@ -3,29 +3,13 @@ the message says and its labels, and changes only what must not decide a label."
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
-import sys
-
-import pytest
-
-from tests.conftest import REPO
 
 THREAT = {"id": "t1", "file": "a_threat.jsonl", "text": "I know where you are. You will regret this! Watch your back.",
           "labels": ["threat"], "needs_reply": False, "tactics": ["threatening"]}
 PICKUP = {"id": "l1", "file": "a_logistics.jsonl", "text": "Pick-up moved to 5pm Saturday. Confirm?",
           "labels": ["logistics"], "needs_reply": True, "tactics": []}
-
-
-@pytest.fixture(scope="module")
-def augment():
-    spec = importlib.util.spec_from_file_location("augment", REPO / "training" / "augment.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["augment"] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["augment"]
 
 
 def _words(text: str) -> list[str]:

@@ -3,23 +3,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
-
-from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def calibration():
-    spec = importlib.util.spec_from_file_location("calibration", REPO / "training" / "calibration.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["calibration"] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["calibration"]
 
 
 def _everyday(calibration, flagged_convs: int, score: float):
