@@ -41,6 +41,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from blind_threats import read  # bench/, beside this file
 from greyrock.screen._normalise import screening_text
 from greyrock.screen._rules import danger_flags
 
@@ -118,8 +119,8 @@ def main() -> None:
               f"{sum(threats)} of {len(threats)}; other messages with one {sum(others)} of {len(others)}")
     for name in ("threats_blind3", "threats_blind4", "blind5_mixed", "ex_sms_6", "ex_mix_7", "ex_handover_9",
                  "court_quotes_10", "everyday_sms_a", "everyday_sms_b", "everyday_sms_c", "everyday_sms_d"):
-        rows = [json.loads(line) for line in (CONVERSATIONS / f"{name}.jsonl").open(encoding="utf-8")]
-        threat = [r["threat"] if "threat" in r else "threat" in r["labels"] for r in rows]
+        rows = read(CONVERSATIONS / f"{name}.jsonl")
+        threat = [r["threat"] for r in rows]
         threats = [bool(flags(r["text"])) for r, t in zip(rows, threat) if t]
         others = [bool(flags(r["text"])) for r, t in zip(rows, threat) if not t]
         found = f"threats named by a phrase {sum(threats)} of {len(threats)}; " if threats else ""
