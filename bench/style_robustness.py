@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -34,10 +33,11 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "training"))
 
+from augment import joined  # noqa: E402  (training's own sentence joins, with other join marks)
 from greyrock.screen._model import Model  # noqa: E402
 from greyrock.screen._vocab import ABUSE_LABELS  # noqa: E402
-
 
 
 def held_out(model: Model) -> list[str]:
@@ -60,18 +60,10 @@ MARKERS = {
     "'…' before": lambda t: "…" + _lower_first(t),
 }
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-
-
-def _joined(text: str, join: str) -> str:
-    parts = _SENTENCE_END.split(text.strip())
-    return join.join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
-
-
 QUOTING = {
     "“…” around": lambda t: "“" + t.strip() + "”",
-    "joined ' … '": lambda t: _joined(t, " … "),
-    "joined ' — '": lambda t: _joined(t, " — "),
+    "joined ' … '": lambda t: joined(t.strip(), " … "),
+    "joined ' — '": lambda t: joined(t.strip(), " — "),
     "'“…' excerpt": lambda t: "“…" + _lower_first(t.strip()).removesuffix(".") + "”",
 }
 

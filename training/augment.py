@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 
-__all__ = ["compose", "compose_chat", "marked", "noisy", "quoting"]
+__all__ = ["compose", "compose_chat", "joined", "marked", "noisy", "quoting"]
 
 
 def compose(rows: list[dict], rng: random.Random, n: int) -> list[dict]:
@@ -104,14 +104,19 @@ QUOTE_JOINS = ("...", " ... ", "... ", " ..")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
+def joined(text: str, join: str) -> str:
+    """`text` with its sentences run together by `join`, each full stop before it dropped."""
+    parts = _SENTENCE_END.split(text)
+    return join.join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
+
+
 def quoting(row: dict, rng: random.Random, joins: bool = True) -> dict:
     """The same message quoted: its sentences run together with "...", inside quotation
     marks, or both (only the marks when `joins` is false); labels unchanged."""
     text = original = row["text"].strip()
     form = rng.random() if joins else 1.0
     if form < 0.7:
-        parts = _SENTENCE_END.split(text)
-        text = rng.choice(QUOTE_JOINS).join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
+        text = joined(text, rng.choice(QUOTE_JOINS))
     if form >= 0.5 or text == original:  # one sentence: the marks are the only form left
         text = '"' + text + '"'
     return {**row, "id": row["id"] + "-q", "text": text}

