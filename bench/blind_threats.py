@@ -124,7 +124,7 @@ def main() -> None:
     for r, f in zip(rows, findings):
         key = ("threat " if r["threat"] else "other ") + r["form"]
         total[key] += 1
-        hit[key] += "threat" in f.labels
+        hit[key] += labelled(f)
     print("\nper form: threat label given / messages (threats: recall; others: false alarms)")
     for key in sorted(total, key=lambda k: (not k.startswith("threat"), -total[k], k)):
         print(f"  {key:28s} {hit[key]:3d}/{total[key]}")
@@ -133,7 +133,7 @@ def main() -> None:
     for r, f in zip(rows, findings):
         if not r["threat"]:
             voices[r["voice"]] += 1
-            flagged[r["voice"]] += "threat" in f.labels
+            flagged[r["voice"]] += labelled(f)
     if set(voices) != {"-"}:  # a set whose messages name their voice: is one English read as menace more?
         print("\nper voice, others given threat / others:")
         for voice in sorted(voices, key=lambda v: (-voices[v], v)):
