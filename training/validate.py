@@ -31,18 +31,22 @@ from augment import compose  # noqa: E402
 from greyrock.screen._model import Model  # noqa: E402
 
 
+def validation(seed: int) -> tuple[list[dict], list[dict]]:
+    """train.py's validation for a run with this seed: (the held-out written files, their
+    mixes and a sample of held-out chat turns; every held-out chat turn)."""
+    rows = load(HERE / "data")
+    val = [r for r in rows if is_val(r)]
+    pools = everyday_pools(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows})
+    _, chat_val = everyday(pools, 5500, 2000, seed)
+    return val + compose(val, random.Random(seed + 1), 150) + chat_val, pools["val"]
+
+
 def main() -> None:
     from transformers import PreTrainedTokenizerFast
 
     model_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     meta = json.loads((model_dir / "model.json").read_text(encoding="utf-8"))
-    seed = meta["training"].get("seed", 13)
-    rows = load(HERE / "data")
-    val = [r for r in rows if is_val(r)]
-    pools = everyday_pools(excluded_conversations(EVERYDAY_IDS), {" ".join(r["text"].lower().split()) for r in rows})
-    _, chat_val = everyday(pools, 5500, 2000, seed)
-    val_all = val + compose(val, random.Random(seed + 1), 150) + chat_val
-    held_out = pools["val"]
+    val_all, held_out = validation(meta["training"].get("seed", 13))
 
     tok = PreTrainedTokenizerFast(tokenizer_file=str(model_dir / "tokenizer.json"), pad_token="[PAD]")
     temps = np.array(meta["temperatures"])
