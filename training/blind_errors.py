@@ -26,11 +26,13 @@ from typing import Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import train  # noqa: E402  (puts src/ on the path)
 from calibration import f_beta, prf  # noqa: E402
 from train import LABELS, OUT, REPO, VAL_FILES, onnx_logits, targets  # noqa: E402
 from validate import validation  # noqa: E402
+from blind_threats import read  # noqa: E402  (the benches' one reading of a threat)
 
 from greyrock.screen._model import Model  # noqa: E402
 
@@ -41,17 +43,6 @@ BLIND_SETS = ("threats_blind3", "threats_blind4", "blind5_mixed", "ex_sms_6", "e
 THREAT = LABELS.index("threat")
 
 Logits = Callable[[list[dict]], np.ndarray]
-
-
-def blind_sets() -> dict[str, list[dict]]:
-    sets = {}
-    for name in BLIND_SETS:
-        path = REPO / "bench" / "data" / f"{name}.jsonl"
-        rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-        for r in rows:  # threats_blind3 and _4 carry `threat` alone, the others every label
-            r.setdefault("threat", "threat" in r.get("labels", []))
-        sets[name] = rows
-    return sets
 
 
 def network(onnx_path: Path, tok) -> Logits:
@@ -80,7 +71,7 @@ def fitted(logits: Logits, tok, val_all: list[dict], held_out: list[dict]) -> tu
 
 
 def report(name: str, logits: Logits, temps: np.ndarray, th: np.ndarray, watch: float,
-           val_all: list[dict], held_out: list[dict], sets: dict[str, list[dict]]) -> tuple[int, int]:
+           val_all: list[dict], held_out: list[dict], sets: dict[str, list[dict]]) -> None:
     print(f"== {name}: threat threshold {th[THREAT]:.2f}, CHECK line {watch:.2f}")
     p = 1 / (1 + np.exp(-logits(val_all) / temps))
     y = np.array([targets(r) for r in val_all])
@@ -109,7 +100,6 @@ def report(name: str, logits: Logits, temps: np.ndarray, th: np.ndarray, watch: 
         print(f"{line} others labelled threat {int((labelled & ~gold).sum()):2d}/{int((~gold).sum())}")
         errors += int((~labelled & gold).sum() + (labelled & ~gold).sum())
     print(f"  total: {errors} threat errors; {shown_total} threats shown")
-    return errors, shown_total
 
 
 def main() -> None:
@@ -122,7 +112,7 @@ def main() -> None:
     args = ap.parse_args()
     tok = PreTrainedTokenizerFast(tokenizer_file=str(OUT / "tokenizer.json"), pad_token="[PAD]")
     val_all, held_out = validation(13)  # the shipped recipe's seed; the held-out conversations do not depend on it
-    sets = blind_sets()
+    sets = {name: read(REPO / "bench" / "data" / f"{name}.jsonl") for name in BLIND_SETS}
     networks: dict[Path, Logits] = {}  # each folder's network runs once, however often it is named
 
     def net(model_dir: Path) -> Logits:
